@@ -1,0 +1,39 @@
+# TTXD — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PY := .venv/bin/python
+DBURL = $${DATABASE_URL:-$$(cat var/database_url)}
+
+.PHONY: run test lint format bench stop setup-run setup-test messages
+
+run: setup-run
+	@DATABASE_URL=$(DBURL) $(PY) manage.py demo_logins
+	@echo "TTXD is at http://127.0.0.1:8000  (admin: http://127.0.0.1:8000/admin/, API: http://127.0.0.1:8000/api/docs/)"
+	@DATABASE_URL=$(DBURL) DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:8000
+
+test: setup-test
+	@$(MAKE) --no-print-directory lint
+	@DATABASE_URL=$(DBURL) $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+lint:
+	@echo "==> ruff"; .venv/bin/ruff check . && .venv/bin/ruff format --check .
+	@echo "==> import contracts"; .venv/bin/lint-imports --no-cache
+	@echo "==> mypy"; DATABASE_URL=postgis://lint@127.0.0.1/lint .venv/bin/mypy gis backend
+
+format:
+	@.venv/bin/ruff check --fix . ; .venv/bin/ruff format .
+
+bench: setup-test
+	@DATABASE_URL=$(DBURL) $(PY) -m bench
+
+stop:
+	@.ci/pg.sh stop
+
+messages:
+	@$(PY) manage.py makemessages -l vi -l en --ignore=.venv --ignore='frontend/node_modules/*' --ignore=var --no-obsolete
+	@$(PY) manage.py makemessages -d djangojs -l vi -l en --ignore=.venv --ignore='frontend/node_modules/*' --ignore=var --no-obsolete
+
+setup-run:
+	@.ci/setup.sh run
+
+setup-test:
+	@.ci/setup.sh test

@@ -1,0 +1,63 @@
+"""Users, their role and the wards they work in."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    INSPECTOR = "inspector", _("Inspector")
+    WARD_LEADER = "ward_leader", _("Ward leader")
+    CITY_AUDITOR = "city_auditor", _("City auditor")
+    ADMIN = "admin", _("Administrator")
+
+
+# Roles that see every ward; ward roles see only the wards they belong to.
+CITY_ROLES = frozenset({Role.CITY_AUDITOR, Role.ADMIN})
+WARD_ROLES = frozenset({Role.INSPECTOR, Role.WARD_LEADER})
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    wards = models.ManyToManyField(
+        "wards.Ward",
+        through="accounts.WardMembership",
+        related_name="members",
+        blank=True,
+        verbose_name=_("wards"),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def is_city(self) -> bool:
+        return self.role in CITY_ROLES
+
+    @property
+    def is_ward_user(self) -> bool:
+        return self.role in WARD_ROLES
+
+
+class WardMembership(models.Model):
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="memberships")
+    ward = models.ForeignKey("wards.Ward", on_delete=models.CASCADE, related_name="memberships")
+    since = models.DateField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ward membership")
+        verbose_name_plural = _("ward memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "ward"], name="unique_ward_membership"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.ward}"

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers, viewsets
+from rest_framework_gis.serializers import GeoFeatureModelSerializer
+
+from backend.filters import filter_bbox, filter_choice, filter_ward_code
+from backend.permits.models import Permit, PermitStatus
+from backend.permits.selectors import permits_visible_to
+
+
+class PermitSerializer(GeoFeatureModelSerializer):
+    ward = serializers.CharField(source="ward.code", read_only=True)
+    ward_name = serializers.CharField(source="ward.name", read_only=True)
+
+    class Meta:
+        model = Permit
+        geo_field = "parcel"
+        fields = [
+            "id", "number", "issuing_authority", "issued_on", "expires_on", "holder_name",
+            "address", "map_sheet", "parcel_number", "permitted_storeys", "permitted_height_m",
+            "permitted_floor_area_m2", "works_class", "status", "ward", "ward_name",
+        ]
+
+
+class PermitViewSet(viewsets.ReadOnlyModelViewSet):
+    """Construction permits and their parcels in the user's wards."""
+
+    serializer_class = PermitSerializer
+
+    def get_queryset(self) -> Any:
+        qs = permits_visible_to(self.request.user)
+        if self.action == "list":
+            params = self.request.query_params
+            qs = filter_bbox(qs, params, "parcel")
+            qs = filter_ward_code(qs, params)
+            qs = filter_choice(qs, params, "status", "status", PermitStatus.values)
+            if params.get("number"):
+                qs = qs.filter(number__icontains=params["number"].strip())
+        return qs.order_by("-issued_on", "id")

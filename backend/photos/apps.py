@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PhotosConfig(AppConfig):
+    name = "backend.photos"
+    default_auto_field = "django.db.models.BigAutoField"

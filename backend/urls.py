@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from backend.accounts.api import TokenView
+from backend.cases.api import CaseViewSet
+from backend.permits.api import PermitViewSet
+from backend.wards.api import WardViewSet
+from backend.web import views as web
+
+router = DefaultRouter()
+router.register("wards", WardViewSet, basename="ward")
+router.register("permits", PermitViewSet, basename="permit")
+router.register("cases", CaseViewSet, basename="case")
+
+urlpatterns = [
+    path("", web.home, name="home"),
+    path("cases/", web.case_list, name="case_list"),
+    path("healthz", web.healthz, name="healthz"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+    path("api/auth/token/", TokenView.as_view(), name="api-token"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/", include(router.urls)),
+]

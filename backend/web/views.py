@@ -1,0 +1,48 @@
+"""Pages shared by every role: home, health."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from backend.accounts.models import Role
+from backend.cases.selectors import cases_visible_to
+from backend.wards.selectors import wards_visible_to
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each role to where it works."""
+    user: Any = request.user
+    if user.role == Role.ADMIN or (user.is_superuser and not user.role):
+        return redirect("admin:index")
+    return redirect("case_list")
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    cases = cases_visible_to(request.user).order_by("stage_deadline", "-detected_at")[:200]
+    wards = wards_visible_to(request.user).order_by("name")
+    return render(request, "web/case_list.html", {"cases": cases, "wards": wards})
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 with the database and PostGIS versions, 503 when the database is unreachable."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('server_version'), postgis_lib_version()")
+            pg_version, postgis_version = cursor.fetchone()
+    except DatabaseError as exc:
+        connection.close_if_unusable_or_obsolete()
+        return JsonResponse({"status": "unavailable", "error": exc.__class__.__name__}, status=503)
+    return JsonResponse(
+        {"status": "ok", "database": {"postgresql": pg_version, "postgis": postgis_version}}
+    )
