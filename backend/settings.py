@@ -85,7 +85,10 @@ INSTALLED_APPS = [
     "backend.cases",
     "backend.photos",
     "backend.audit",
+    "backend.maps",
+    "backend.reports",
     "backend.web",
+    "fixtures",
 ]
 
 MIDDLEWARE = [

@@ -33,4 +33,10 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include(router.urls)),
+    # Each app's own pages and endpoints (paths are spelled out inside).
+    path("", include("backend.photos.urls")),
+    path("", include("backend.cases.urls")),
+    path("", include("backend.maps.urls")),
+    path("", include("backend.reports.urls")),
+    path("", include("backend.audit.urls")),
 ]

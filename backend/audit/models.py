@@ -25,7 +25,8 @@ class CaseEvent(models.Model):
     case = models.ForeignKey(
         "cases.ViolationCase", on_delete=models.PROTECT, related_name="events", verbose_name=_("case")
     )
-    kind = models.CharField(_("kind"), max_length=30, choices=EventKind.choices)
+    # Free text rather than `choices`: apps add kinds without migrating audit.
+    kind = models.CharField(_("kind"), max_length=40)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -33,6 +34,8 @@ class CaseEvent(models.Model):
         verbose_name=_("actor"),
     )
     at = models.DateTimeField(_("at"), db_index=True)
+    stage_before = models.CharField(_("stage before"), max_length=30, blank=True)
+    stage_after = models.CharField(_("stage after"), max_length=30, blank=True)
     payload = models.JSONField(_("details"), default=dict, encoder=DjangoJSONEncoder)
 
     class Meta:
@@ -40,6 +43,9 @@ class CaseEvent(models.Model):
         verbose_name_plural = _("case events")
         ordering = ["case", "at", "id"]
         indexes = [models.Index(fields=["case", "at"])]
+
+    def kind_label(self) -> str:
+        return str(EventKind(self.kind).label) if self.kind in EventKind.values else self.kind
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"

@@ -10,8 +10,20 @@ from backend.audit.models import CaseEvent
 
 
 def case_event_record(
-    *, case: Any, actor: Any, kind: str, payload: dict[str, Any] | None = None
+    *,
+    case: Any,
+    actor: Any,
+    kind: str,
+    payload: dict[str, Any] | None = None,
+    stage_before: str = "",
+    stage_after: str = "",
 ) -> CaseEvent:
     return CaseEvent.objects.create(
-        case=case, actor=actor, kind=kind, at=timezone.now(), payload=payload or {}
+        case=case,
+        actor=actor,
+        kind=kind,
+        at=timezone.now(),
+        payload=payload or {},
+        stage_before=stage_before,
+        stage_after=stage_after,
     )
