@@ -18,6 +18,8 @@ command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 command -v python3.11 >/dev/null 2>&1 || pkgs+=(python3.11 python3.11-venv)
 python3.11 -c 'import ensurepip' >/dev/null 2>&1 || pkgs+=(python3.11-venv)
 if [ "$MODE" = test ]; then pkgs+=(chromium fonts-dejavu-core); fi
+# pyvips (bench extra) loads the system libvips, the reference for photo derivatives.
+if [ "$MODE" = bench ]; then pkgs+=(libvips42); fi
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -35,13 +37,20 @@ if [ ! -x .venv/bin/python ]; then
   say "Creating .venv"
   $PY -m venv .venv
 fi
-req_hash=$(sha256sum pyproject.toml | cut -c1-16)
+# Optional extras installed beside the pinned dependencies: dev always, bench for `make bench`.
+EXTRAS="dev"
+if [ "$MODE" = bench ]; then EXTRAS="dev bench"; fi
+req_hash=$( (cat pyproject.toml; echo "$EXTRAS") | sha256sum | cut -c1-16)
 if [ "$(cat .venv/.deps 2>/dev/null)" != "$req_hash" ]; then
   say "Installing pinned Python packages"
-  .venv/bin/python - > var/requirements.txt <<'PYEOF'
+  EXTRAS="$EXTRAS" .venv/bin/python - > var/requirements.txt <<'PYEOF'
+import os
 import tomllib
 data = tomllib.load(open("pyproject.toml", "rb"))
-for dep in data["project"]["dependencies"] + data["project"]["optional-dependencies"]["dev"]:
+deps = list(data["project"]["dependencies"])
+for extra in os.environ["EXTRAS"].split():
+    deps += data["project"]["optional-dependencies"][extra]
+for dep in deps:
     print(dep)
 PYEOF
   .venv/bin/pip install -q --disable-pip-version-check --upgrade pip >/dev/null

@@ -6,11 +6,15 @@ from typing import Any
 
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from backend.errors import ServiceError
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ServiceError):
+        # As DRF does for its own errors: nothing of a refused request is kept,
+        # even where a view wraps the request in a transaction.
+        set_rollback()
         return Response(exc.as_dict(), status=exc.status)
     return drf_exception_handler(exc, context)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.gis.geos import Polygon
+from django.contrib.gis.geos import GEOSGeometry, LineString, Point, Polygon
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -25,10 +25,23 @@ def filter_bbox(qs: QuerySet[Any], params: Any, geo_field: str) -> QuerySet[Any]
             % {"reason": exc},
             field="in_bbox",
         ) from None
-    polygon = Polygon.from_bbox(box)
-    polygon.srid = 4326
-    # `intersects` on the bbox polygon: the && operator uses the GiST index first.
-    return qs.filter(**{f"{geo_field}__intersects": polygon})
+    # `intersects` on the bbox geometry: the && operator uses the GiST index first.
+    return qs.filter(**{f"{geo_field}__intersects": bbox_geometry(box)})
+
+
+def bbox_geometry(box: tuple[float, float, float, float]) -> GEOSGeometry:
+    """The box as a geometry; a box of zero width or height is a point or a line,
+    since a collapsed polygon is invalid and would intersect nothing."""
+    minlon, minlat, maxlon, maxlat = box
+    geom: GEOSGeometry
+    if minlon == maxlon and minlat == maxlat:
+        geom = Point(minlon, minlat)
+    elif minlon == maxlon or minlat == maxlat:
+        geom = LineString((minlon, minlat), (maxlon, maxlat))
+    else:
+        geom = Polygon.from_bbox(box)
+    geom.srid = 4326
+    return geom
 
 
 def filter_choice(
@@ -44,7 +57,11 @@ def filter_choice(
     if unknown:
         raise InvalidInput(
             _("Unknown value for %(name)s: %(values)s. Allowed: %(allowed)s.")
-            % {"name": name, "values": ", ".join(unknown), "allowed": ", ".join(sorted(allowed_set))},
+            % {
+                "name": name,
+                "values": ", ".join(unknown),
+                "allowed": ", ".join(sorted(allowed_set)),
+            },
             field=name,
         )
     return qs.filter(**{f"{field}__in": values})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -61,7 +62,11 @@ if not SECRET_KEY:
         except OSError:
             pass
 
-ALLOWED_HOSTS = [h.strip() for h in (env("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost") or "").split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in (env("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost") or "").split(",")
+    if h.strip()
+]
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in (env("DJANGO_CSRF_TRUSTED_ORIGINS", "") or "").split(",") if o.strip()
 ]
@@ -87,6 +92,8 @@ INSTALLED_APPS = [
     "backend.audit",
     "backend.maps",
     "backend.reports",
+    "backend.notifications",
+    "backend.field",
     "backend.web",
     "fixtures",
 ]
@@ -175,7 +182,7 @@ MEDIA_URL = "/media-not-public/"
 
 STORAGE_BACKEND = env("TTXD_STORAGE", "local")
 if STORAGE_BACKEND == "s3":
-    _default_storage = {
+    _default_storage: dict[str, Any] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": env("AWS_STORAGE_BUCKET_NAME", "ttxd"),
@@ -200,6 +207,21 @@ else:
     raise ImproperlyConfigured("TTXD_STORAGE must be 'local' or 's3'.")
 STORAGES = {
     "default": _default_storage,
+    # Signed URLs are computed for the host the browser will use: behind
+    # docker compose the app reaches MinIO as http://minio:9000 but browsers
+    # reach it at AWS_S3_PUBLIC_ENDPOINT_URL (the signature covers the host).
+    "signed_urls": (
+        {
+            **_default_storage,
+            "OPTIONS": {
+                **_default_storage["OPTIONS"],
+                "endpoint_url": env("AWS_S3_PUBLIC_ENDPOINT_URL")
+                or _default_storage["OPTIONS"]["endpoint_url"],
+            },
+        }
+        if STORAGE_BACKEND == "s3"
+        else _default_storage
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -265,3 +287,42 @@ TTXD_MAP_CENTER = (10.7769, 106.7009)
 # never hands GDAL a user-supplied spatial reference definition, so the
 # warning is acknowledged here rather than hidden in every run's output.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# --- Site photos (backend.photos) and the field app (backend.field) ---------
+# Uploads larger than this are refused with 413 before the body is all read.
+TTXD_PHOTO_MAX_BYTES = env_int("TTXD_PHOTO_MAX_BYTES", 25 * 1024 * 1024)
+# Declared dimensions above this are refused before any pixel is decoded
+# (well under Pillow's own decompression-bomb threshold of ~179 MP).
+TTXD_PHOTO_MAX_PIXELS = env_int("TTXD_PHOTO_MAX_PIXELS", 50_000_000)
+# Long edge of the derivatives that pages show (the original is kept as sent).
+TTXD_PHOTO_PREVIEW_PX = env_int("TTXD_PHOTO_PREVIEW_PX", 1600)
+TTXD_PHOTO_THUMBNAIL_PX = env_int("TTXD_PHOTO_THUMBNAIL_PX", 320)
+# Warning thresholds shown with each photo.
+TTXD_PHOTO_FAR_FROM_SITE_M = env_float("TTXD_PHOTO_FAR_FROM_SITE_M", 100.0)
+TTXD_PHOTO_LOW_ACCURACY_M = env_float("TTXD_PHOTO_LOW_ACCURACY_M", 50.0)
+TTXD_PHOTO_EXIF_DEVICE_MISMATCH_M = env_float("TTXD_PHOTO_EXIF_DEVICE_MISMATCH_M", 200.0)
+TTXD_PHOTO_STALE_HOURS = env_float("TTXD_PHOTO_STALE_HOURS", 48.0)
+# Phones' clocks drift: a capture time this far ahead of the server is tolerated.
+TTXD_PHOTO_FUTURE_TOLERANCE_MINUTES = env_float("TTXD_PHOTO_FUTURE_TOLERANCE_MINUTES", 10.0)
+# `manage.py photos_cleanup` only touches stored objects without a photo row
+# older than this (a younger one may belong to an upload still in progress).
+TTXD_PHOTO_ORPHAN_MIN_AGE_HOURS = env_float("TTXD_PHOTO_ORPHAN_MIN_AGE_HOURS", 24.0)
+# Answers kept for retried requests (Idempotency-Key): longer than a phone
+# is likely to stay offline with a queued photo.
+TTXD_IDEMPOTENCY_RETENTION_DAYS = env_int("TTXD_IDEMPOTENCY_RETENTION_DAYS", 30)
+
+# --- Map page (backend.maps) -------------------------------------------------------
+# Vector-tile decoding for the map, ES modules from npm served as static files.
+STATICFILES_DIRS += [
+    ("vendor/pbf", NODE_MODULES / "pbf"),
+    ("vendor/mapbox-vector-tile", NODE_MODULES / "@mapbox" / "vector-tile"),
+    ("vendor/mapbox-point-geometry", NODE_MODULES / "@mapbox" / "point-geometry"),
+]
+
+# --- Workflow, deadlines and notifications (backend.cases, backend.notifications)
+# A case overdue by more than this many days is also reported to the city auditors.
+TTXD_OVERDUE_CITY_AFTER_DAYS = env_int("TTXD_OVERDUE_CITY_AFTER_DAYS", 10)
+# Links in e-mails point here (the scheduler has no request to take the host from).
+TTXD_SITE_URL = env("TTXD_SITE_URL", "http://127.0.0.1:8000") or ""
+# A scan of the signed paper attached to a workflow step.
+TTXD_STEP_ATTACHMENT_MAX_BYTES = env_int("TTXD_STEP_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)

@@ -22,7 +22,9 @@ urlpatterns = [
     path("healthz", web.healthz, name="healthz"),
     path(
         "login/",
-        auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            template_name="web/login.html", redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -39,4 +41,6 @@ urlpatterns = [
     path("", include("backend.maps.urls")),
     path("", include("backend.reports.urls")),
     path("", include("backend.audit.urls")),
+    path("", include("backend.notifications.urls")),
+    path("", include("backend.field.urls")),
 ]

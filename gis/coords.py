@@ -52,7 +52,7 @@ def check_lat_lon(lat: object, lon: object) -> tuple[float, float]:
     try:
         flat = float(lat)  # type: ignore[arg-type]
         flon = float(lon)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise CoordinateError(CoordinateProblem.NOT_A_NUMBER, None, None) from None
     if not (math.isfinite(flat) and math.isfinite(flon)):
         raise CoordinateError(CoordinateProblem.NOT_A_NUMBER, None, None)

@@ -5,10 +5,39 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db.backends.signals import connection_created
 from rest_framework.test import APIClient
 
 from backend.accounts.models import Role
 from tests.factories import WARD_A_BOX, WARD_B_BOX, UserFactory, WardFactory, box
+
+
+def _allow_history_truncate(sender: Any, connection: Any, **kwargs: Any) -> None:
+    # History tables refuse TRUNCATE (backend/audit/migrations/0003) unless the
+    # session allows it; transactional tests empty their throw-away database
+    # with TRUNCATE between tests, so every test connection allows it.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET ttxd.allow_history_truncate = on")
+
+
+connection_created.connect(_allow_history_truncate, dispatch_uid="ttxd_allow_history_truncate")
+
+
+@pytest.fixture(autouse=True)
+def _static_files_from_finders(settings: Any) -> None:
+    # Production serves a hashed manifest built by collectstatic; tests run
+    # without collectstatic, so {% static %} must resolve plain paths.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # PBKDF2's deliberate slowness (~0.3 s per user) would dominate the suite.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -6,7 +6,15 @@ from backend.web.admin_base import MapAdmin
 
 @admin.register(Permit)
 class PermitAdmin(MapAdmin):
-    list_display = ["number", "holder_name", "address", "ward", "issued_on", "status", "works_class"]
+    list_display = [
+        "number",
+        "holder_name",
+        "address",
+        "ward",
+        "issued_on",
+        "status",
+        "works_class",
+    ]
     list_filter = ["ward", "status", "works_class"]
     search_fields = ["number", "holder_name", "address", "parcel_number"]
     list_select_related = ["ward"]

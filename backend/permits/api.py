@@ -10,7 +10,7 @@ from backend.permits.models import Permit, PermitStatus
 from backend.permits.selectors import permits_visible_to
 
 
-class PermitSerializer(GeoFeatureModelSerializer):
+class PermitSerializer(GeoFeatureModelSerializer):  # type: ignore[misc]
     ward = serializers.CharField(source="ward.code", read_only=True)
     ward_name = serializers.CharField(source="ward.name", read_only=True)
 
@@ -18,13 +18,26 @@ class PermitSerializer(GeoFeatureModelSerializer):
         model = Permit
         geo_field = "parcel"
         fields = [
-            "id", "number", "issuing_authority", "issued_on", "expires_on", "holder_name",
-            "address", "map_sheet", "parcel_number", "permitted_storeys", "permitted_height_m",
-            "permitted_floor_area_m2", "works_class", "status", "ward", "ward_name",
+            "id",
+            "number",
+            "issuing_authority",
+            "issued_on",
+            "expires_on",
+            "holder_name",
+            "address",
+            "map_sheet",
+            "parcel_number",
+            "permitted_storeys",
+            "permitted_height_m",
+            "permitted_floor_area_m2",
+            "works_class",
+            "status",
+            "ward",
+            "ward_name",
         ]
 
 
-class PermitViewSet(viewsets.ReadOnlyModelViewSet):
+class PermitViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     """Construction permits and their parcels in the user's wards."""
 
     serializer_class = PermitSerializer

@@ -29,7 +29,9 @@ class Permit(models.Model):
     map_sheet = models.CharField(_("map sheet no."), max_length=20, blank=True)
     parcel_number = models.CharField(_("parcel no."), max_length=20, blank=True)
     parcel = models.MultiPolygonField(_("parcel"), srid=4326, null=True, blank=True)
-    permitted_storeys = models.PositiveSmallIntegerField(_("permitted storeys"), null=True, blank=True)
+    permitted_storeys = models.PositiveSmallIntegerField(
+        _("permitted storeys"), null=True, blank=True
+    )
     permitted_height_m = models.DecimalField(
         _("permitted height (m)"), max_digits=6, decimal_places=2, null=True, blank=True
     )
@@ -37,7 +39,10 @@ class Permit(models.Model):
         _("permitted floor area (m²)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
     works_class = models.CharField(
-        _("works class"), max_length=30, choices=WorksClass.choices, default=WorksClass.INDIVIDUAL_HOUSE
+        _("works class"),
+        max_length=30,
+        choices=WorksClass.choices,
+        default=WorksClass.INDIVIDUAL_HOUSE,
     )
     status = models.CharField(
         _("status"), max_length=20, choices=PermitStatus.choices, default=PermitStatus.VALID

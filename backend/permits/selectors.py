@@ -32,11 +32,7 @@ def permit_matching(point: Point, radius_m: float) -> PermitMatch:
     Distances use the geography type (metres on the spheroid) and the
     ST_DWithin filter keeps the search on the parcel GiST index.
     """
-    inside = (
-        Permit.objects.filter(parcel__covers=point)
-        .order_by("-issued_on", "id")
-        .first()
-    )
+    inside = Permit.objects.filter(parcel__covers=point).order_by("-issued_on", "id").first()
     if inside is not None:
         return PermitMatch(inside, "parcel", 0.0)
     # Geometry is stored in degrees: a degree-sized ST_DWithin (a superset of
@@ -51,5 +47,5 @@ def permit_matching(point: Point, radius_m: float) -> PermitMatch:
         .first()
     )
     if nearest is not None:
-        return PermitMatch(nearest, "nearest", round(nearest.distance.m, 2))  # type: ignore[attr-defined]
+        return PermitMatch(nearest, "nearest", round(nearest.distance.m, 2))
     return PermitMatch(None, "none", None)

@@ -6,6 +6,14 @@ from backend.web.admin_base import MapAdmin
 
 @admin.register(Ward)
 class WardAdmin(MapAdmin):
-    list_display = ["name", "code", "slug", "province", "valid_from", "valid_to", "is_demo_geometry"]
+    list_display = [
+        "name",
+        "code",
+        "slug",
+        "province",
+        "valid_from",
+        "valid_to",
+        "is_demo_geometry",
+    ]
     list_filter = ["province", "is_demo_geometry"]
     search_fields = ["name", "code", "slug"]

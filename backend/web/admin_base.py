@@ -7,5 +7,5 @@ from django.contrib.gis import admin
 from backend.web.widgets import LeafletGeometryWidget
 
 
-class MapAdmin(admin.GISModelAdmin):
-    gis_widget = LeafletGeometryWidget
+class MapAdmin(admin.GISModelAdmin):  # type: ignore[type-arg]
+    gis_widget = LeafletGeometryWidget  # type: ignore[assignment]

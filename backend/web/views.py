@@ -6,30 +6,49 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from backend.accounts.models import Role
-from backend.cases.selectors import cases_visible_to
+from backend.errors import InvalidInput
+from backend.reports.filters import CaseFilters
+from backend.reports.selectors import cases_matching
 from backend.wards.selectors import wards_visible_to
 
 
 @login_required
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Send each role to where it works."""
     user: Any = request.user
     if user.role == Role.ADMIN or (user.is_superuser and not user.role):
         return redirect("admin:index")
+    if user.role == Role.WARD_LEADER:
+        # Leaders work from the map of their ward's violations.
+        return redirect("map")
+    if user.role == Role.CITY_AUDITOR:
+        # The city audits every ward's timelines and figures.
+        return redirect("audit_dashboard")
     return redirect("case_list")
 
 
 @login_required
+@require_safe
 def case_list(request: HttpRequest) -> HttpResponse:
-    cases = cases_visible_to(request.user).order_by("stage_deadline", "-detected_at")[:200]
+    # The audit dashboard links its figures here with filters (backend.reports.filters).
+    try:
+        filters = CaseFilters.from_params(request.GET)
+    except InvalidInput as exc:
+        return HttpResponseBadRequest(str(exc.message))
+    matching = cases_matching(request.user, filters)
+    cases = matching.order_by("stage_deadline", "-detected_at")[:200]
     wards = wards_visible_to(request.user).order_by("name")
-    return render(request, "web/case_list.html", {"cases": cases, "wards": wards})
+    context: dict[str, Any] = {"cases": cases, "wards": wards}
+    if filters != CaseFilters():
+        context.update(filtered=True, matching_count=matching.count(), query=filters.query())
+    return render(request, "web/case_list.html", context)
 
 
 @never_cache

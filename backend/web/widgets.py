@@ -34,7 +34,11 @@ class LeafletGeometryWidget(BaseGeometryWidget):
         return value.json if value else ""
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        context = super().get_context(name, value, attrs)
+        context: dict[str, Any] = super().get_context(name, value, attrs)
+        # Django's base widget no longer passes its size to the template; without
+        # it the map collapses to zero width in the admin's form rows.
+        context["map_width"] = self.map_width
+        context["map_height"] = self.map_height
         context["basemap_url"] = settings.TTXD_BASEMAP_URL
         context["basemap_attribution"] = settings.TTXD_BASEMAP_ATTRIBUTION
         context["default_center"] = settings.TTXD_MAP_CENTER

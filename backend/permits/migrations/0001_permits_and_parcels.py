@@ -6,41 +6,119 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('wards', '0001_ward_boundaries'),
+        ("wards", "0001_ward_boundaries"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Permit',
+            name="Permit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=50, verbose_name='permit number')),
-                ('issuing_authority', models.CharField(max_length=200, verbose_name='issuing authority')),
-                ('issued_on', models.DateField(verbose_name='issue date')),
-                ('expires_on', models.DateField(blank=True, null=True, verbose_name='expiry date')),
-                ('holder_name', models.CharField(max_length=200, verbose_name='permit holder')),
-                ('address', models.CharField(max_length=300, verbose_name='address')),
-                ('map_sheet', models.CharField(blank=True, max_length=20, verbose_name='map sheet no.')),
-                ('parcel_number', models.CharField(blank=True, max_length=20, verbose_name='parcel no.')),
-                ('parcel', django.contrib.gis.db.models.fields.MultiPolygonField(blank=True, null=True, srid=4326, verbose_name='parcel')),
-                ('permitted_storeys', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='permitted storeys')),
-                ('permitted_height_m', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='permitted height (m)')),
-                ('permitted_floor_area_m2', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name='permitted floor area (m²)')),
-                ('works_class', models.CharField(choices=[('individual_house', 'Individual house'), ('other_works', 'Other works'), ('feasibility_project', 'Works needing a feasibility report')], default='individual_house', max_length=30, verbose_name='works class')),
-                ('status', models.CharField(choices=[('valid', 'Valid'), ('expired', 'Expired'), ('revoked', 'Revoked')], default='valid', max_length=20, verbose_name='status')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('ward', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='permits', to='wards.ward', verbose_name='ward')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=50, verbose_name="permit number")),
+                (
+                    "issuing_authority",
+                    models.CharField(max_length=200, verbose_name="issuing authority"),
+                ),
+                ("issued_on", models.DateField(verbose_name="issue date")),
+                ("expires_on", models.DateField(blank=True, null=True, verbose_name="expiry date")),
+                ("holder_name", models.CharField(max_length=200, verbose_name="permit holder")),
+                ("address", models.CharField(max_length=300, verbose_name="address")),
+                (
+                    "map_sheet",
+                    models.CharField(blank=True, max_length=20, verbose_name="map sheet no."),
+                ),
+                (
+                    "parcel_number",
+                    models.CharField(blank=True, max_length=20, verbose_name="parcel no."),
+                ),
+                (
+                    "parcel",
+                    django.contrib.gis.db.models.fields.MultiPolygonField(
+                        blank=True, null=True, srid=4326, verbose_name="parcel"
+                    ),
+                ),
+                (
+                    "permitted_storeys",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="permitted storeys"
+                    ),
+                ),
+                (
+                    "permitted_height_m",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=6,
+                        null=True,
+                        verbose_name="permitted height (m)",
+                    ),
+                ),
+                (
+                    "permitted_floor_area_m2",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=10,
+                        null=True,
+                        verbose_name="permitted floor area (m²)",
+                    ),
+                ),
+                (
+                    "works_class",
+                    models.CharField(
+                        choices=[
+                            ("individual_house", "Individual house"),
+                            ("other_works", "Other works"),
+                            ("feasibility_project", "Works needing a feasibility report"),
+                        ],
+                        default="individual_house",
+                        max_length=30,
+                        verbose_name="works class",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("valid", "Valid"),
+                            ("expired", "Expired"),
+                            ("revoked", "Revoked"),
+                        ],
+                        default="valid",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "ward",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="permits",
+                        to="wards.ward",
+                        verbose_name="ward",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'permit',
-                'verbose_name_plural': 'permits',
-                'ordering': ['-issued_on', 'number'],
-                'indexes': [models.Index(fields=['number'], name='permits_per_number_77ea9f_idx')],
-                'constraints': [models.UniqueConstraint(fields=('issuing_authority', 'number'), name='unique_permit_number_per_authority')],
+                "verbose_name": "permit",
+                "verbose_name_plural": "permits",
+                "ordering": ["-issued_on", "number"],
+                "indexes": [models.Index(fields=["number"], name="permits_per_number_77ea9f_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("issuing_authority", "number"),
+                        name="unique_permit_number_per_authority",
+                    )
+                ],
             },
         ),
     ]

@@ -5,32 +5,71 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Ward',
+            name="Ward",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=10, verbose_name='official code')),
-                ('slug', models.SlugField(help_text='Upper-case prefix used in case codes, e.g. BENTHANH.', max_length=20, verbose_name='case-code prefix')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('province', models.CharField(default='Thành phố Hồ Chí Minh', max_length=100, verbose_name='province')),
-                ('boundary', django.contrib.gis.db.models.fields.MultiPolygonField(srid=4326, verbose_name='boundary')),
-                ('valid_from', models.DateField(verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid to')),
-                ('is_demo_geometry', models.BooleanField(default=False, help_text='The boundary is an approximation made for the demo, not the legal line.', verbose_name='demo geometry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=10, verbose_name="official code")),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="Upper-case prefix used in case codes, e.g. BENTHANH.",
+                        max_length=20,
+                        verbose_name="case-code prefix",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "province",
+                    models.CharField(
+                        default="Thành phố Hồ Chí Minh", max_length=100, verbose_name="province"
+                    ),
+                ),
+                (
+                    "boundary",
+                    django.contrib.gis.db.models.fields.MultiPolygonField(
+                        srid=4326, verbose_name="boundary"
+                    ),
+                ),
+                ("valid_from", models.DateField(verbose_name="valid from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="valid to")),
+                (
+                    "is_demo_geometry",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The boundary is an approximation made for the demo, not the legal line.",
+                        verbose_name="demo geometry",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ward',
-                'verbose_name_plural': 'wards',
-                'ordering': ['name', '-valid_from'],
-                'indexes': [models.Index(fields=['code'], name='wards_ward_code_102f79_idx')],
-                'constraints': [models.UniqueConstraint(fields=('code', 'valid_from'), name='unique_ward_version'), models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gt', models.F('valid_from')), _connector='OR'), name='ward_validity_ordered')],
+                "verbose_name": "ward",
+                "verbose_name_plural": "wards",
+                "ordering": ["name", "-valid_from"],
+                "indexes": [models.Index(fields=["code"], name="wards_ward_code_102f79_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("code", "valid_from"), name="unique_ward_version"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("valid_to__isnull", True),
+                            ("valid_to__gt", models.F("valid_from")),
+                            _connector="OR",
+                        ),
+                        name="ward_validity_ordered",
+                    ),
+                ],
             },
         ),
     ]

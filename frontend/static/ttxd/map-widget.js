@@ -59,7 +59,8 @@
         });
         if (drawn.getLayers().length) {
           const b = drawn.getBounds();
-          if (b.isValid()) map.fitBounds(b, { maxZoom: 17, padding: [20, 20] });
+          // No animation: the opening view is where the editor starts, not a fly-in.
+          if (b.isValid()) map.fitBounds(b, { maxZoom: 19, padding: [20, 20], animate: false });
         }
       } catch (e) {
         el.insertAdjacentHTML("afterend", '<p class="errornote">' + e.message + "</p>");

@@ -1,0 +1,101 @@
+"""Tokens for phones, the OpenAPI schema and its docs page served without a CDN."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.contrib.staticfiles import finders
+from rest_framework.test import APIClient
+
+PASSWORD = "pass-1234-word"  # set by UserFactory
+
+
+@pytest.mark.django_db
+def test_token_from_username_and_password_authenticates_later_requests(
+    inspector_a: Any, case_a: Any
+) -> None:
+    client = APIClient()
+    response = client.post(
+        "/api/auth/token/", {"username": "inspector_a", "password": PASSWORD}, format="json"
+    )
+    assert response.status_code == 200
+    token = response.json()["token"]
+    assert len(token) >= 20
+
+    phone = APIClient()
+    assert phone.get("/api/cases/").status_code in (401, 403)
+    phone.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    listed = phone.get("/api/cases/")
+    assert listed.status_code == 200
+    assert [f["id"] for f in listed.json()["features"]] == [case_a.pk]
+    # The same password gives the same token back.
+    again = client.post(
+        "/api/auth/token/", {"username": "inspector_a", "password": PASSWORD}, format="json"
+    )
+    assert again.json()["token"] == token
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"username": "inspector_a", "password": "wrong"},
+        {"username": "nobody", "password": PASSWORD},
+        {"username": "inspector_a"},
+        {},
+    ],
+    ids=["wrong password", "unknown user", "no password", "empty"],
+)
+def test_wrong_credentials_give_a_400_and_no_token(inspector_a: Any, body: dict[str, str]) -> None:
+    from rest_framework.authtoken.models import Token
+
+    response = APIClient().post("/api/auth/token/", body, format="json")
+    assert response.status_code == 400
+    assert "token" not in response.json()
+    assert Token.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_made_up_token_is_refused(inspector_a: Any) -> None:
+    phone = APIClient()
+    phone.credentials(HTTP_AUTHORIZATION="Token " + "0" * 40)
+    assert phone.get("/api/cases/").status_code in (401, 403)
+
+
+@pytest.mark.django_db
+def test_openapi_schema_describes_the_case_api() -> None:
+    response = APIClient().get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["openapi"].startswith("3.")
+    for path in (
+        "/api/cases/",
+        "/api/cases/{id}/",
+        "/api/wards/",
+        "/api/permits/",
+        "/api/auth/token/",
+    ):
+        assert path in schema["paths"], path
+    case_filters = {p["name"] for p in schema["paths"]["/api/cases/"]["get"]["parameters"]}
+    assert {"in_bbox", "ward", "stage", "violation_type"} <= case_filters
+    assert "post" in schema["paths"]["/api/cases/"]
+
+
+@pytest.mark.django_db
+def test_api_docs_page_loads_swagger_ui_from_our_static_files() -> None:
+    response = APIClient().get("/api/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in html
+    assert "/static/vendor/swagger-ui/swagger-ui.css" in html
+    external = [
+        url
+        for url in re.findall(r"""(?:src|href)=["']((?:https?:)?//[^"']+)""", html)
+        if not url.startswith(("http://testserver", "//testserver"))
+    ]
+    assert external == []
+    assert "cdn" not in html.lower()
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css", "swagger-ui-standalone-preset.js"):
+        assert finders.find(f"vendor/swagger-ui/{asset}"), asset
