@@ -4,19 +4,27 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext_lazy as _
 
 
-def original_path(instance: SitePhoto, filename: str) -> str:
-    # Content-addressed: the path is the SHA-256, never the client's file name.
-    return f"photos/{instance.case_id}/{instance.sha256}/original"
-
-
 class SitePhoto(models.Model):
+    """One photo of a case's site.
+
+    The original bytes are stored unchanged under a key made of their SHA-256
+    (chain of custody); the preview and thumbnail are re-encoded, upright and
+    stripped of all metadata. Storage keys are set by the ingest service, never
+    derived from the client's file name. Rows are never edited or deleted.
+    """
+
     case = models.ForeignKey(
-        "cases.ViolationCase", on_delete=models.PROTECT, related_name="photos", verbose_name=_("case")
+        "cases.ViolationCase",
+        on_delete=models.PROTECT,
+        related_name="photos",
+        verbose_name=_("case"),
     )
-    original = models.FileField(_("original"), upload_to=original_path, max_length=300)
+    original = models.FileField(_("original"), max_length=300)
+    original_filename = models.CharField(_("file name on the device"), max_length=255, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     content_type = models.CharField(_("content type"), max_length=40)
     size_bytes = models.PositiveBigIntegerField(_("size (bytes)"))
@@ -26,14 +34,21 @@ class SitePhoto(models.Model):
     thumbnail = models.FileField(_("thumbnail"), max_length=300, blank=True)
     exif_location = models.PointField(_("EXIF position"), srid=4326, null=True, blank=True)
     exif_taken_at = models.DateTimeField(_("EXIF time"), null=True, blank=True)
+    exif_distance_m = models.FloatField(_("EXIF position to the site (m)"), null=True, blank=True)
     device_location = models.PointField(_("device position"), srid=4326, null=True, blank=True)
     device_accuracy_m = models.FloatField(_("device accuracy (m)"), null=True, blank=True)
+    device_distance_m = models.FloatField(
+        _("device position to the site (m)"), null=True, blank=True
+    )
     captured_at = models.DateTimeField(_("captured at"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
-    metadata = models.JSONField(_("metadata"), default=dict, blank=True)
+    metadata = models.JSONField(_("metadata"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     warnings = models.JSONField(_("warnings"), default=list, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
@@ -44,6 +59,48 @@ class SitePhoto(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "sha256"], name="unique_photo_per_case"),
         ]
+        # The orphan cleanup and the duplicate check look photos up by content.
+        indexes = [models.Index(fields=["sha256"], name="photo_sha256_idx")]
 
     def __str__(self) -> str:
         return f"{self.case_id}/{self.sha256[:12]}"
+
+
+class IdempotencyScope(models.TextChoices):
+    PHOTO_UPLOAD = "photo_upload", _("Photo upload")
+    CASE_OPEN = "case_open", _("Case opened")
+
+
+class IdempotencyRecord(models.Model):
+    """A client-made Idempotency-Key and the answer its first request got.
+
+    Phones retry uploads until they hear back; a retry with the same key gets
+    the first answer again instead of a second photo or case. Kept in
+    PostgreSQL because several web processes share nothing else. Written in
+    the same transaction as what the request created, so a crash leaves
+    neither behind.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    key = models.CharField(_("key"), max_length=100)
+    scope = models.CharField(_("scope"), max_length=20, choices=IdempotencyScope.choices)
+    # SHA-256 of what the request asked for: the same key with other content is refused.
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    result_id = models.BigIntegerField(_("id of what was created"), null=True, blank=True)
+    response_status = models.PositiveSmallIntegerField(_("response status"), null=True, blank=True)
+    response_body = models.JSONField(
+        _("response body"), null=True, blank=True, encoder=DjangoJSONEncoder
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="unique_idempotency_key_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"

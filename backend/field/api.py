@@ -1,0 +1,98 @@
+"""JSON the field app reads: nearby open cases, and whether the session is alive."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from django.contrib.gis.geos import Point
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.accounts.models import WARD_ROLES
+from backend.cases.models import ViolationCase
+from backend.errors import InvalidInput
+from backend.field.selectors import field_cases
+
+
+def _position(lat: Any, lon: Any) -> Point:
+    try:
+        flat, flon = float(lat), float(lon)
+    except (TypeError, ValueError, OverflowError):
+        flat = flon = math.nan
+    if not (math.isfinite(flat) and math.isfinite(flon)) or not (
+        -90 <= flat <= 90 and -180 <= flon <= 180
+    ):
+        raise InvalidInput(
+            _("lat and lon must be the phone's position in degrees."), field="lat", code="invalid"
+        )
+    return Point(flon, flat, srid=4326)
+
+
+def case_card(case: ViolationCase, today: Any) -> dict[str, Any]:
+    distance = getattr(case, "distance", None)
+    deadline = case.stage_deadline
+    return {
+        "id": case.pk,
+        "code": case.code,
+        "address": case.address,
+        "ward": case.ward.name,
+        "stage": case.stage,
+        "stage_label": case.get_stage_display(),
+        "violation_type_label": case.get_violation_type_display(),
+        "deadline": deadline.isoformat() if deadline else None,
+        "deadline_display": deadline.strftime("%d/%m/%Y") if deadline else None,
+        "overdue": bool(deadline and deadline < today),
+        "lat": case.location.y,
+        "lon": case.location.x,
+        "distance_m": None if distance is None else round(distance.m, 1),
+        "photo_count": getattr(case, "photo_count", 0),
+    }
+
+
+class FieldCasesView(APIView):
+    """Open cases of the user's wards, nearest first when `lat` and `lon` are given."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("lat", float, description="the phone's latitude (WGS 84)"),
+            OpenApiParameter("lon", float, description="the phone's longitude (WGS 84)"),
+            OpenApiParameter("q", str, description="part of a case code or address"),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> Response:
+        params = request.query_params
+        near = None
+        if params.get("lat") or params.get("lon"):
+            near = _position(params.get("lat"), params.get("lon"))
+        today = timezone.localdate()
+        cases = field_cases(request.user, near=near, search=params.get("q", ""))
+        return Response(
+            {
+                "ordered_by": "distance" if near else "deadline",
+                "today": today.isoformat(),
+                "cases": [case_card(case, today) for case in cases],
+            }
+        )
+
+
+class FieldSessionView(APIView):
+    """200 while the session is alive (the offline queue checks before giving up)."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        user: Any = request.user
+        return Response(
+            {
+                "username": user.username,
+                "role": user.role,
+                "can_capture": user.role in WARD_ROLES,
+                "message": _("You are logged in."),
+            }
+        )

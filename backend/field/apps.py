@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class FieldConfig(AppConfig):
+    """The inspector's phone app at /field/: offline-first capture of evidence."""
+
+    name = "backend.field"
+    label = "field"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,32 @@
+"""The field app's reads: open cases around the inspector, nearest first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.gis.db.models.functions import Distance
+from django.contrib.gis.geos import Point
+from django.db.models import Count, Q, QuerySet
+
+from backend.cases.models import OPEN_STAGES
+from backend.cases.selectors import cases_visible_to
+
+FIELD_LIST_LIMIT = 200
+
+
+def field_cases(user: Any, *, near: Point | None = None, search: str = "") -> QuerySet[Any]:
+    """Open cases the user may see, nearest to `near` first (else by deadline)."""
+    qs = (
+        cases_visible_to(user)
+        .filter(stage__in=list(OPEN_STAGES))
+        .annotate(photo_count=Count("photos"))
+    )
+    search = search.strip()
+    if search:
+        qs = qs.filter(Q(code__icontains=search) | Q(address__icontains=search))
+    if near is not None:
+        # On the spheroid: metres, whatever the latitude.
+        qs = qs.annotate(distance=Distance("location", near)).order_by("distance", "id")
+    else:
+        qs = qs.order_by("stage_deadline", "id")
+    return qs[:FIELD_LIST_LIMIT]

@@ -1,0 +1,151 @@
+"""The field app's pages: the shell, its service worker and its manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from backend.accounts.models import WARD_ROLES
+from backend.cases.models import ViolationType
+
+# What the service worker keeps so the app opens with no network at all.
+SHELL_STATIC = (
+    "field/field.css",
+    "field/app.js",
+    "field/queue.js",
+    "field/geo.js",
+    "field/icon.svg",
+    "field/icon-192.png",
+    "field/icon-512.png",
+    "ttxd/site.css",
+    "vendor/leaflet/leaflet.css",
+    "vendor/leaflet/leaflet.js",
+    "vendor/leaflet/images/marker-icon.png",
+    "vendor/leaflet/images/marker-icon-2x.png",
+    "vendor/leaflet/images/marker-shadow.png",
+)
+
+
+def shell_urls() -> list[str]:
+    urls = [static(path) for path in SHELL_STATIC]
+    # ES modules import each other by plain relative names ("./queue.js"),
+    # which a hashed (collectstatic) name does not match: keep both.
+    urls += [settings.STATIC_URL + path for path in SHELL_STATIC if path.endswith(".js")]
+    urls += [reverse("javascript-catalog"), reverse("field_manifest")]
+    return list(dict.fromkeys(urls))
+
+
+@lru_cache(maxsize=1)
+def _static_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in SHELL_STATIC:
+        digest.update(path.encode())
+        found = finders.find(path)
+        if isinstance(found, str):
+            with open(found, "rb") as handle:
+                digest.update(handle.read())
+    return digest.hexdigest()[:16]
+
+
+def shell_version() -> str:
+    """Changes whenever a shell file (or its hashed URL) changes: a new cache."""
+    urls = "\n".join(shell_urls()).encode()
+    return hashlib.sha256(urls + _static_fingerprint().encode()).hexdigest()[:16]
+
+
+def field_config(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "urls": {
+            "cases": reverse("field-cases"),
+            "session": reverse("field-session"),
+            "openCase": "/api/cases/",
+            "casePhotos": reverse("case-photos", kwargs={"pk": 0}).replace("/0/", "/{id}/"),
+            "login": f"{reverse('login')}?next={reverse('field_app')}",
+            "serviceWorker": reverse("field_service_worker"),
+        },
+        "violationTypes": [[value, str(label)] for value, label in ViolationType.choices],
+        "thresholds": {
+            "farFromSiteM": settings.TTXD_PHOTO_FAR_FROM_SITE_M,
+            "lowAccuracyM": settings.TTXD_PHOTO_LOW_ACCURACY_M,
+        },
+        "maxBytes": settings.TTXD_PHOTO_MAX_BYTES,
+        "basemap": {
+            "url": settings.TTXD_BASEMAP_URL or "",
+            "attribution": settings.TTXD_BASEMAP_ATTRIBUTION or "",
+        },
+        "mapCenter": list(settings.TTXD_MAP_CENTER),
+        "user": request.user.get_username(),
+    }
+
+
+@login_required
+@require_GET
+def field_app(request: HttpRequest) -> HttpResponse:
+    """The phone app's shell; everything else happens in the browser (static/field/)."""
+    user: Any = request.user
+    if user.role not in WARD_ROLES:
+        return render(request, "field/not_for_role.html", status=403)
+    return render(request, "field/index.html", {"config": field_config(request)})
+
+
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker, served under /field/ so that its scope covers the app."""
+    response = render(
+        request,
+        "field/sw.js",
+        {
+            "version": shell_version(),
+            "shell": json.dumps(shell_urls()),
+            "app_url": reverse("field_app"),
+        },
+        content_type="text/javascript; charset=utf-8",
+    )
+    response["Service-Worker-Allowed"] = reverse("field_app")
+    # Browsers check for a new worker on each visit; never let a cache answer.
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@never_cache
+@require_GET
+def manifest(request: HttpRequest) -> JsonResponse:
+    app = reverse("field_app")
+    return JsonResponse(
+        {
+            "name": _("TTXD field inspections"),
+            "short_name": "TTXD",
+            "description": _("Photograph construction sites and open cases, even offline."),
+            "start_url": app,
+            "scope": app,
+            "display": "standalone",
+            "orientation": "portrait",
+            "background_color": "#f6f7f9",
+            "theme_color": "#12355b",
+            "lang": request.LANGUAGE_CODE if hasattr(request, "LANGUAGE_CODE") else "vi",
+            "icons": [
+                {"src": static("field/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+                {"src": static("field/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+                {
+                    "src": static("field/icon.svg"),
+                    "sizes": "any",
+                    "type": "image/svg+xml",
+                    "purpose": "any maskable",
+                },
+            ],
+        },
+        content_type="application/manifest+json",
+    )

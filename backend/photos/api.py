@@ -1,0 +1,174 @@
+"""The photo API: upload to a case (safe to retry) and list a case's photos."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.cases.selectors import cases_visible_to
+from backend.errors import InvalidInput
+from backend.permissions import ReadOnlyUnlessWardUser
+from backend.photos.idempotency import (
+    HEADER,
+    idempotency_key_check,
+    response_remember,
+    response_replayed,
+)
+from backend.photos.models import SitePhoto
+from backend.photos.selectors import photos_of_case
+from backend.photos.services import photo_ingest
+from backend.photos.storage import VARIANTS
+from backend.photos.uploads import PhotoUploadHandler
+from backend.photos.warnings import warning_message
+
+
+def _iso(value: Any) -> str | None:
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def _position(point: Any) -> dict[str, float] | None:
+    return None if point is None else {"lat": point.y, "lon": point.x}
+
+
+def photo_json(photo: SitePhoto, **flags: bool) -> dict[str, Any]:
+    """A photo as the API and the field app show it."""
+    exif = (photo.metadata or {}).get("exif") or {}
+    device = _position(photo.device_location)
+    if device is not None:
+        device["accuracy_m"] = photo.device_accuracy_m  # type: ignore[assignment]
+    return {
+        "id": photo.pk,
+        "case": photo.case_id,
+        "sha256": photo.sha256,
+        "content_type": photo.content_type,
+        "size_bytes": photo.size_bytes,
+        "width": photo.width,
+        "height": photo.height,
+        "original_filename": photo.original_filename,
+        "exif": {
+            "position": _position(photo.exif_location),
+            "distance_m": photo.exif_distance_m,
+            "taken_at": _iso(photo.exif_taken_at),
+            "taken_at_zone_assumed": exif.get("taken_at_zone_assumed", False),
+            "gps_time": exif.get("gps_time"),
+            "altitude_m": exif.get("altitude_m"),
+            "horizontal_error_m": exif.get("horizontal_error_m"),
+            "bearing_deg": exif.get("bearing_deg"),
+            "make": exif.get("make"),
+            "model": exif.get("model"),
+        },
+        "device": {"position": device, "distance_m": photo.device_distance_m},
+        "captured_at": _iso(photo.captured_at),
+        "note": photo.note,
+        "uploaded_at": _iso(photo.uploaded_at),
+        "uploaded_by": photo.uploaded_by.username,
+        "warnings": [{**w, "message": warning_message(w)} for w in photo.warnings],
+        "urls": {
+            variant: reverse("photo_file", kwargs={"pk": photo.pk, "variant": variant})
+            for variant in VARIANTS
+        },
+        **flags,
+    }
+
+
+PHOTO_UPLOAD = inline_serializer(
+    "PhotoUpload",
+    fields={
+        "file": serializers.FileField(help_text="JPEG, PNG, WebP or HEIC/HEIF"),
+        "device_lat": serializers.FloatField(required=False),
+        "device_lon": serializers.FloatField(required=False),
+        "device_accuracy_m": serializers.FloatField(required=False),
+        "captured_at": serializers.DateTimeField(required=False),
+        "note": serializers.CharField(required=False),
+    },
+)
+
+
+class CasePhotosView(APIView):
+    """Photos of one case: list them, or add one (multipart, with an Idempotency-Key)."""
+
+    permission_classes = [ReadOnlyUnlessWardUser]
+    parser_classes = [MultiPartParser]
+
+    def initialize_request(self, request: Any, *args: Any, **kwargs: Any) -> Request:
+        # Before anything reads the body (CSRF checks read request.POST): the
+        # handler refuses an oversize upload from its declared length, then
+        # counts while streaming.
+        if request.method == "POST":
+            request.upload_handlers = [
+                PhotoUploadHandler(request, limit=settings.TTXD_PHOTO_MAX_BYTES)
+            ]
+        return super().initialize_request(request, *args, **kwargs)
+
+    def _case(self, request: Request, pk: int) -> Any:
+        case = cases_visible_to(request.user).filter(pk=pk).first()
+        if case is None:
+            raise NotFound(_("No such case among those you can see."))
+        return case
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request, pk: int) -> Response:
+        case = self._case(request, pk)
+        photos = photos_of_case(request.user, case.pk)
+        return Response({"case": case.pk, "results": [photo_json(p) for p in photos]})
+
+    @extend_schema(
+        request={"multipart/form-data": PHOTO_UPLOAD},
+        parameters=[
+            OpenApiParameter(
+                HEADER,
+                str,
+                OpenApiParameter.HEADER,
+                required=True,
+                description="A new UUID per photo; retries reuse it.",
+            )
+        ],
+        responses={201: OpenApiTypes.OBJECT, 200: OpenApiTypes.OBJECT},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        key = idempotency_key_check(request.headers.get(HEADER))
+        case = self._case(request, pk)
+        files = request.FILES.getlist("file")
+        if len(files) != 1:
+            raise InvalidInput(
+                _("Send exactly one photo in the “file” field."), field="file", code="one_file"
+            )
+        upload = files[0]
+        data: Any = request.data
+        with transaction.atomic():
+            result = photo_ingest(
+                actor=request.user,
+                case=case,
+                data=upload.read(),
+                idempotency_key=key,
+                filename=upload.name or "",
+                device_lat=data.get("device_lat"),
+                device_lon=data.get("device_lon"),
+                device_accuracy_m=data.get("device_accuracy_m"),
+                captured_at=data.get("captured_at"),
+                note=data.get("note", ""),
+            )
+            record = result.idempotency
+            if result.replayed and record is not None and record.response_status is not None:
+                return response_replayed(record)
+            response = Response(
+                photo_json(result.photo, created=result.created, duplicate=result.duplicate),
+                status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
+            )
+            if record is not None and not result.replayed:
+                # Stored with the photo, in the same transaction: a retry gets exactly this.
+                response_remember(record, response)
+        return response

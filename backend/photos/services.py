@@ -1,0 +1,346 @@
+"""Every write of photos: ingest, with its event, in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.gis.geos import Point
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from backend.accounts.models import WARD_ROLES
+from backend.accounts.selectors import ward_ids_of
+from backend.audit.models import EventKind
+from backend.audit.services import case_event_record
+from backend.errors import InvalidInput, NotAllowed
+from backend.photos.idempotency import fingerprint_of, idempotency_claim, idempotency_remember
+from backend.photos.imaging import PreparedPhoto, photo_prepare, sha256_hex
+from backend.photos.models import IdempotencyRecord, IdempotencyScope, SitePhoto
+from backend.photos.storage import object_store, photo_key, photo_storage
+from backend.photos.warnings import PhotoFacts, photo_warnings
+from gis.geometry import metric_distance_m
+
+logger = logging.getLogger(__name__)
+
+NOTE_MAX_LENGTH = 2000
+FILENAME_MAX_LENGTH = 255
+
+
+@dataclass(frozen=True)
+class PhotoIngestResult:
+    photo: SitePhoto
+    created: bool  # a new row (and event) was written by this call
+    duplicate: bool = False  # the same bytes were already on the case
+    replayed: bool = False  # a retry of an earlier request with the same key
+    idempotency: IdempotencyRecord | None = None
+
+
+def _float_or_none(value: Any, field: str) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidInput(_("This must be a number."), field=field, code="not_a_number") from None
+    if not math.isfinite(number):
+        raise InvalidInput(_("This must be a finite number."), field=field, code="not_a_number")
+    return number
+
+
+def _device_point(lat: Any, lon: Any) -> Point | None:
+    flat = _float_or_none(lat, "device_lat")
+    flon = _float_or_none(lon, "device_lon")
+    if flat is None and flon is None:
+        return None
+    if flat is None or flon is None:
+        raise InvalidInput(
+            _("Send both device_lat and device_lon, or neither."),
+            field="device_lat",
+            code="incomplete_position",
+        )
+    # A phone outside Vietnam is still a position worth keeping (and the
+    # far-from-site warning will say so); only impossible degrees are refused.
+    if not (-90.0 <= flat <= 90.0 and -180.0 <= flon <= 180.0):
+        raise InvalidInput(
+            _("The device position is not valid degrees (latitude -90..90, longitude -180..180)."),
+            field="device_lat",
+            code="out_of_range",
+        )
+    return Point(flon, flat, srid=4326)
+
+
+def _accuracy(value: Any) -> float | None:
+    accuracy = _float_or_none(value, "device_accuracy_m")
+    if accuracy is not None and accuracy < 0:
+        raise InvalidInput(
+            _("The accuracy is a distance in metres and cannot be negative."),
+            field="device_accuracy_m",
+            code="negative_accuracy",
+        )
+    return accuracy
+
+
+def _aware(value: Any) -> dt.datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise InvalidInput(
+                _("captured_at must be an ISO 8601 date and time."),
+                field="captured_at",
+                code="invalid_datetime",
+            ) from None
+    if not isinstance(value, dt.datetime):
+        raise InvalidInput(
+            _("captured_at must be an ISO 8601 date and time."),
+            field="captured_at",
+            code="invalid_datetime",
+        )
+    moment: dt.datetime = value
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def _lock_content(sha256: str) -> None:
+    """Serialise work on one content key until the transaction ends.
+
+    Stops two uploads of the same bytes from racing, and stops the orphan
+    cleanup (which tries the same lock) deleting an object that a transaction
+    still in progress is about to reference.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"photo:{sha256}"])
+
+
+def content_lock_try(sha256: str) -> bool:
+    """Try the content lock without waiting (for the cleanup command)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_try_advisory_xact_lock(hashtextextended(%s, 0))", [f"photo:{sha256}"]
+        )
+        return bool(cursor.fetchone()[0])
+
+
+def _distance(a: Point | None, b: Point | None) -> float | None:
+    if a is None or b is None:
+        return None
+    return metric_distance_m(a, b)
+
+
+def _store_objects(prepared: PreparedPhoto) -> list[str]:
+    """Write the original and its derivatives; return the keys written by this call."""
+    storage = photo_storage()
+    written: list[str] = []
+    for variant, data in (
+        ("original", prepared.data),
+        ("preview", prepared.derivatives.preview),
+        ("thumbnail", prepared.derivatives.thumbnail),
+    ):
+        key = photo_key(variant, prepared.sha256)
+        if object_store(storage, key, data):
+            written.append(key)
+    return written
+
+
+def _forget_objects(keys: list[str]) -> None:
+    storage = photo_storage()
+    for key in keys:
+        try:
+            storage.delete(key)
+        except Exception:  # the cleanup command finds whatever is left behind
+            logger.warning("could not remove %s after a failed ingest", key, exc_info=True)
+
+
+def _check_actor(actor: Any, case: Any) -> None:
+    if getattr(actor, "role", None) not in WARD_ROLES or case.ward_id not in ward_ids_of(actor):
+        raise NotAllowed(_("Only inspectors and leaders of the case's ward can add photos."))
+
+
+@transaction.atomic
+def photo_ingest(
+    *,
+    actor: Any,
+    case: Any,
+    data: bytes,
+    idempotency_key: str | None = None,
+    filename: str = "",
+    device_lat: Any = None,
+    device_lon: Any = None,
+    device_accuracy_m: Any = None,
+    captured_at: Any = None,
+    note: str = "",
+) -> PhotoIngestResult:
+    """Add a photo to a case: check it, keep the original, make derivatives, record it.
+
+    With an idempotency key, a retry of the same request returns the first
+    result (no second photo, no second event); the key with other content is
+    refused (422), and a retry while the first is still running gets 409.
+    The same bytes already on the case are reported as a duplicate and not
+    stored again.
+    """
+    _check_actor(actor, case)
+    device = _device_point(device_lat, device_lon)
+    accuracy = _accuracy(device_accuracy_m)
+    captured = _aware(captured_at)
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise InvalidInput(
+            _("The note is limited to %(limit)d characters.") % {"limit": NOTE_MAX_LENGTH},
+            field="note",
+            code="too_long",
+        )
+    filename = (filename or "")[:FILENAME_MAX_LENGTH]
+    sha256 = sha256_hex(data)
+
+    fingerprint = ""
+    if idempotency_key is not None:
+        fingerprint = fingerprint_of(
+            {
+                "case": case.pk,
+                "sha256": sha256,
+                "device": None if device is None else [device.x, device.y],
+                "accuracy": accuracy,
+                "captured_at": captured.isoformat() if captured else None,
+                "note": note,
+            }
+        )
+        earlier = idempotency_claim(
+            user=actor,
+            key=idempotency_key,
+            scope=IdempotencyScope.PHOTO_UPLOAD,
+            fingerprint=fingerprint,
+        )
+        if earlier is not None and earlier.result_id is not None:
+            photo = SitePhoto.objects.get(pk=earlier.result_id)
+            return PhotoIngestResult(photo=photo, created=False, replayed=True, idempotency=earlier)
+
+    prepared = photo_prepare(
+        data,
+        max_pixels=settings.TTXD_PHOTO_MAX_PIXELS,
+        preview_px=settings.TTXD_PHOTO_PREVIEW_PX,
+        thumbnail_px=settings.TTXD_PHOTO_THUMBNAIL_PX,
+    )
+    _lock_content(sha256)
+
+    def remember(photo: SitePhoto) -> IdempotencyRecord | None:
+        if idempotency_key is None:
+            return None
+        return idempotency_remember(
+            user=actor,
+            key=idempotency_key,
+            scope=IdempotencyScope.PHOTO_UPLOAD,
+            fingerprint=fingerprint,
+            result_id=photo.pk,
+        )
+
+    existing = SitePhoto.objects.filter(case=case, sha256=sha256).first()
+    if existing is not None:
+        return PhotoIngestResult(
+            photo=existing, created=False, duplicate=True, idempotency=remember(existing)
+        )
+
+    written = _store_objects(prepared)
+    try:
+        photo = _photo_record(
+            actor=actor,
+            case=case,
+            prepared=prepared,
+            device=device,
+            accuracy=accuracy,
+            captured=captured,
+            note=note,
+            filename=filename,
+        )
+        record = remember(photo)
+        # The event is the last write: the audit chain's lock is held from
+        # here to the commit.
+        case_event_record(
+            case=case,
+            actor=actor,
+            kind=EventKind.PHOTO_ADDED,
+            payload={
+                "photo_id": photo.pk,
+                "sha256": photo.sha256,
+                "warnings": [w["code"] for w in photo.warnings],
+                "duplicate": False,
+                "content_type": photo.content_type,
+                "size_bytes": photo.size_bytes,
+                "filename": photo.original_filename,
+                "exif_distance_m": photo.exif_distance_m,
+                "device_distance_m": photo.device_distance_m,
+                "taken_at": photo.exif_taken_at.isoformat() if photo.exif_taken_at else None,
+                "captured_at": photo.captured_at.isoformat() if photo.captured_at else None,
+            },
+        )
+    except BaseException:
+        # Nothing of ours may outlive a rolled-back row; what cannot be
+        # removed now is an orphan that `manage.py photos_cleanup` finds.
+        _forget_objects(written)
+        raise
+    return PhotoIngestResult(photo=photo, created=True, idempotency=record)
+
+
+def _photo_record(
+    *,
+    actor: Any,
+    case: Any,
+    prepared: PreparedPhoto,
+    device: Point | None,
+    accuracy: float | None,
+    captured: dt.datetime | None,
+    note: str,
+    filename: str,
+) -> SitePhoto:
+    exif = prepared.exif
+    exif_point = Point(exif.lon, exif.lat, srid=4326) if exif.has_position else None
+    site = case.location
+    received = timezone.now()
+    taken = exif.taken_at or exif.gps_time or captured
+    facts = PhotoFacts(
+        exif_distance_m=_distance(exif_point, site),
+        device_distance_m=_distance(device, site),
+        exif_device_distance_m=_distance(exif_point, device),
+        exif_error_m=exif.horizontal_error_m,
+        device_accuracy_m=accuracy,
+        taken_at=taken,
+        received_at=received,
+    )
+    return SitePhoto.objects.create(
+        case=case,
+        original=photo_key("original", prepared.sha256),
+        original_filename=filename,
+        sha256=prepared.sha256,
+        content_type=prepared.content_type,
+        size_bytes=len(prepared.data),
+        width=prepared.width,
+        height=prepared.height,
+        preview=photo_key("preview", prepared.sha256),
+        thumbnail=photo_key("thumbnail", prepared.sha256),
+        exif_location=exif_point,
+        exif_taken_at=exif.taken_at,
+        exif_distance_m=facts.exif_distance_m,
+        device_location=device,
+        device_accuracy_m=accuracy,
+        device_distance_m=facts.device_distance_m,
+        captured_at=captured,
+        note=note,
+        metadata={
+            "exif": exif.as_dict(),
+            "kind": prepared.kind,
+            "orientation_applied": prepared.orientation_applied,
+            "exif_device_distance_m": facts.exif_device_distance_m,
+            "preview_size": list(prepared.derivatives.preview_size),
+            "thumbnail_size": list(prepared.derivatives.thumbnail_size),
+        },
+        warnings=photo_warnings(facts),
+        uploaded_by=actor,
+    )

@@ -1,0 +1,59 @@
+"""Photo files, served only to those who may see their case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponseRedirect
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_GET
+
+from backend.photos.selectors import photos_visible_to
+from backend.photos.storage import VARIANTS, photo_storage, signed_url_storage, storage_is_local
+
+# Content-addressed objects never change: caching is safe, but only privately.
+CACHE_CONTROL = "private, max-age=86400, immutable"
+
+
+@login_required
+@require_GET
+def photo_file(request: HttpRequest, pk: int, variant: str) -> HttpResponseBase:
+    """The original or a derivative of a photo the user may see; 404 otherwise."""
+    if variant not in VARIANTS:
+        raise Http404
+    photo = get_object_or_404(photos_visible_to(request.user), pk=pk)
+    name = getattr(photo, variant).name
+    if not name:
+        raise Http404
+    content_type = photo.content_type if variant == "original" else "image/jpeg"
+    extension = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}.get(
+        content_type, content_type.rsplit("/", 1)[-1]
+    )
+    filename = f"{photo.case.code}-{photo.pk}-{variant}.{extension}"
+    storage: Any = photo_storage()
+    if not storage_is_local(storage):
+        # A signed URL is a bearer token: short-lived (AWS_QUERYSTRING_EXPIRE).
+        signing: Any = signed_url_storage()
+        url = signing.url(
+            name,
+            parameters={
+                "ResponseContentType": content_type,
+                "ResponseContentDisposition": f'inline; filename="{filename}"',
+            },
+        )
+        redirect = HttpResponseRedirect(url)
+        redirect["Cache-Control"] = "private, no-store"
+        return redirect
+    try:
+        handle = storage.open(name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=content_type, filename=filename)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = CACHE_CONTROL
+    # An original is evidence, not a page: never let a browser run what it carries.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
