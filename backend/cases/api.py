@@ -4,45 +4,87 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import Point
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
+from backend.cases.documents import DOCX_CONTENT_TYPE, document_generate
 from backend.cases.models import Stage, ViolationCase, ViolationType
-from backend.cases.selectors import cases_visible_to
-from backend.cases.services import case_open, checked_point, geometry_message
+from backend.cases.selectors import case_actions_for, case_deadline, cases_visible_to
+from backend.cases.services import case_open, case_transition, checked_point, geometry_message
+from backend.cases.workflow import fields_for_api
 from backend.errors import InvalidInput
-from backend.permissions import ReadOnlyUnlessWardUser
 from backend.filters import filter_bbox, filter_choice, filter_ward_code
+from backend.permissions import ReadOnlyUnlessWardUser
+from backend.photos.idempotency import honours_idempotency_key
 from gis.geometry import GeometryProblem, parse_geometry
 
 
-class CaseSerializer(GeoFeatureModelSerializer):
+class CaseSerializer(GeoFeatureModelSerializer):  # type: ignore[misc]
     ward = serializers.CharField(source="ward.code", read_only=True)
     ward_name = serializers.CharField(source="ward.name", read_only=True)
     stage_label = serializers.CharField(source="get_stage_display", read_only=True)
-    violation_type_label = serializers.CharField(source="get_violation_type_display", read_only=True)
+    violation_type_label = serializers.CharField(
+        source="get_violation_type_display", read_only=True
+    )
     permit = serializers.CharField(source="permit.number", read_only=True, default=None)
     assigned_inspector = serializers.CharField(
         source="assigned_inspector.username", read_only=True, default=None
     )
     opened_by = serializers.CharField(source="opened_by.username", read_only=True)
+    # Workflow state (backend.cases.workflow): the deadline with its rule and legal basis.
+    outcome_label = serializers.CharField(source="get_outcome_display", read_only=True)
+    parent = serializers.CharField(source="parent.code", read_only=True, default=None)
+    deadline = serializers.SerializerMethodField()
 
     class Meta:
         model = ViolationCase
         geo_field = "location"
         fields = [
-            "id", "code", "ward", "ward_name", "stage", "stage_label", "stage_deadline",
-            "violation_type", "violation_type_label", "address", "description", "permit",
-            "permit_match", "permit_distance_m", "assigned_inspector", "opened_by",
-            "detected_at", "opened_at", "footprint",
+            "id",
+            "code",
+            "ward",
+            "ward_name",
+            "stage",
+            "stage_label",
+            "stage_deadline",
+            "violation_type",
+            "violation_type_label",
+            "address",
+            "description",
+            "permit",
+            "permit_match",
+            "permit_distance_m",
+            "assigned_inspector",
+            "opened_by",
+            "detected_at",
+            "opened_at",
+            "footprint",
+            # The workflow's state.
+            "version",
+            "stage_since",
+            "deadline",
+            "outcome",
+            "outcome_label",
+            "closed_on",
+            "parent",
         ]
 
+    def get_deadline(self, case: ViolationCase) -> dict[str, Any] | None:
+        info = case_deadline(case)
+        return info.as_dict() if info else None
 
-class CaseOpenSerializer(serializers.Serializer):
+
+class CaseOpenSerializer(serializers.Serializer):  # type: ignore[type-arg]
     """Input to open a case: a GeoJSON point in `location`, or `lat` and `lon`."""
 
     location = serializers.JSONField(required=False, help_text="GeoJSON Point, WGS 84")
@@ -62,10 +104,10 @@ class CaseOpenSerializer(serializers.Serializer):
                 geom = parse_geometry(data["location"])
             except GeometryProblem as exc:
                 raise InvalidInput(geometry_message(exc), field="location") from None
-            if geom.geom_type != "Point" or geom.empty:
+            if not isinstance(geom, Point) or geom.empty:
                 raise InvalidInput(_("The location must be a GeoJSON Point."), field="location")
             if geom.srid not in (None, 4326):
-                geom = geom.transform(4326, clone=True)
+                geom.transform(4326)  # a fresh object parsed above: safe in place
             return checked_point(geom.y, geom.x)
         if data.get("lat") is None or data.get("lon") is None:
             raise InvalidInput(
@@ -105,7 +147,10 @@ CASE_FILTERS = [
 
 
 class CaseViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,  # type: ignore[type-arg]
 ):
     """Violation cases in the user's wards."""
 
@@ -127,6 +172,8 @@ class CaseViewSet(
         return super().list(request, *args, **kwargs)
 
     @extend_schema(request=CaseOpenSerializer, responses={201: CaseSerializer})
+    # Optional Idempotency-Key: the field app's offline queue retries safely.
+    @honours_idempotency_key("case_open")
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         incoming = CaseOpenSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -142,3 +189,119 @@ class CaseViewSet(
         )
         case = cases_visible_to(request.user).get(pk=case.pk)
         return Response(CaseSerializer(case).data, status=status.HTTP_201_CREATED)
+
+
+# --- The workflow: what this user may do now, and doing it ---------------------------
+class TransitionInputSerializer(serializers.Serializer[Any]):
+    """`action` plus the fields GET /api/cases/{id}/actions/ lists for it (flat, or in `data`)."""
+
+    action = serializers.CharField()
+    expected_version = serializers.IntegerField(
+        required=False, help_text="The case version the client saw; 409 if it changed."
+    )
+    expected_stage = serializers.CharField(required=False)
+    occurred_on = serializers.DateField(required=False, help_text="Legal date of the act")
+    note = serializers.CharField(required=False, allow_blank=True)
+    data = serializers.DictField(required=False)  # type: ignore[assignment]
+    attachment = serializers.FileField(required=False)
+
+
+def _request_fields(request: Request) -> dict[str, Any]:
+    data = request.data
+    if hasattr(data, "lists"):  # a QueryDict from a form or multipart body
+        return {key: values[-1] for key, values in data.lists() if key != "attachment"}
+    return {key: value for key, value in dict(data).items() if key != "attachment"}
+
+
+def _expected_version(raw: dict[str, Any]) -> int | None:
+    value = raw.pop("expected_version", None)
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(
+            _("expected_version must be a whole number."), field="expected_version"
+        ) from None
+
+
+class CaseTransitionView(APIView):
+    """Take one workflow action on a case; answers with the updated case."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(request=TransitionInputSerializer, responses={200: CaseSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        case = get_object_or_404(cases_visible_to(request.user), pk=pk)
+        raw = _request_fields(request)
+        action = raw.pop("action", None)
+        expected_version = _expected_version(raw)
+        expected_stage = raw.pop("expected_stage", None) or None
+        case_transition(
+            actor=request.user,
+            case=case,
+            action=action,
+            data=raw,
+            attachment=request.FILES.get("attachment"),
+            expected_version=expected_version,
+            expected_stage=expected_stage,
+        )
+        updated = cases_visible_to(request.user).get(pk=pk)
+        return Response(CaseSerializer(updated).data)
+
+
+def actions_payload(user: Any, case: ViolationCase) -> dict[str, Any]:
+    now = case_actions_for(user, case)
+    return {
+        "case": case.pk,
+        "stage": case.stage,
+        "stage_label": case.get_stage_display(),
+        "version": case.version,
+        "actions": [
+            {
+                "action": spec.code,
+                "label": str(spec.label),
+                "target_stage": spec.target_stage(case.stage),
+                "target_stage_label": str(Stage(spec.target_stage(case.stage)).label),
+                "document_type": spec.document,
+                "help_text": str(spec.help_text),
+                "fields": fields_for_api(spec, case, user),
+            }
+            for spec in now.available
+        ],
+        "blocked": [
+            {"action": spec.code, "label": str(spec.label), "reason": reason}
+            for spec, reason in now.blocked
+        ],
+    }
+
+
+class CaseActionsView(APIView):
+    """What this user may do on the case now, with the fields each action asks for."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request, pk: int) -> Response:
+        case = get_object_or_404(cases_visible_to(request.user), pk=pk)
+        return Response(actions_payload(request.user, case))
+
+
+class CaseDocumentView(APIView):
+    """The pre-filled DOCX of a case's MBB01, MQD02 or MQD11."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses={(200, DOCX_CONTENT_TYPE): OpenApiTypes.BINARY, 400: OpenApiTypes.OBJECT}
+    )
+    def get(self, request: Request, pk: int, document_type: str) -> HttpResponse:
+        case = get_object_or_404(cases_visible_to(request.user), pk=pk)
+        document = document_generate(
+            user=request.user, case=case, document_type=document_type.upper()
+        )
+        response = HttpResponse(document.content, content_type=document.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+        response["Cache-Control"] = "private, no-store"
+        return response

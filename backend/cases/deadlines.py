@@ -1,38 +1,220 @@
 """Counting days for legal deadlines.
 
-Working days skip Saturdays, Sundays and public holidays. Calendar-day
-periods start the day after the event (Civil Code Art. 147) and a period
-ending on a rest day ends on the next working day (Art. 148).
+Working days skip Saturdays, Sundays, public holidays and the days off the
+government swaps in; a Saturday worked in exchange counts as a working day.
+Calendar-day periods start the day after the event (Civil Code 2015 Art. 147)
+and a period whose last day is a rest day ends on the next working day
+(Art. 148). Month periods end on the same day of the last month, or on that
+month's last day when it is shorter (Art. 147.4).
+
+The pure functions take a calendar; `work_calendar()` loads the admin-edited
+one from the database (one small query).
 """
 
 from __future__ import annotations
 
+import calendar as _calendar
 import datetime
-from collections.abc import Container
+from dataclasses import dataclass, field
+from typing import Any
 
 
-def is_working_day(day: datetime.date, holidays: Container[datetime.date] = ()) -> bool:
-    return day.weekday() < 5 and day not in holidays
+@dataclass(frozen=True)
+class WorkCalendar:
+    """Rest days beyond weekends, and weekend days that are worked."""
+
+    rest_days: frozenset[datetime.date] = field(default_factory=frozenset)
+    working_days: frozenset[datetime.date] = field(default_factory=frozenset)
+
+    def is_working_day(self, day: datetime.date) -> bool:
+        if day in self.working_days:
+            return True
+        return day.weekday() < 5 and day not in self.rest_days
+
+    def __contains__(self, day: object) -> bool:
+        # `day in calendar` reads "is a rest day", like a set of holidays.
+        return isinstance(day, datetime.date) and not self.is_working_day(day)
 
 
-def add_working_days(
-    start: datetime.date, days: int, holidays: Container[datetime.date] = ()
-) -> datetime.date:
+def _as_calendar(holidays: Any) -> WorkCalendar:
+    if isinstance(holidays, WorkCalendar):
+        return holidays
+    return WorkCalendar(rest_days=frozenset(holidays or ()))
+
+
+def is_working_day(day: datetime.date, holidays: Any = ()) -> bool:
+    return _as_calendar(holidays).is_working_day(day)
+
+
+def next_working_day_from(day: datetime.date, holidays: Any = ()) -> datetime.date:
+    """`day` itself if it is a working day, else the first working day after it."""
+    cal = _as_calendar(holidays)
+    while not cal.is_working_day(day):
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def add_working_days(start: datetime.date, days: int, holidays: Any = ()) -> datetime.date:
     """The date `days` working days after `start` (start itself not counted)."""
+    cal = _as_calendar(holidays)
     day = start
     remaining = days
     while remaining > 0:
         day += datetime.timedelta(days=1)
-        if is_working_day(day, holidays):
+        if cal.is_working_day(day):
             remaining -= 1
     return day
 
 
-def add_calendar_days(
-    start: datetime.date, days: int, holidays: Container[datetime.date] = ()
-) -> datetime.date:
+def add_calendar_days(start: datetime.date, days: int, holidays: Any = ()) -> datetime.date:
     """The last day of a `days`-day period that starts the day after `start`."""
-    day = start + datetime.timedelta(days=days)
-    while not is_working_day(day, holidays):
-        day += datetime.timedelta(days=1)
-    return day
+    return next_working_day_from(start + datetime.timedelta(days=days), holidays)
+
+
+def add_months(start: datetime.date, months: int, holidays: Any = ()) -> datetime.date:
+    """The last day of a period of `months` months counted from `start`."""
+    month_index = start.month - 1 + months
+    year = start.year + month_index // 12
+    month = month_index % 12 + 1
+    last = _calendar.monthrange(year, month)[1]
+    return next_working_day_from(datetime.date(year, month, min(start.day, last)), holidays)
+
+
+def add_period(start: datetime.date, amount: int, unit: str, holidays: Any = ()) -> datetime.date:
+    """Dispatch on a DeadlineRule unit ("working_days", "calendar_days", "months")."""
+    if unit == "working_days":
+        return add_working_days(start, amount, holidays)
+    if unit == "calendar_days":
+        return add_calendar_days(start, amount, holidays)
+    if unit == "months":
+        return add_months(start, amount, holidays)
+    raise ValueError(f"unknown deadline unit {unit!r}")
+
+
+def work_calendar() -> WorkCalendar:
+    """The civil-service calendar as the administrators keep it (CalendarDay rows)."""
+    from backend.cases.models import REST_DAY_KINDS, CalendarDay
+
+    rest: set[datetime.date] = set()
+    working: set[datetime.date] = set()
+    for day, kind in CalendarDay.objects.values_list("date", "kind"):
+        (rest if kind in REST_DAY_KINDS else working).add(day)
+    return WorkCalendar(rest_days=frozenset(rest), working_days=frozenset(working))
+
+
+# --- Rules: how long each deadline is, versioned by effective date -------------
+# The legal defaults (DOMAIN.md). The data migration seeds the same rows; a code
+# missing from the table (an emptied database) is re-seeded from here on first use.
+DEFAULTS_EFFECTIVE_FROM = datetime.date(2022, 1, 28)  # Decree 16/2022/NĐ-CP in force
+DEFAULT_RULES: dict[str, tuple[int, str, str]] = {
+    "record": (
+        2,
+        "working_days",
+        "Nghị định 118/2021/NĐ-CP, Điều 12 khoản 1: lập biên bản trong 02 ngày làm việc "
+        "kể từ khi phát hiện vi phạm (05 ngày làm việc nếu phức tạp).",
+    ),
+    "decision": (
+        7,
+        "working_days",
+        "Luật Xử lý vi phạm hành chính, Điều 66 khoản 1: ra quyết định xử phạt trong 07 ngày "
+        "làm việc kể từ ngày lập biên bản.",
+    ),
+    "decision_transferred": (
+        10,
+        "working_days",
+        "Luật Xử lý vi phạm hành chính, Điều 66 khoản 1: 10 ngày làm việc kể từ ngày lập "
+        "biên bản khi vụ việc phải chuyển người có thẩm quyền.",
+    ),
+    "decision_explanation": (
+        1,
+        "months",
+        "Luật Xử lý vi phạm hành chính, Điều 66 khoản 1: 01 tháng kể từ ngày lập biên bản "
+        "khi cá nhân, tổ chức yêu cầu giải trình (có thể gia hạn thêm 01 tháng).",
+    ),
+    "serve": (
+        3,
+        "working_days",
+        "Luật Xử lý vi phạm hành chính, Điều 70: giao quyết định trong 03 ngày làm việc "
+        "kể từ ngày ra quyết định.",
+    ),
+    "legalise_house": (
+        30,
+        "calendar_days",
+        "Nghị định 16/2022/NĐ-CP, Điều 81: 30 ngày (nhà ở riêng lẻ) kể từ ngày ban hành "
+        "quyết định xử phạt để làm thủ tục cấp giấy phép.",
+    ),
+    "legalise_project": (
+        90,
+        "calendar_days",
+        "Nghị định 16/2022/NĐ-CP, Điều 81: 90 ngày (công trình khác) kể từ ngày ban hành "
+        "quyết định xử phạt để làm thủ tục cấp giấy phép.",
+    ),
+    "conformity_check": (
+        5,
+        "calendar_days",
+        "Nghị định 16/2022/NĐ-CP, Điều 81: kiểm tra hiện trạng trong 05 ngày kể từ khi "
+        "xuất trình giấy phép.",
+    ),
+    "demolish": (
+        15,
+        "calendar_days",
+        "Nghị định 16/2022/NĐ-CP, Điều 81: tự phá dỡ trong 15 ngày kể từ ngày nhận quyết "
+        "định, hoặc thời hạn ghi trong quyết định.",
+    ),
+    "enforce": (
+        30,
+        "calendar_days",
+        "Luật Xử lý vi phạm hành chính, Điều 86–88 (cưỡng chế): pháp luật không ấn định "
+        "số ngày; thời hạn do UBND phường quy định.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    due: datetime.date
+    rule: Any  # backend.cases.models.DeadlineRule
+    amount: int
+    unit: str
+
+    def as_payload(self) -> dict[str, str]:
+        return {"due": self.due.isoformat(), "rule": self.rule.code, "basis": self.rule.basis}
+
+
+def rule_in_force(code: str, day: datetime.date) -> Any:
+    """The version of rule `code` in force on `day` (a case's detection date).
+
+    A day before the first version uses the first version: the table starts
+    with the law of 2022 and older cases are still counted somehow.
+    """
+    from backend.cases.models import DeadlineRule
+
+    versions = DeadlineRule.objects.filter(code=code)
+    rule = versions.filter(effective_from__lte=day).order_by("-effective_from").first()
+    if rule is None:
+        rule = versions.order_by("effective_from").first()
+    if rule is None:
+        amount, unit, basis = DEFAULT_RULES[code]
+        rule, _created = DeadlineRule.objects.get_or_create(
+            code=code,
+            effective_from=DEFAULTS_EFFECTIVE_FROM,
+            defaults={"amount": amount, "unit": unit, "basis": basis},
+        )
+    return rule
+
+
+def deadline_from(
+    code: str,
+    *,
+    detected_on: datetime.date,
+    anchor: datetime.date,
+    calendar: WorkCalendar | None = None,
+    override_calendar_days: int | None = None,
+) -> Deadline:
+    """The due date of rule `code` counted from `anchor`, by the rules of `detected_on`."""
+    rule = rule_in_force(code, detected_on)
+    cal = calendar if calendar is not None else work_calendar()
+    amount, unit = rule.amount, rule.unit
+    if override_calendar_days:
+        amount, unit = override_calendar_days, "calendar_days"
+    return Deadline(due=add_period(anchor, amount, unit, cal), rule=rule, amount=amount, unit=unit)

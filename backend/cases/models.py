@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from backend.permits.models import WorksClass
 
 
 class Stage(models.TextChoices):
@@ -22,6 +25,21 @@ class Stage(models.TextChoices):
 
 
 OPEN_STAGES = frozenset(s for s in Stage if s not in {Stage.CLOSED})
+
+
+class Outcome(models.TextChoices):
+    """How a closed case ended."""
+
+    LEGALISED = "legalised", _("Legalised: permit obtained and the site conforms")
+    SELF_DEMOLISHED = "self_demolished", _("Demolished by the violator")
+    ENFORCED = "enforced", _("Demolished by enforcement")
+    TRANSFERRED = "transferred", _("Handed over to the competent authority")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ViolatorKind(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individual")
+    ORGANISATION = "organisation", _("Organisation")
 
 
 class ViolationType(models.TextChoices):
@@ -72,10 +90,15 @@ class ViolationCase(models.Model):
         verbose_name=_("matched permit"),
     )
     permit_match = models.CharField(
-        _("permit match"), max_length=10, choices=PermitMatchKind.choices, default=PermitMatchKind.NONE
+        _("permit match"),
+        max_length=10,
+        choices=PermitMatchKind.choices,
+        default=PermitMatchKind.NONE,
     )
     permit_distance_m = models.FloatField(_("distance to permit parcel (m)"), null=True, blank=True)
-    violation_type = models.CharField(_("violation type"), max_length=10, choices=ViolationType.choices)
+    violation_type = models.CharField(
+        _("violation type"), max_length=10, choices=ViolationType.choices
+    )
     description = models.TextField(_("description"), blank=True)
     stage = models.CharField(
         _("stage"), max_length=20, choices=Stage.choices, default=Stage.DETECTED, editable=False
@@ -89,6 +112,65 @@ class ViolationCase(models.Model):
         blank=True,
         related_name="assigned_cases",
         verbose_name=_("assigned inspector"),
+    )
+    # --- Workflow state: written only by backend.cases.services.case_transition.
+    # Bumped by every workflow step: a client sends the version it saw, so two
+    # people acting on the same case cannot both win.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # The legal date on which the current stage began (detection, record, ...).
+    stage_since = models.DateField(_("in this stage since"), null=True, blank=True, editable=False)
+    deadline_rule = models.ForeignKey(
+        "cases.DeadlineRule",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("deadline rule"),
+    )
+    # Set by `manage.py scan_deadlines` (first day past the deadline), cleared by the next step.
+    overdue_since = models.DateField(_("overdue since"), null=True, blank=True, editable=False)
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=Outcome.choices, blank=True, editable=False
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False)
+    # A case opened because building continued after the record (Decree 16 Art. 16.12).
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="child_cases",
+        editable=False,
+        verbose_name=_("opened from case"),
+    )
+    # --- Facts entered once and reused by every document (Decree 118/2021 forms).
+    works_class = models.CharField(
+        _("works class"),
+        max_length=30,
+        choices=WorksClass.choices,
+        default=WorksClass.INDIVIDUAL_HOUSE,
+        help_text=_("Sets the legalisation period: 30 days for an individual house, 90 otherwise."),
+    )
+    violator_kind = models.CharField(
+        _("violator is"),
+        max_length=20,
+        choices=ViolatorKind.choices,
+        default=ViolatorKind.INDIVIDUAL,
+    )
+    violator_name = models.CharField(_("violator's name"), max_length=200, blank=True)
+    violator_birth_date = models.DateField(_("violator's date of birth"), null=True, blank=True)
+    violator_id_number = models.CharField(_("ID card number"), max_length=30, blank=True)
+    violator_address = models.CharField(_("violator's address"), max_length=300, blank=True)
+    violator_org_code = models.CharField(_("enterprise code"), max_length=30, blank=True)
+    violator_representative = models.CharField(
+        _("legal representative"), max_length=200, blank=True
+    )
+    map_sheet = models.CharField(_("map sheet no."), max_length=20, blank=True)
+    parcel_number = models.CharField(_("parcel no."), max_length=20, blank=True)
+    storeys = models.PositiveSmallIntegerField(_("storeys"), null=True, blank=True)
+    floor_area_m2 = models.DecimalField(
+        _("floor area (m²)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -121,6 +203,10 @@ class ViolationCase(models.Model):
     def is_legalisable(self) -> bool:
         return self.violation_type in LEGALISABLE_TYPES
 
+    @property
+    def is_open(self) -> bool:
+        return self.stage in OPEN_STAGES
+
 
 class YearlyCounter(models.Model):
     """Gap-free numbering per ward, per year and per series (cases, documents).
@@ -138,3 +224,176 @@ class YearlyCounter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["ward", "year", "series"], name="unique_counter"),
         ]
+
+
+class DeadlineUnit(models.TextChoices):
+    WORKING_DAYS = "working_days", _("working days")
+    CALENDAR_DAYS = "calendar_days", _("calendar days")
+    MONTHS = "months", _("months")
+
+
+class DeadlineRuleCode(models.TextChoices):
+    """Every deadline the workflow sets; the numbers live in DeadlineRule rows."""
+
+    RECORD = "record", _("Violation record due")
+    DECISION = "decision", _("Sanction decision due")
+    DECISION_EXPLANATION = "decision_explanation", _("Sanction decision due (violator explains)")
+    DECISION_TRANSFERRED = "decision_transferred", _("Sanction decision due (transferred)")
+    SERVE = "serve", _("Decision to be served")
+    LEGALISE_HOUSE = "legalise_house", _("Permit to be obtained (individual house)")
+    LEGALISE_PROJECT = "legalise_project", _("Permit to be obtained (other works)")
+    CONFORMITY_CHECK = "conformity_check", _("Site to be checked against the permit")
+    DEMOLISH = "demolish", _("Violator to demolish")
+    ENFORCE = "enforce", _("Enforcement to be carried out")
+
+
+class DeadlineRule(models.Model):
+    """One version of one deadline: how long, counted how, and on what legal basis.
+
+    Rules change with the law, so rows are never edited in place for a new law:
+    add a row with a later `effective_from`. A case uses the version in force
+    on its detection date.
+    """
+
+    code = models.CharField(_("deadline"), max_length=30, choices=DeadlineRuleCode.choices)
+    amount = models.PositiveSmallIntegerField(_("length"))
+    unit = models.CharField(_("unit"), max_length=20, choices=DeadlineUnit.choices)
+    basis = models.TextField(_("legal basis"))
+    effective_from = models.DateField(_("in force from"))
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("deadline rule")
+        verbose_name_plural = _("deadline rules")
+        ordering = ["code", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "effective_from"], name="unique_rule_version"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="deadline_rule_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_code_display()}: {self.amount} {self.get_unit_display()}"
+
+
+class CalendarDayKind(models.TextChoices):
+    PUBLIC_HOLIDAY = "public_holiday", _("Public holiday")
+    COMPENSATORY_DAY_OFF = "compensatory_day_off", _("Day off in lieu of a holiday on a weekend")
+    SWAPPED_DAY_OFF = "swapped_day_off", _("Working day swapped to a day off")
+    SWAPPED_WORKING_DAY = "swapped_working_day", _("Weekend day worked in exchange")
+
+
+REST_DAY_KINDS = frozenset(
+    {
+        CalendarDayKind.PUBLIC_HOLIDAY,
+        CalendarDayKind.COMPENSATORY_DAY_OFF,
+        CalendarDayKind.SWAPPED_DAY_OFF,
+    }
+)
+
+
+class CalendarDay(models.Model):
+    """A day that departs from the Monday–Friday week of the civil service."""
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=CalendarDayKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    provisional = models.BooleanField(
+        _("provisional"),
+        default=False,
+        help_text=_("Expected from the Labour Code; replace when the official notice is out."),
+    )
+
+    class Meta:
+        verbose_name = _("holiday or swapped day")
+        verbose_name_plural = _("holidays and swapped days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.name}"
+
+    @property
+    def is_rest_day(self) -> bool:
+        return self.kind in REST_DAY_KINDS
+
+
+class DocumentType(models.TextChoices):
+    """Documents a step issues (forms of Decree 118/2021's appendix)."""
+
+    MBB01 = "MBB01", _("Violation record (MBB01)")
+    MQD02 = "MQD02", _("Sanction decision (MQĐ02)")
+    REMEDY = "REMEDY", _("Decision on remedial measures")
+    SITE_CHECK = "SITE_CHECK", _("Site check record")
+    MQD11 = "MQD11", _("Enforcement decision (MQĐ11)")
+    MBB11 = "MBB11", _("Enforcement record (MBB11)")
+
+
+# The symbol after the number on each kind of document ("Số: 12/BB-VPHC").
+DOCUMENT_SYMBOLS = {
+    DocumentType.MBB01: "BB-VPHC",
+    DocumentType.MQD02: "QĐ-XPHC",
+    DocumentType.REMEDY: "QĐ-KPHQ",
+    DocumentType.SITE_CHECK: "BB-KT",
+    DocumentType.MQD11: "QĐ-CC",
+    DocumentType.MBB11: "BB-CC",
+}
+
+
+class CaseStep(models.Model):
+    """One workflow step as the law sees it: the act, its date, its document.
+
+    Written once by case_transition, next to the case event that tells the
+    same story; never updated.
+    """
+
+    case = models.ForeignKey(
+        ViolationCase, on_delete=models.PROTECT, related_name="steps", verbose_name=_("case")
+    )
+    # Copied from the case: document numbers are unique per ward and year.
+    ward = models.ForeignKey("wards.Ward", on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(_("action"), max_length=40)
+    stage_before = models.CharField(_("stage before"), max_length=20, choices=Stage.choices)
+    stage_after = models.CharField(_("stage after"), max_length=20, choices=Stage.choices)
+    occurred_on = models.DateField(_("date of the act"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    document_type = models.CharField(
+        _("document"), max_length=20, choices=DocumentType.choices, blank=True
+    )
+    document_year = models.PositiveSmallIntegerField(_("document year"), null=True, blank=True)
+    document_sequence = models.PositiveIntegerField(
+        _("document number in the year"), null=True, blank=True
+    )
+    document_number = models.CharField(_("document number"), max_length=60, blank=True)
+    signer = models.CharField(_("signed by"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    # Stored under a random name chosen by the service, never the client's file name.
+    attachment = models.FileField(
+        _("attachment"), upload_to="case-steps/%Y/%m/", max_length=300, blank=True
+    )
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    deadline_due = models.DateField(_("deadline answered"), null=True, blank=True)
+    deadline_rule = models.CharField(_("deadline rule"), max_length=30, blank=True)
+    on_time = models.BooleanField(_("on time"), null=True)
+    days_late = models.PositiveIntegerField(_("days late"), default=0)
+
+    class Meta:
+        verbose_name = _("workflow step")
+        verbose_name_plural = _("workflow steps")
+        ordering = ["case", "occurred_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ward", "document_type", "document_year", "document_sequence"],
+                condition=Q(document_sequence__isnull=False),
+                name="unique_document_number_per_ward_year",
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "action"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.action} {self.occurred_on:%d/%m/%Y}"

@@ -2,17 +2,151 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from backend.accounts.selectors import restrict_to_user_wards
-from backend.cases.models import ViolationCase
+from backend.accounts.selectors import restrict_to_user_wards, ward_ids_of
+from backend.audit.models import CaseEvent
+from backend.cases.models import OPEN_STAGES, CaseStep, DocumentType, ViolationCase
+from backend.cases.workflow import (
+    ACTIONS,
+    Action,
+    GuardContext,
+    actions_from,
+    role_refusal,
+)
 
 
 def cases_visible_to(user: Any) -> QuerySet[ViolationCase]:
     """Every case list, detail, tile, export and download starts here."""
     qs = ViolationCase.objects.select_related(
-        "ward", "permit", "assigned_inspector", "opened_by"
+        "ward", "permit", "assigned_inspector", "opened_by", "deadline_rule", "parent"
     )
     return restrict_to_user_wards(qs, user)
+
+
+def cases_overdue(today: datetime.date | None = None) -> QuerySet[ViolationCase]:
+    """Open cases whose stage deadline has passed (shared contract 3), for every ward.
+
+    Only for system jobs (the deadline scan); pages filter cases_visible_to.
+    """
+    today = today or timezone.localdate()
+    return ViolationCase.objects.filter(stage__in=OPEN_STAGES, stage_deadline__lt=today)
+
+
+@dataclass(frozen=True)
+class DeadlineView:
+    """A case's current deadline as pages and the API show it."""
+
+    due: datetime.date
+    rule_code: str
+    rule_label: str
+    basis: str
+    days_left: int  # negative when overdue
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def days_overdue(self) -> int:
+        return max(0, -self.days_left)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "due": self.due.isoformat(),
+            "rule": self.rule_code,
+            "rule_label": self.rule_label,
+            "basis": self.basis,
+            "days_left": max(0, self.days_left),
+            "days_overdue": self.days_overdue,
+            "overdue": self.overdue,
+        }
+
+
+def case_deadline(case: ViolationCase, today: datetime.date | None = None) -> DeadlineView | None:
+    if case.stage not in OPEN_STAGES or case.stage_deadline is None:
+        return None
+    today = today or timezone.localdate()
+    rule = case.deadline_rule
+    return DeadlineView(
+        due=case.stage_deadline,
+        rule_code=rule.code if rule else "",
+        rule_label=str(rule.get_code_display()) if rule else "",
+        basis=rule.basis if rule else "",
+        days_left=(case.stage_deadline - today).days,
+    )
+
+
+@dataclass(frozen=True)
+class AvailableActions:
+    available: list[Action]
+    blocked: list[tuple[Action, str]]  # allowed for this user and stage, but a guard says not yet
+
+
+def case_actions_for(
+    user: Any, case: ViolationCase, today: datetime.date | None = None
+) -> AvailableActions:
+    """What this user may do on this case now (the forms the case page shows)."""
+    if case.ward_id not in ward_ids_of(user):
+        return AvailableActions([], [])
+    candidates = [a for a in actions_from(case.stage) if role_refusal(user, a) is None]
+    if not candidates:
+        return AvailableActions([], [])
+    ctx = GuardContext(
+        case=case,
+        steps=list(case.steps.order_by("occurred_on", "id")),
+        today=today or timezone.localdate(),
+    )
+    available: list[Action] = []
+    blocked: list[tuple[Action, str]] = []
+    for spec in candidates:
+        reason = spec.guard(ctx) if spec.guard else None
+        if reason:
+            blocked.append((spec, reason))
+        else:
+            available.append(spec)
+    return AvailableActions(available, blocked)
+
+
+def case_steps(case: ViolationCase) -> QuerySet[CaseStep]:
+    return case.steps.select_related("actor").order_by("occurred_on", "id")
+
+
+def case_history(case: ViolationCase) -> QuerySet[CaseEvent]:
+    return CaseEvent.objects.filter(case=case).select_related("actor").order_by("at", "id")
+
+
+def case_document_step(case: ViolationCase, document_type: str) -> CaseStep | None:
+    """The latest step that issued a document of this type for the case."""
+    if document_type not in DocumentType.values:
+        return None
+    return (
+        case.steps.filter(document_type=document_type)
+        .select_related("actor")
+        .order_by("-occurred_on", "-id")
+        .first()
+    )
+
+
+def action_label(code: str) -> str:
+    spec = ACTIONS.get(code)
+    return str(spec.label) if spec else code
+
+
+def case_photos(user: Any, case: ViolationCase, limit: int | None = None) -> list[Any]:
+    """The case's site photos this user may see, oldest first."""
+    try:
+        from backend.photos.selectors import photos_visible_to
+    except ImportError:  # the photo app's selector not there yet: the case itself is visible
+        from backend.photos.models import SitePhoto
+
+        qs = SitePhoto.objects.filter(case=case)
+    else:
+        qs = photos_visible_to(user).filter(case=case)
+    qs = qs.order_by("uploaded_at", "id")
+    return list(qs[:limit] if limit else qs)

@@ -3,21 +3,47 @@
 from __future__ import annotations
 
 import datetime
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import GEOSGeometry, Point, Polygon
 from django.db import connection, transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import Role
-from backend.accounts.selectors import ward_ids_of
+from backend.accounts.selectors import users_of_ward, ward_ids_of
 from backend.audit.models import EventKind
 from backend.audit.services import case_event_record
-from backend.cases.deadlines import add_working_days
-from backend.cases.models import PermitMatchKind, ViolationCase, ViolationType
-from backend.errors import InvalidInput, NotAllowed
+from backend.cases.deadlines import deadline_from
+from backend.cases.models import (
+    DOCUMENT_SYMBOLS,
+    OPEN_STAGES,
+    CaseStep,
+    DocumentType,
+    PermitMatchKind,
+    ViolationCase,
+    ViolationType,
+)
+from backend.cases.workflow import (
+    ACTIONS,
+    KEEP,
+    ActionInputInvalid,
+    DeadlineStart,
+    GuardContext,
+    action_or_error,
+    clean_action_input,
+    role_refusal,
+)
+from backend.errors import Conflict, InvalidInput, NotAllowed
+from backend.notifications.models import NotificationKind
+from backend.notifications.services import notifications_email_pending, notifications_record
 from backend.permits.selectors import permit_matching
 from backend.wards.models import Ward
 from backend.wards.selectors import ward_containing
@@ -30,6 +56,7 @@ FOOTPRINT_MAX_DISTANCE_M = 100.0
 # Phones' clocks drift: accept a detection time slightly in the future.
 CLOCK_SKEW = datetime.timedelta(minutes=10)
 # Decree 118/2021: the violation record is due 2 working days after detection.
+# The number itself lives in the deadline rule table (rule "record").
 RECORD_DUE_WORKING_DAYS = 2
 
 
@@ -98,7 +125,7 @@ def _check_footprint(footprint: GEOSGeometry | None, location: Point) -> Polygon
             _("The footprint must be a single polygon."), field="footprint", code="wrong_type"
         )
     if polygon.srid not in (None, 4326):
-        polygon = polygon.transform(4326, clone=True)
+        polygon.transform(4326)
     polygon.srid = 4326
     distance = metric_distance_m(polygon, location)
     if distance > FOOTPRINT_MAX_DISTANCE_M:
@@ -133,8 +160,13 @@ def case_open(
     footprint: GEOSGeometry | None = None,
     detected_at: datetime.datetime | None = None,
     assigned_inspector: Any = None,
+    parent: ViolationCase | None = None,
 ) -> ViolationCase:
-    """Open a violation case at a point: find its ward and permit, number it."""
+    """Open a violation case at a point: find its ward and permit, number it.
+
+    `parent`: the case whose record the site ignored (Decree 16 Art. 16.12);
+    the new case inherits its violator and site facts.
+    """
     if actor.role not in (Role.INSPECTOR, Role.WARD_LEADER):
         raise NotAllowed(_("Only ward inspectors and ward leaders can open cases."))
     if violation_type not in ViolationType.values:
@@ -175,6 +207,8 @@ def case_open(
     match = permit_matching(location, settings.TTXD_PERMIT_MATCH_RADIUS_M)
     year = detected_day.year
     sequence = next_number(ward=ward, year=year, series="case")
+    first_deadline = deadline_from("record", detected_on=detected_day, anchor=detected_day)
+    inherited = {name: getattr(parent, name) for name in INHERITED_FIELDS} if parent else {}
     case = ViolationCase.objects.create(
         code=f"{ward.slug.upper()}-{year}-{sequence:04d}",
         ward=ward,
@@ -189,15 +223,21 @@ def case_open(
         violation_type=violation_type,
         description=description.strip(),
         detected_at=detected_at,
-        stage_deadline=add_working_days(detected_day, RECORD_DUE_WORKING_DAYS),
+        stage_deadline=first_deadline.due,
+        deadline_rule=first_deadline.rule,
+        stage_since=detected_day,
         assigned_inspector=inspector,
         opened_by=actor,
+        parent=parent,
+        **inherited,
     )
     case_event_record(
         case=case,
         actor=actor,
         kind=EventKind.OPENED,
+        stage_after=case.stage,
         payload={
+            "occurred_on": detected_day.isoformat(),
             "code": case.code,
             "ward": ward.code,
             "location": [location.x, location.y],
@@ -208,12 +248,37 @@ def case_open(
             "detected_at": detected_at.isoformat(),
             "stage": case.stage,
             "stage_deadline": case.stage_deadline.isoformat() if case.stage_deadline else None,
+            "next_deadline": first_deadline.as_payload(),
+            "parent": parent.code if parent else None,
         },
     )
     return case
 
 
-EDITABLE_FIELDS = ("address", "description", "violation_type", "footprint", "assigned_inspector")
+# What a child case (building continued after the record) takes from its parent.
+INHERITED_FIELDS = (
+    "works_class",
+    "violator_kind",
+    "violator_name",
+    "violator_birth_date",
+    "violator_id_number",
+    "violator_address",
+    "violator_org_code",
+    "violator_representative",
+    "map_sheet",
+    "parcel_number",
+    "storeys",
+    "floor_area_m2",
+)
+EDITABLE_FIELDS = (
+    "address",
+    "description",
+    "violation_type",
+    "footprint",
+    "assigned_inspector",
+    # Facts the documents reuse (entered once: "một lần khai – nhiều lần dùng").
+    *INHERITED_FIELDS,
+)
 
 
 def _plain(value: Any) -> Any:
@@ -251,5 +316,458 @@ def case_update(*, actor: Any, case: ViolationCase, changes: dict[str, Any]) -> 
             setattr(locked, name, value)
     if diff:
         locked.save()
-        case_event_record(case=locked, actor=actor, kind=EventKind.EDITED, payload={"changes": diff})
+        case_event_record(
+            case=locked, actor=actor, kind=EventKind.EDITED, payload={"changes": diff}
+        )
     return locked
+
+
+# --- The workflow: the one place a case changes stage ---------------------------
+# Attachments (a scan of the signed paper) are evidence, not photos: a PDF or an image.
+ATTACHMENT_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".webp", ".heic", ".docx", ".odt")
+
+
+def document_number_take(
+    *, ward: Ward, document_type: str, year: int, manual: int | None = None
+) -> tuple[int, str]:
+    """A document's number in the ward's register for the year: (sequence, "12/BB-VPHC").
+
+    The register is a YearlyCounter row per ward, year and document type,
+    incremented inside the caller's transaction: concurrent callers queue on
+    its row lock, a rollback gives the number back, so numbers have neither
+    gaps nor duplicates. A number typed in (a paper document entered after the
+    fact) is checked for uniqueness under the same lock, and the register skips
+    it later.
+    """
+    symbol = DOCUMENT_SYMBOLS[DocumentType(document_type)]
+    series = f"doc:{document_type}"
+    taken = CaseStep.objects.filter(
+        ward=ward, document_type=document_type, document_year=year, document_sequence__isnull=False
+    )
+    if manual is not None:
+        if manual < 1:
+            raise InvalidInput(_("Document numbers start at 1."), field="document_number")
+        with connection.cursor() as cursor:
+            # Take the register's row lock without moving it: serialises with next_number.
+            cursor.execute(
+                """
+                INSERT INTO cases_yearlycounter (ward_id, year, series, last_value)
+                VALUES (%s, %s, %s, 0)
+                ON CONFLICT (ward_id, year, series)
+                DO UPDATE SET last_value = cases_yearlycounter.last_value
+                """,
+                [ward.pk, year, series],
+            )
+        clash = taken.filter(document_sequence=manual).select_related("case").first()
+        if clash is not None:
+            raise Conflict(
+                _("Number %(number)s of %(year)d is already used by case %(case)s.")
+                % {"number": f"{manual}/{symbol}", "year": year, "case": clash.case.code},
+                field="document_number",
+                code="document_number_taken",
+            )
+        return manual, f"{manual}/{symbol}"
+    while True:
+        sequence = next_number(ward=ward, year=year, series=series)
+        if not taken.filter(document_sequence=sequence).exists():
+            return sequence, f"{sequence}/{symbol}"
+
+
+def _conflict_message(case: ViolationCase) -> str:
+    """What happened to a case someone else just moved, for the one who lost the race."""
+    last = case.steps.select_related("actor").order_by("-recorded_at", "-id").first()
+    stage = case.get_stage_display()
+    if last is None:
+        return _("The case changed while you were looking: it is now in stage “%(stage)s”.") % {
+            "stage": stage
+        }
+    spec = ACTIONS.get(last.action)
+    return _(
+        "The case changed while you were looking: %(user)s recorded “%(action)s” at "
+        "%(time)s and the case is now in stage “%(stage)s”. Reload it and check before acting."
+    ) % {
+        "user": last.actor,
+        "action": spec.label if spec else last.action,
+        "time": timezone.localtime(last.recorded_at).strftime("%H:%M %d/%m/%Y"),
+        "stage": stage,
+    }
+
+
+def _check_attachment(attachment: Any) -> None:
+    if attachment is None:
+        return
+    name = (getattr(attachment, "name", "") or "").lower()
+    if not name.endswith(ATTACHMENT_SUFFIXES):
+        raise InvalidInput(
+            _("Attach a PDF, an image or a DOCX file (%(types)s).")
+            % {"types": ", ".join(ATTACHMENT_SUFFIXES)},
+            field="attachment",
+        )
+    if attachment.size > settings.TTXD_STEP_ATTACHMENT_MAX_BYTES:
+        raise InvalidInput(
+            _("The attachment is larger than %(mb)d MB.")
+            % {"mb": settings.TTXD_STEP_ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+            field="attachment",
+        )
+
+
+@transaction.atomic
+def case_transition(
+    *,
+    actor: Any,
+    case: ViolationCase,
+    action: str,
+    data: dict[str, Any] | None = None,
+    attachment: Any = None,
+    expected_version: int | None = None,
+    expected_stage: str | None = None,
+) -> ViolationCase:
+    """Take one workflow action (backend.cases.workflow) on a case.
+
+    Checks, in order: the action exists (400), the actor's role and ward (403),
+    that nobody moved the case since the actor looked (409), that the action is
+    allowed from the current stage and its guard holds (409), the data (400).
+    Then stores the step, writes the case event and sets the next deadline,
+    all in this one transaction, under the case's row lock.
+    """
+    # Who first: a city role is refused whatever it sends.
+    city_refusal = role_refusal(actor, None)
+    if city_refusal:
+        raise NotAllowed(city_refusal, code="role")
+    spec = action_or_error(action)
+    refusal = role_refusal(actor, spec)
+    if refusal:
+        raise NotAllowed(refusal, code="role")
+    if case.ward_id not in ward_ids_of(actor):
+        raise NotAllowed(_("You do not work in the ward of this case."), code="ward")
+    _check_attachment(attachment)
+
+    locked = ViolationCase.objects.select_for_update().get(pk=case.pk)
+    if expected_version is not None and int(expected_version) != locked.version:
+        raise Conflict(_conflict_message(locked), code="stale")
+    if expected_stage and expected_stage != locked.stage:
+        raise Conflict(_conflict_message(locked), code="stale")
+    if locked.stage not in spec.sources:
+        raise Conflict(
+            _("“%(action)s” cannot be taken while the case is in stage “%(stage)s”.")
+            % {"action": spec.label, "stage": locked.get_stage_display()},
+            code="wrong_stage",
+        )
+    today = timezone.localdate()
+    ctx = GuardContext(
+        case=locked, steps=list(locked.steps.order_by("occurred_on", "id")), today=today
+    )
+    if spec.guard is not None:
+        reason = spec.guard(ctx)
+        if reason:
+            raise Conflict(reason, code="guard")
+
+    raw = dict(data or {})
+    nested = raw.pop("data", None)
+    if isinstance(nested, dict):
+        raw = {**nested, **raw}
+    values = clean_action_input(spec, raw, case=locked, actor=actor)
+    occurred_on: datetime.date = values["occurred_on"]
+    errors: dict[str, str] = {}
+    if occurred_on > today:
+        errors["occurred_on"] = _("The date of the act cannot be in the future.")
+    elif locked.stage_since and occurred_on < locked.stage_since:
+        errors["occurred_on"] = _(
+            "The date cannot be before the previous step of the case (%(day)s)."
+        ) % {"day": locked.stage_since.strftime("%d/%m/%Y")}
+    for f in spec.fields:
+        # Dates of facts already happened (a permit's issue date); a planned date may be ahead.
+        planned = f.name == "enforcement_date"
+        if f.kind == "date" and not planned and values.get(f.name) and values[f.name] > today:
+            errors[f.name] = _("“%(field)s” cannot be in the future.") % {"field": f.label}
+    if spec.validate is not None and not errors:
+        errors.update(spec.validate(ctx, values))
+    if errors:
+        raise ActionInputInvalid(errors)
+
+    # Facts about the case the step confirms or corrects (entered once, reused).
+    case_changes: dict[str, Any] = {}
+    for f in spec.fields:
+        if f.target == "case" and _plain(getattr(locked, f.name)) != _plain(values[f.name]):
+            case_changes[f.name] = {
+                "before": _plain(getattr(locked, f.name)),
+                "after": values[f.name],
+            }
+            setattr(locked, f.name, values[f.name])
+
+    # The deadline this step answers: the one of the stage being left.
+    left_due, left_rule = locked.stage_deadline, locked.deadline_rule
+    answered = spec.target is not None and left_due is not None
+    on_time: bool | None = None
+    days_late = 0
+    if answered and spec.answers_deadline and left_due is not None:
+        on_time = occurred_on <= left_due
+        days_late = max(0, (occurred_on - left_due).days)
+
+    detected_on = timezone.localdate(locked.detected_at)
+    next_deadline = None
+    if isinstance(spec.deadline, DeadlineStart):
+        anchor = occurred_on
+        if spec.deadline.anchor == "record" and ctx.record is not None:
+            anchor = ctx.record.occurred_on
+        elif spec.deadline.anchor == "decision" and ctx.decision is not None:
+            anchor = ctx.decision.occurred_on
+        override = spec.deadline.override_days(ctx, values) if spec.deadline.override_days else None
+        next_deadline = deadline_from(
+            spec.deadline.rule_code(locked),
+            detected_on=detected_on,
+            anchor=anchor,
+            override_calendar_days=override,
+        )
+
+    document_sequence, document_number = None, ""
+    if spec.document:
+        document_sequence, document_number = document_number_take(
+            ward=locked.ward,
+            document_type=spec.document,
+            year=occurred_on.year,
+            manual=values.get("document_number"),
+        )
+
+    step_data = {
+        f.name: _plain_json(values[f.name])
+        for f in spec.fields
+        if f.target == "step" and f.name != "signer"
+    }
+    stage_before = locked.stage
+    stage_after = spec.target_stage(stage_before)
+
+    child = None
+    if spec.opens_child_case:
+        now = timezone.now()
+        detected_at = (
+            now
+            if occurred_on == today
+            else timezone.make_aware(datetime.datetime.combine(occurred_on, datetime.time(12, 0)))
+        )
+        child = case_open(
+            actor=actor,
+            location=locked.location,
+            violation_type=ViolationType.CLAUSE_12,
+            address=locked.address,
+            description=values["description"],
+            detected_at=detected_at,
+            assigned_inspector=locked.assigned_inspector,
+            parent=locked,
+        )
+        step_data["child_case"] = child.code
+
+    step = CaseStep(
+        case=locked,
+        ward=locked.ward,
+        action=spec.code,
+        stage_before=stage_before,
+        stage_after=stage_after,
+        occurred_on=occurred_on,
+        actor=actor,
+        document_type=spec.document or "",
+        document_year=occurred_on.year if spec.document else None,
+        document_sequence=document_sequence,
+        document_number=document_number,
+        signer=values.get("signer") or "",
+        note=values.get("note") or "",
+        data=step_data,
+        deadline_due=left_due if answered else None,
+        deadline_rule=left_rule.code if (answered and left_rule) else "",
+        on_time=on_time,
+        days_late=days_late,
+    )
+    if attachment is not None:
+        suffix = PurePosixPath(attachment.name or "").suffix.lower()
+        step.attachment.save(f"{uuid.uuid4().hex}{suffix}", attachment, save=False)
+    step.save()
+
+    locked.version += 1
+    if spec.target is not None:
+        locked.stage = stage_after
+        locked.stage_since = occurred_on
+    if spec.deadline != KEEP:
+        locked.stage_deadline = next_deadline.due if next_deadline else None
+        locked.deadline_rule = next_deadline.rule if next_deadline else None
+        locked.overdue_since = None
+    if spec.outcome:
+        locked.outcome = spec.outcome
+        locked.closed_on = occurred_on
+    locked.save()
+
+    if spec.target is None and spec.deadline == KEEP:
+        current = (
+            {
+                "due": locked.stage_deadline.isoformat(),
+                "rule": locked.deadline_rule.code,
+                "basis": locked.deadline_rule.basis,
+            }
+            if locked.stage_deadline and locked.deadline_rule
+            else None
+        )
+    else:
+        current = next_deadline.as_payload() if next_deadline else None
+    case_event_record(
+        case=locked,
+        actor=actor,
+        kind=spec.event_kind,
+        stage_before=stage_before,
+        stage_after=stage_after,
+        payload={
+            "action": spec.code,
+            "action_label": spec.english_label(),
+            "occurred_on": occurred_on.isoformat(),
+            "document": (
+                {
+                    "type": spec.document,
+                    "number": document_number,
+                    "date": occurred_on.isoformat(),
+                    "signer": step.signer,
+                }
+                if spec.document
+                else None
+            ),
+            "deadline": (
+                {"due": left_due.isoformat(), "rule": left_rule.code, "basis": left_rule.basis}
+                if answered and left_due and left_rule
+                else None
+            ),
+            "on_time": on_time,
+            "days_late": days_late,
+            "next_deadline": current,
+            "note": step.note,
+            "data": {
+                **step_data,
+                **({"case_changes": case_changes} if case_changes else {}),
+                **({"attachment": step.attachment.name} if step.attachment else {}),
+            },
+            "step_id": step.pk,
+        },
+    )
+    return locked
+
+
+def _plain_json(value: Any) -> Any:
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+# --- The deadline scan (run hourly by the scheduler) -------------------------------
+# Arbitrary but fixed: the advisory lock that lets only one scan run at a time.
+SCAN_LOCK_KEY = 7_484_788_001
+
+
+@dataclass
+class ScanResult:
+    skipped: bool = False
+    overdue: int = 0
+    newly_marked: int = 0
+    notifications: int = 0
+    emails: int = 0
+
+
+def deadlines_scan(*, today: datetime.date | None = None) -> ScanResult:
+    """Mark overdue cases and tell the people who must act.
+
+    The assigned inspector and the ward's leaders hear of every passed deadline;
+    the city auditors of cases overdue more than TTXD_OVERDUE_CITY_AFTER_DAYS.
+    Idempotent: each notification has a key (case, stage, deadline, audience)
+    unique per recipient, so a second run adds nothing. Two runs at once: the
+    second finds the advisory lock taken and stops; even without it the unique
+    keys and the SKIP LOCKED mail claim keep every message single.
+    """
+    today = today or timezone.localdate()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [SCAN_LOCK_KEY])
+        if not cursor.fetchone()[0]:
+            return ScanResult(skipped=True)
+    try:
+        result = _deadlines_scan_locked(today)
+        result.emails = notifications_email_pending()
+        return result
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [SCAN_LOCK_KEY])
+
+
+@transaction.atomic
+def _deadlines_scan_locked(today: datetime.date) -> ScanResult:
+    overdue = list(
+        ViolationCase.objects.filter(stage__in=OPEN_STAGES, stage_deadline__lt=today)
+        .select_related("ward", "deadline_rule")
+        .order_by("id")
+    )
+    result = ScanResult(overdue=len(overdue))
+    ids = [case.pk for case in overdue]
+    ViolationCase.objects.filter(overdue_since__isnull=False).exclude(pk__in=ids).update(
+        overdue_since=None
+    )
+    to_mark = []
+    for case in overdue:
+        assert case.stage_deadline is not None  # filtered on stage_deadline__lt
+        first_late_day = case.stage_deadline + datetime.timedelta(days=1)
+        if case.overdue_since != first_late_day:
+            case.overdue_since = first_late_day
+            to_mark.append(case)
+    ViolationCase.objects.bulk_update(to_mark, ["overdue_since"], batch_size=500)
+    result.newly_marked = len(to_mark)
+
+    leaders: dict[int, list[int]] = {}
+    for ward_id in {case.ward_id for case in overdue}:
+        leaders[ward_id] = list(
+            users_of_ward(ward_id, role=Role.WARD_LEADER).values_list("id", flat=True)
+        )
+    auditors = list(
+        get_user_model()
+        .objects.filter(role=Role.CITY_AUDITOR, is_active=True)
+        .values_list("id", flat=True)
+    )
+    city_after = settings.TTXD_OVERDUE_CITY_AFTER_DAYS
+    items: list[dict[str, Any]] = []
+    for case in overdue:
+        due = case.stage_deadline
+        assert due is not None
+        with translation.override("en"):
+            rule_label = str(case.deadline_rule.get_code_display()) if case.deadline_rule else ""
+        days_overdue = (today - due).days
+        params = {
+            "case_code": case.code,
+            "ward": case.ward.name,
+            "stage": case.stage,
+            "rule": case.deadline_rule.code if case.deadline_rule else "",
+            "rule_label": rule_label,
+            "due": due.isoformat(),
+            "due_display": due.strftime("%d/%m/%Y"),
+            "days_overdue": days_overdue,
+            "url": reverse("case_detail", kwargs={"pk": case.pk}),
+        }
+        event = f"{case.pk}:{case.stage}:{due.isoformat()}"
+        ward_people = set(leaders.get(case.ward_id, []))
+        if case.assigned_inspector_id:
+            ward_people.add(case.assigned_inspector_id)
+        items += [
+            {
+                "recipient_id": user_id,
+                "case_id": case.pk,
+                "kind": NotificationKind.DEADLINE_PASSED,
+                "key": f"deadline:{event}",
+                "params": params,
+            }
+            for user_id in sorted(ward_people)
+        ]
+        if days_overdue > city_after:
+            items += [
+                {
+                    "recipient_id": user_id,
+                    "case_id": case.pk,
+                    "kind": NotificationKind.OVERDUE_ESCALATED,
+                    "key": f"overdue-city:{event}",
+                    "params": params,
+                }
+                for user_id in auditors
+            ]
+    result.notifications = notifications_record(items)
+    return result

@@ -7,59 +7,202 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('permits', '0001_permits_and_parcels'),
-        ('wards', '0001_ward_boundaries'),
+        ("permits", "0001_permits_and_parcels"),
+        ("wards", "0001_ward_boundaries"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ViolationCase',
+            name="ViolationCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(editable=False, max_length=40, unique=True, verbose_name='case code')),
-                ('year', models.PositiveSmallIntegerField(editable=False, verbose_name='year')),
-                ('sequence', models.PositiveIntegerField(editable=False, verbose_name='number in the year')),
-                ('location', django.contrib.gis.db.models.fields.PointField(srid=4326, verbose_name='location')),
-                ('footprint', django.contrib.gis.db.models.fields.PolygonField(blank=True, null=True, srid=4326, verbose_name='footprint')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='address')),
-                ('permit_match', models.CharField(choices=[('parcel', 'Inside the permit parcel'), ('nearest', 'Nearest permit parcel'), ('none', 'No permit found')], default='none', max_length=10, verbose_name='permit match')),
-                ('permit_distance_m', models.FloatField(blank=True, null=True, verbose_name='distance to permit parcel (m)')),
-                ('violation_type', models.CharField(choices=[('art16_1', 'Art. 16.1 – permit not displayed at the site'), ('art16_2', 'Art. 16.2 – start of works not notified'), ('art16_3', 'Art. 16.3 – other minor violation (clause 3)'), ('art16_4', 'Art. 16.4 – deviates from a repair or temporary permit'), ('art16_5', 'Art. 16.5 – other minor violation (clause 5)'), ('art16_6', 'Art. 16.6 – deviates from a new-build permit'), ('art16_7', 'Art. 16.7 – building without a permit'), ('art16_8', 'Art. 16.8 – deviates from the appraised design'), ('art16_9', 'Art. 16.9 – contrary to the construction plan'), ('art16_10', 'Art. 16.10 – encroachment'), ('art16_12', 'Art. 16.12 – building continued after the record'), ('art16_13', 'Art. 16.13 – repeat violation')], max_length=10, verbose_name='violation type')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('stage', models.CharField(choices=[('detected', 'Detected'), ('suspended', 'Suspended (violation record)'), ('halted', 'Halted (sanction decision)'), ('legalising', 'Legalising'), ('conformity_check', 'Conformity check'), ('self_demolition', 'Self-demolition'), ('enforcement', 'Enforcement'), ('transferred', 'Transferred'), ('closed', 'Closed')], default='detected', editable=False, max_length=20, verbose_name='stage')),
-                ('stage_deadline', models.DateField(blank=True, editable=False, null=True, verbose_name='stage deadline')),
-                ('detected_at', models.DateTimeField(verbose_name='detected at')),
-                ('opened_at', models.DateTimeField(auto_now_add=True, verbose_name='opened at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('assigned_inspector', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assigned_cases', to=settings.AUTH_USER_MODEL, verbose_name='assigned inspector')),
-                ('opened_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='opened_cases', to=settings.AUTH_USER_MODEL, verbose_name='opened by')),
-                ('permit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='cases', to='permits.permit', verbose_name='matched permit')),
-                ('ward', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='wards.ward', verbose_name='ward')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        editable=False, max_length=40, unique=True, verbose_name="case code"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(editable=False, verbose_name="year")),
+                (
+                    "sequence",
+                    models.PositiveIntegerField(editable=False, verbose_name="number in the year"),
+                ),
+                (
+                    "location",
+                    django.contrib.gis.db.models.fields.PointField(
+                        srid=4326, verbose_name="location"
+                    ),
+                ),
+                (
+                    "footprint",
+                    django.contrib.gis.db.models.fields.PolygonField(
+                        blank=True, null=True, srid=4326, verbose_name="footprint"
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="address")),
+                (
+                    "permit_match",
+                    models.CharField(
+                        choices=[
+                            ("parcel", "Inside the permit parcel"),
+                            ("nearest", "Nearest permit parcel"),
+                            ("none", "No permit found"),
+                        ],
+                        default="none",
+                        max_length=10,
+                        verbose_name="permit match",
+                    ),
+                ),
+                (
+                    "permit_distance_m",
+                    models.FloatField(
+                        blank=True, null=True, verbose_name="distance to permit parcel (m)"
+                    ),
+                ),
+                (
+                    "violation_type",
+                    models.CharField(
+                        choices=[
+                            ("art16_1", "Art. 16.1 – permit not displayed at the site"),
+                            ("art16_2", "Art. 16.2 – start of works not notified"),
+                            ("art16_3", "Art. 16.3 – other minor violation (clause 3)"),
+                            ("art16_4", "Art. 16.4 – deviates from a repair or temporary permit"),
+                            ("art16_5", "Art. 16.5 – other minor violation (clause 5)"),
+                            ("art16_6", "Art. 16.6 – deviates from a new-build permit"),
+                            ("art16_7", "Art. 16.7 – building without a permit"),
+                            ("art16_8", "Art. 16.8 – deviates from the appraised design"),
+                            ("art16_9", "Art. 16.9 – contrary to the construction plan"),
+                            ("art16_10", "Art. 16.10 – encroachment"),
+                            ("art16_12", "Art. 16.12 – building continued after the record"),
+                            ("art16_13", "Art. 16.13 – repeat violation"),
+                        ],
+                        max_length=10,
+                        verbose_name="violation type",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("detected", "Detected"),
+                            ("suspended", "Suspended (violation record)"),
+                            ("halted", "Halted (sanction decision)"),
+                            ("legalising", "Legalising"),
+                            ("conformity_check", "Conformity check"),
+                            ("self_demolition", "Self-demolition"),
+                            ("enforcement", "Enforcement"),
+                            ("transferred", "Transferred"),
+                            ("closed", "Closed"),
+                        ],
+                        default="detected",
+                        editable=False,
+                        max_length=20,
+                        verbose_name="stage",
+                    ),
+                ),
+                (
+                    "stage_deadline",
+                    models.DateField(
+                        blank=True, editable=False, null=True, verbose_name="stage deadline"
+                    ),
+                ),
+                ("detected_at", models.DateTimeField(verbose_name="detected at")),
+                ("opened_at", models.DateTimeField(auto_now_add=True, verbose_name="opened at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "assigned_inspector",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assigned_cases",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="assigned inspector",
+                    ),
+                ),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="opened_cases",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="opened by",
+                    ),
+                ),
+                (
+                    "permit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="cases",
+                        to="permits.permit",
+                        verbose_name="matched permit",
+                    ),
+                ),
+                (
+                    "ward",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="wards.ward",
+                        verbose_name="ward",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'violation case',
-                'verbose_name_plural': 'violation cases',
-                'ordering': ['-detected_at', '-id'],
-                'indexes': [models.Index(fields=['ward', 'stage'], name='cases_viola_ward_id_5d64d7_idx'), models.Index(fields=['stage_deadline'], name='cases_viola_stage_d_f02501_idx'), models.Index(fields=['violation_type'], name='cases_viola_violati_d7626b_idx')],
-                'constraints': [models.UniqueConstraint(fields=('ward', 'year', 'sequence'), name='unique_case_number_per_ward_year')],
+                "verbose_name": "violation case",
+                "verbose_name_plural": "violation cases",
+                "ordering": ["-detected_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["ward", "stage"], name="cases_viola_ward_id_5d64d7_idx"),
+                    models.Index(fields=["stage_deadline"], name="cases_viola_stage_d_f02501_idx"),
+                    models.Index(fields=["violation_type"], name="cases_viola_violati_d7626b_idx"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("ward", "year", "sequence"), name="unique_case_number_per_ward_year"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='YearlyCounter',
+            name="YearlyCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField()),
-                ('series', models.CharField(max_length=20)),
-                ('last_value', models.PositiveIntegerField(default=0)),
-                ('ward', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='wards.ward')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField()),
+                ("series", models.CharField(max_length=20)),
+                ("last_value", models.PositiveIntegerField(default=0)),
+                (
+                    "ward",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="wards.ward",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('ward', 'year', 'series'), name='unique_counter')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("ward", "year", "series"), name="unique_counter"
+                    )
+                ],
             },
         ),
     ]

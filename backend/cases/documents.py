@@ -1,0 +1,826 @@
+"""Pre-filled, editable DOCX of the standard forms, from what the case already holds.
+
+MBB01 (violation record), MQĐ02 (sanction decision) and MQĐ11 (enforcement
+decision) follow the structure of the forms in the appendix of Decree
+118/2021/NĐ-CP. The text of an official form is Vietnamese whatever language
+the page is shown in, so the wording below is written in Vietnamese, not
+translated. A form that lacks data it needs is refused with the list of what
+to fill in (DocumentDataMissing), never produced blank.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import itertools
+import logging
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.gis.geos import Polygon
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
+
+from backend.cases.models import CaseStep, DocumentType, ViolationCase, ViolatorKind
+from backend.cases.selectors import case_document_step, case_photos, case_steps
+from backend.cases.workflow import Remedy
+from backend.errors import InvalidInput
+from backend.permits.selectors import permits_visible_to
+
+log = logging.getLogger(__name__)
+
+GENERATED_TYPES = (DocumentType.MBB01, DocumentType.MQD02, DocumentType.MQD11)
+MAX_PHOTOS = 6
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+LEGAL_GROUNDS = (
+    "Luật Xử lý vi phạm hành chính ngày 20 tháng 6 năm 2012, được sửa đổi, bổ sung "
+    "năm 2020 và năm 2025",
+    "Nghị định số 118/2021/NĐ-CP ngày 23 tháng 12 năm 2021 của Chính phủ quy định chi tiết "
+    "một số điều và biện pháp thi hành Luật Xử lý vi phạm hành chính",
+    "Nghị định số 16/2022/NĐ-CP ngày 28 tháng 01 năm 2022 của Chính phủ quy định xử phạt "
+    "vi phạm hành chính về xây dựng",
+)
+
+
+class DocumentDataMissing(InvalidInput):
+    """The form cannot be filled: `missing` lists what to enter first."""
+
+    def __init__(self, missing: list[str]) -> None:
+        super().__init__(
+            _("The document cannot be made yet. Fill in first: %(list)s.")
+            % {"list": "; ".join(missing)},
+            code="document_data_missing",
+        )
+        self.missing = missing
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"detail": str(self.message), "missing": self.missing, "code": self.code}
+
+
+# --- Vietnamese wording helpers ----------------------------------------------------
+DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
+SCALES = ("", "nghìn", "triệu", "tỷ", "nghìn tỷ", "triệu tỷ")
+
+
+def _three_digits(n: int, full: bool) -> list[str]:
+    hundreds, tens, units = n // 100, n // 10 % 10, n % 10
+    words: list[str] = []
+    if full or hundreds:
+        words += [DIGITS[hundreds], "trăm"]
+    if tens == 0:
+        if units:
+            if full or hundreds:
+                words.append("linh")
+            words.append(DIGITS[units])
+    elif tens == 1:
+        words.append("mười")
+        if units:
+            words.append("lăm" if units == 5 else DIGITS[units])
+    else:
+        words += [DIGITS[tens], "mươi"]
+        if units == 1:
+            words.append("mốt")
+        elif units == 5:
+            words.append("lăm")
+        elif units:
+            words.append(DIGITS[units])
+    return words
+
+
+def number_in_words(n: int) -> str:
+    """Vietnamese words for a whole number, as written on a fine ("năm triệu")."""
+    if n == 0:
+        return "không"
+    groups: list[int] = []
+    while n:
+        groups.append(n % 1000)
+        n //= 1000
+    words: list[str] = []
+    for index in range(len(groups) - 1, -1, -1):
+        group = groups[index]
+        if group == 0:
+            continue
+        words += _three_digits(group, full=index < len(groups) - 1)
+        if SCALES[index]:
+            words.append(SCALES[index])
+    return " ".join(words)
+
+
+def money(n: int) -> str:
+    return f"{n:,}".replace(",", ".") + " đồng"
+
+
+def money_in_words(n: int) -> str:
+    text = number_in_words(n)
+    return text[:1].upper() + text[1:] + " đồng"
+
+
+def vi_date(day: datetime.date | None) -> str:
+    if day is None:
+        return "ngày ..... tháng ..... năm ......"
+    return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+
+
+def dmy(day: datetime.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else "—"
+
+
+def clause_of(case: ViolationCase) -> str:
+    """'khoản 7 Điều 16' from 'art16_7'."""
+    clause = case.violation_type.split("_")[-1]
+    return f"khoản {clause} Điều 16 Nghị định số 16/2022/NĐ-CP"
+
+
+def _authority(case: ViolationCase) -> str:
+    return f"Ủy ban nhân dân {case.ward.name}"
+
+
+# --- What each form needs --------------------------------------------------------
+@dataclass(frozen=True)
+class Need:
+    label: Any
+    present: Callable[[ViolationCase, CaseStep], bool]
+
+
+def _has(attr: str) -> Callable[[ViolationCase, CaseStep], bool]:
+    return lambda case, step: bool(getattr(case, attr))
+
+
+def _individual(case: ViolationCase) -> bool:
+    return case.violator_kind == ViolatorKind.INDIVIDUAL
+
+
+VIOLATOR_NEEDS = (
+    Need(gettext_lazy("the violator's name"), _has("violator_name")),
+    Need(gettext_lazy("the violator's address"), _has("violator_address")),
+    Need(
+        gettext_lazy("the violator's date of birth"),
+        lambda c, s: not _individual(c) or bool(c.violator_birth_date),
+    ),
+    Need(
+        gettext_lazy("the violator's ID card number"),
+        lambda c, s: not _individual(c) or bool(c.violator_id_number),
+    ),
+    Need(
+        gettext_lazy("the enterprise code"),
+        lambda c, s: _individual(c) or bool(c.violator_org_code),
+    ),
+    Need(
+        gettext_lazy("the legal representative"),
+        lambda c, s: _individual(c) or bool(c.violator_representative),
+    ),
+)
+
+NEEDS: dict[str, tuple[Need, ...]] = {
+    DocumentType.MBB01: (
+        *VIOLATOR_NEEDS,
+        Need(gettext_lazy("the address of the site"), _has("address")),
+        Need(gettext_lazy("the violating conduct"), lambda c, s: bool(s.data.get("conduct"))),
+        Need(gettext_lazy("who made the record"), lambda c, s: bool(s.signer)),
+    ),
+    DocumentType.MQD02: (
+        *VIOLATOR_NEEDS,
+        Need(gettext_lazy("the address of the site"), _has("address")),
+        Need(gettext_lazy("the fine"), lambda c, s: s.data.get("fine_amount") is not None),
+        Need(gettext_lazy("the remedy"), lambda c, s: bool(s.data.get("remedy"))),
+        Need(gettext_lazy("who signs the decision"), lambda c, s: bool(s.signer)),
+    ),
+    DocumentType.MQD11: (
+        *VIOLATOR_NEEDS,
+        Need(gettext_lazy("the address of the site"), _has("address")),
+        Need(gettext_lazy("the measures to enforce"), lambda c, s: bool(s.data.get("measures"))),
+        Need(gettext_lazy("who signs the decision"), lambda c, s: bool(s.signer)),
+    ),
+}
+
+ISSUED_BY = {
+    DocumentType.MBB01: gettext_lazy("the violation record (make it first)"),
+    DocumentType.MQD02: gettext_lazy("the sanction decision (issue it first)"),
+    DocumentType.MQD11: gettext_lazy("the enforcement decision (issue it first)"),
+}
+
+
+def document_missing(case: ViolationCase, document_type: str, step: CaseStep | None) -> list[str]:
+    if step is None:
+        return [str(ISSUED_BY[DocumentType(document_type)])]
+    missing = [str(n.label) for n in NEEDS[document_type] if not n.present(case, step)]
+    if document_type == DocumentType.MQD11:
+        steps = list(case_steps(case))
+        if not any(s.action in ("issue_sanction_decision", "receive_decision") for s in steps):
+            missing.append(str(_("the sanction decision being enforced")))
+    return missing
+
+
+# --- DOCX building blocks ---------------------------------------------------------
+def _new_document() -> Any:
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(13)
+    for section in doc.sections:
+        section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+        section.top_margin = section.bottom_margin = Cm(2)
+        section.left_margin, section.right_margin = Cm(3), Cm(2)
+    return doc
+
+
+def _para(
+    doc: Any,
+    text: str = "",
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    align: Any = None,
+    size: int | None = None,
+) -> Any:
+    p = doc.add_paragraph()
+    if text:
+        run = p.add_run(text)
+        run.bold, run.italic = bold, italic
+        if size:
+            run.font.size = Pt(size)
+    if align is not None:
+        p.alignment = align
+    p.paragraph_format.space_after = Pt(3)
+    return p
+
+
+def _labelled(doc: Any, label: str, value: Any) -> None:
+    p = doc.add_paragraph()
+    p.add_run(f"{label}: ")
+    p.add_run(str(value) if value not in (None, "") else "....................").bold = True
+    p.paragraph_format.space_after = Pt(2)
+
+
+def _cell_lines(cell: Any, lines: list[tuple[str, bool, bool]]) -> None:
+    cell.paragraphs[0].text = ""
+    for index, (text, bold, italic) in enumerate(lines):
+        p = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
+        run = p.add_run(text)
+        run.bold, run.italic = bold, italic
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _header(doc: Any, case: ViolationCase, number: str, day: datetime.date | None) -> None:
+    table = doc.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    left, right = table.rows[0].cells
+    _cell_lines(
+        left,
+        [
+            (f"ỦY BAN NHÂN DÂN {case.ward.name.upper()}", True, False),
+            ("-------", False, False),
+            (f"Số: {number}", False, False),
+        ],
+    )
+    _cell_lines(
+        right,
+        [
+            ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True, False),
+            ("Độc lập - Tự do - Hạnh phúc", True, False),
+            ("---------------", False, False),
+            (f"{case.ward.name}, {vi_date(day)}", False, True),
+        ],
+    )
+    _para(doc)
+
+
+def _title(doc: Any, *lines: str) -> None:
+    for index, line in enumerate(lines):
+        _para(doc, line, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=14 if index == 0 else 13)
+
+
+def _violator_block(doc: Any, case: ViolationCase) -> None:
+    if _individual(case):
+        _labelled(doc, "Họ và tên", case.violator_name)
+        _labelled(doc, "Ngày, tháng, năm sinh", dmy(case.violator_birth_date))
+        _labelled(doc, "Quốc tịch", "Việt Nam")
+        _labelled(doc, "Nơi ở hiện tại", case.violator_address)
+        _labelled(doc, "Số định danh cá nhân/CMND/Hộ chiếu", case.violator_id_number)
+    else:
+        _labelled(doc, "Tên tổ chức", case.violator_name)
+        _labelled(doc, "Địa chỉ trụ sở chính", case.violator_address)
+        _labelled(doc, "Mã số doanh nghiệp", case.violator_org_code)
+        _labelled(doc, "Người đại diện theo pháp luật", case.violator_representative)
+
+
+def _site_block(doc: Any, case: ViolationCase) -> None:
+    _labelled(doc, "Địa điểm xây dựng", case.address)
+    _labelled(
+        doc,
+        "Thửa đất",
+        f"thửa đất số {case.parcel_number or '.....'}, tờ bản đồ số {case.map_sheet or '.....'}",
+    )
+    _labelled(doc, "Tọa độ (WGS 84)", f"vĩ độ {case.location.y:.6f}, kinh độ {case.location.x:.6f}")
+    vn2000 = _vn2000(case)
+    if vn2000:
+        _labelled(doc, "Tọa độ VN-2000 (TP.HCM, kinh tuyến trục 105°45′)", vn2000)
+    permit = case.permit
+    if permit is not None:
+        _labelled(
+            doc,
+            "Giấy phép xây dựng",
+            f"số {permit.number} ngày {dmy(permit.issued_on)} do {permit.issuing_authority} cấp",
+        )
+    else:
+        _labelled(doc, "Giấy phép xây dựng", "không có")
+    scale = []
+    if case.storeys:
+        scale.append(f"{case.storeys} tầng")
+    if case.floor_area_m2:
+        scale.append(f"tổng diện tích sàn {case.floor_area_m2} m²")
+    _labelled(doc, "Quy mô công trình", ", ".join(scale))
+
+
+def _vn2000(case: ViolationCase) -> str:
+    # Cadastral maps in HCMC are in VN-2000, 3° zone (EPSG:9210): give both systems.
+    try:
+        point: Any = case.location.transform(9210, clone=True)
+    except Exception:  # a GDAL without the EPSG entry: WGS 84 alone still locates the site
+        return ""
+    return f"X = {point.y:.2f} m, Y = {point.x:.2f} m"
+
+
+def _signatures(doc: Any, left: list[str], right: list[str]) -> None:
+    _para(doc)
+    table = doc.add_table(rows=1, cols=2)
+    _cell_lines(table.rows[0].cells[0], [(line, i == 0, i == 1) for i, line in enumerate(left)])
+    _cell_lines(table.rows[0].cells[1], [(line, i == 0, i == 1) for i, line in enumerate(right)])
+
+
+def _recipients(doc: Any, extra: str) -> None:
+    _para(doc)
+    _para(doc, "Nơi nhận:", bold=True, italic=True, size=12)
+    lines = ["- Như Điều 2;"]
+    lines += [f"- {line.strip(' -;')};" for line in extra.splitlines() if line.strip(" -;")]
+    lines.append("- Lưu: VT, hồ sơ.")
+    for line in lines:
+        _para(doc, line, size=11)
+
+
+def _signer_lines(step: CaseStep) -> list[str]:
+    if step.data.get("signer_title") == "deputy":
+        return ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "", "", "", step.signer]
+    return ["CHỦ TỊCH", "", "", "", "", step.signer]
+
+
+# --- Photos and the location sketch ----------------------------------------------------
+def _photo_jpeg(photo: Any) -> bytes | None:
+    from PIL import Image
+
+    try:
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
+    except ImportError:  # HEIC photos are then skipped, the others still go in
+        pass
+    for field_name in ("preview", "original"):
+        file = getattr(photo, field_name, None)
+        if not file:
+            continue
+        try:
+            with file.open("rb") as handle, Image.open(handle) as image:
+                image.draft("RGB", (1200, 1200))
+                rgb = image.convert("RGB")
+                rgb.thumbnail((1200, 1200))
+                out = io.BytesIO()
+                rgb.save(out, "JPEG", quality=80)
+                return out.getvalue()
+        except Exception:  # one unreadable photo must not stop the document
+            log.warning("photo %s (%s) could not be read for a document", photo.pk, field_name)
+    return None
+
+
+def location_sketch_png(case: ViolationCase, user: Any = None, size: int = 900) -> bytes:
+    """A north-up sketch of the site, drawn offline (no map tiles needed).
+
+    Red: the site point and the footprint of the works; blue: the permit's
+    parcel; grey: neighbouring permit parcels; dashed: the ward boundary.
+    Degrees become local metres around the point (equirectangular: exact enough
+    over a few hundred metres), so the 20 m grid and scale bar are true.
+    """
+    from PIL import Image, ImageDraw, ImageFont
+
+    lon0, lat0 = case.location.x, case.location.y
+    metres_per_deg_lat = 111_320.0
+    metres_per_deg_lon = 111_320.0 * math.cos(math.radians(lat0))
+    half = 60.0  # metres shown either side of the point
+    shapes: list[tuple[Any, str, int]] = []
+    if case.permit is not None and case.permit.parcel:
+        shapes.append((case.permit.parcel, "#1f5fbf", 4))
+    if case.footprint:
+        shapes.append((case.footprint, "#c0392b", 4))
+    for geom, _colour, _width in shapes:
+        for x, y in _rings(geom):
+            dx = abs((x - lon0) * metres_per_deg_lon)
+            dy = abs((y - lat0) * metres_per_deg_lat)
+            half = max(half, min(400.0, max(dx, dy) * 1.25))
+    frame = Polygon.from_bbox(
+        (
+            lon0 - half / metres_per_deg_lon,
+            lat0 - half / metres_per_deg_lat,
+            lon0 + half / metres_per_deg_lon,
+            lat0 + half / metres_per_deg_lat,
+        )
+    )
+    frame.srid = 4326
+    neighbours = []
+    if user is not None:
+        neighbours = [
+            p.parcel
+            for p in permits_visible_to(user)
+            .filter(parcel__bboverlaps=frame)
+            .exclude(pk=case.permit_id or 0)
+            .select_related(None)
+            .only("parcel")[:60]
+        ]
+
+    margin = 40
+    scale = (size - 2 * margin) / (2 * half)
+
+    def px(lon: float, lat: float) -> tuple[float, float]:
+        return (
+            size / 2 + (lon - lon0) * metres_per_deg_lon * scale,
+            size / 2 - (lat - lat0) * metres_per_deg_lat * scale,
+        )
+
+    image = Image.new("RGB", (size, size), "white")
+    draw = ImageDraw.Draw(image)
+    try:
+        font: Any = ImageFont.load_default(size=18)
+    except (TypeError, OSError):  # a Pillow without FreeType: the small bitmap font
+        font = ImageFont.load_default()
+    step_m = 20
+    for k in range(-int(half // step_m) - 1, int(half // step_m) + 2):
+        offset = size / 2 + k * step_m * scale
+        draw.line([(offset, 0), (offset, size)], fill="#eeeeee")
+        draw.line([(0, offset), (size, offset)], fill="#eeeeee")
+    boundary = case.ward.boundary
+    if boundary is not None and boundary.intersects(frame):
+        for polygon in _polygons(boundary):
+            points = [px(x, y) for x, y in polygon]
+            for a, b in itertools.pairwise(points):
+                _dashed(draw, a, b, size)
+    for parcel in neighbours:
+        for polygon in _polygons(parcel):
+            draw.polygon([px(x, y) for x, y in polygon], outline="#999999", width=2)
+    for geom, colour, width in shapes:
+        for polygon in _polygons(geom):
+            draw.polygon([px(x, y) for x, y in polygon], outline=colour, width=width)
+    cx, cy = size / 2, size / 2
+    draw.ellipse([cx - 10, cy - 10, cx + 10, cy + 10], fill="#c0392b", outline="black", width=2)
+    draw.polygon([(size - 45, 20), (size - 57, 58), (size - 33, 58)], fill="black")
+    draw.text((size - 51, 62), "N", fill="black", font=font)
+    bar = step_m * scale
+    draw.rectangle([margin, size - 34, margin + bar, size - 27], fill="black")
+    draw.text((margin, size - 24), f"{step_m} m", fill="black", font=font)
+    draw.text((margin, 12), f"{lat0:.6f} N, {lon0:.6f} E (WGS 84)", fill="black", font=font)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def _dashed(draw: Any, a: tuple[float, float], b: tuple[float, float], size: int) -> None:
+    """A dashed segment (8 px on, 6 off); segments wholly off the canvas are skipped."""
+    if (
+        max(a[0], b[0]) < 0
+        or min(a[0], b[0]) > size
+        or max(a[1], b[1]) < 0
+        or min(a[1], b[1]) > size
+    ):
+        return
+    length = math.dist(a, b)
+    if length == 0:
+        return
+    ux, uy = (b[0] - a[0]) / length, (b[1] - a[1]) / length
+    position = 0.0
+    while position < length:
+        end = min(position + 8, length)
+        draw.line(
+            [(a[0] + ux * position, a[1] + uy * position), (a[0] + ux * end, a[1] + uy * end)],
+            fill="#444444",
+            width=3,
+        )
+        position += 14
+
+
+def _polygons(geom: Any) -> list[list[tuple[float, float]]]:
+    if geom.geom_type == "MultiPolygon":
+        return [list(p.exterior_ring.coords) for p in geom]
+    if geom.geom_type == "Polygon":
+        return [list(geom.exterior_ring.coords)]
+    return []
+
+
+def _rings(geom: Any) -> list[tuple[float, float]]:
+    return [pt for polygon in _polygons(geom) for pt in polygon]
+
+
+def _evidence_section(doc: Any, case: ViolationCase, user: Any) -> None:
+    doc.add_page_break()
+    _para(
+        doc, "PHỤ LỤC: SƠ ĐỒ VỊ TRÍ VÀ ẢNH HIỆN TRƯỜNG", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER
+    )
+    _para(
+        doc,
+        f"Vị trí: vĩ độ {case.location.y:.6f}, kinh độ {case.location.x:.6f} (WGS 84)"
+        + (f"; VN-2000: {_vn2000(case)}" if _vn2000(case) else ""),
+    )
+    doc.add_picture(io.BytesIO(location_sketch_png(case, user)), width=Cm(11))
+    _para(
+        doc,
+        "Sơ đồ vị trí (hướng Bắc lên trên, ô lưới 20 m): chấm đỏ – vị trí vi phạm; viền đỏ – "
+        "phạm vi công trình; viền xanh – thửa đất theo giấy phép; viền xám – thửa đất lân cận "
+        "có giấy phép; nét đứt – ranh giới phường.",
+        italic=True,
+        size=11,
+    )
+    photos = case_photos(user, case, limit=MAX_PHOTOS)
+    if not photos:
+        _para(doc, "Chưa có ảnh hiện trường trong hồ sơ.", italic=True)
+        return
+    for index, photo in enumerate(photos, start=1):
+        data = _photo_jpeg(photo)
+        if data is None:
+            _para(doc, f"Ảnh {index}: không đọc được tệp ảnh.", italic=True)
+            continue
+        doc.add_picture(io.BytesIO(data), width=Cm(12))
+        taken = photo.captured_at or photo.exif_taken_at or photo.uploaded_at
+        where = photo.device_location or photo.exif_location
+        caption = (
+            f"Ảnh {index}: chụp lúc {timezone.localtime(taken):%H:%M %d/%m/%Y}"
+            if taken
+            else f"Ảnh {index}"
+        )
+        if where is not None:
+            caption += f"; vị trí {where.y:.6f}, {where.x:.6f}"
+        caption += f"; SHA-256 {photo.sha256[:16]}…"
+        _para(doc, caption, italic=True, size=11)
+
+
+# --- The three forms -------------------------------------------------------------
+def _record_mbb01(doc: Any, case: ViolationCase, step: CaseStep, user: Any) -> None:
+    _header(doc, case, step.document_number, step.occurred_on)
+    _title(doc, "BIÊN BẢN VI PHẠM HÀNH CHÍNH", "Về trật tự xây dựng")
+    _para(
+        doc, f"Hôm nay, hồi ..... giờ ..... phút, {vi_date(step.occurred_on)}, tại {case.address}."
+    )
+    _para(doc, "Căn cứ:")
+    for ground in LEGAL_GROUNDS:
+        _para(doc, f"- {ground};")
+    _para(
+        doc,
+        f"- Kết quả kiểm tra hiện trường ngày {dmy(timezone.localdate(case.detected_at))} "
+        f"(hồ sơ {case.code}).",
+    )
+    _para(doc, "Chúng tôi gồm:", bold=True)
+    _para(
+        doc,
+        f"1. Người lập biên bản: {step.signer}, cán bộ quản lý trật tự xây dựng, "
+        f"{_authority(case)}.",
+    )
+    _para(doc, f"2. Với sự chứng kiến của: {step.data.get('witnesses') or '....................'}")
+    _para(doc, "Tiến hành lập biên bản vi phạm hành chính đối với:", bold=True)
+    _violator_block(doc, case)
+    _para(doc, "Đã có hành vi vi phạm hành chính:", bold=True)
+    _para(doc, step.data.get("conduct", ""))
+    _para(
+        doc,
+        f"Quy định tại: {clause_of(case)} ngày 28/01/2022 của Chính phủ quy định xử phạt "
+        "vi phạm hành chính về xây dựng.",
+    )
+    _site_block(doc, case)
+    if step.data.get("deviation"):
+        _labelled(doc, "Mức độ sai phạm", step.data["deviation"])
+    _para(doc, "Yêu cầu dừng thi công:", bold=True)
+    _para(
+        doc,
+        f"Người có thẩm quyền yêu cầu {case.violator_name} chấm dứt ngay hành vi vi phạm, "
+        "dừng ngay việc thi công xây dựng công trình vi phạm kể từ thời điểm lập biên bản.",
+    )
+    _para(
+        doc,
+        "Biện pháp ngăn chặn và bảo đảm xử lý vi phạm hành chính được áp dụng: "
+        "đình chỉ thi công xây dựng công trình vi phạm.",
+    )
+    _para(doc, "Quyền giải trình:", bold=True)
+    _para(
+        doc,
+        "Trong thời hạn 02 ngày làm việc kể từ ngày lập biên bản, người vi phạm có quyền gửi "
+        "văn bản yêu cầu được giải trình trực tiếp; hoặc trong thời hạn 05 ngày làm việc kể từ "
+        f"ngày lập biên bản, gửi văn bản giải trình đến Chủ tịch {_authority(case)}.",
+    )
+    _para(
+        doc,
+        "Biên bản lập xong cùng ngày, được lập thành 02 bản có nội dung và giá trị như nhau; "
+        "đã đọc lại cho những người có tên trên cùng nghe, công nhận là đúng và cùng ký tên "
+        "dưới đây; giao cho người vi phạm 01 bản.",
+    )
+    if step.data.get("violator_signed") is False:
+        _labelled(
+            doc,
+            "Lý do người vi phạm không ký biên bản",
+            step.data.get("refusal_reason") or "....................",
+        )
+    if step.note:
+        _labelled(doc, "Ghi chú", step.note)
+    _signatures(
+        doc,
+        ["NGƯỜI VI PHẠM", "(Ký, ghi rõ họ và tên)", "", "", "", case.violator_name],
+        ["NGƯỜI LẬP BIÊN BẢN", "(Ký, ghi rõ chức vụ, họ và tên)", "", "", "", step.signer],
+    )
+    _signatures(
+        doc,
+        ["NGƯỜI CHỨNG KIẾN", "(Ký, ghi rõ họ và tên)", "", "", "", step.data.get("witnesses", "")],
+        ["ĐẠI DIỆN CHÍNH QUYỀN", "(Ký, ghi rõ chức vụ, họ và tên)", "", "", "", ""],
+    )
+    _evidence_section(doc, case, user)
+
+
+def _record_step(case: ViolationCase) -> CaseStep | None:
+    return case_document_step(case, DocumentType.MBB01)
+
+
+def _decision_mqd02(doc: Any, case: ViolationCase, step: CaseStep, user: Any) -> None:
+    record = _record_step(case)
+    _header(doc, case, step.document_number, step.occurred_on)
+    _title(doc, "QUYẾT ĐỊNH", "Xử phạt vi phạm hành chính")
+    _para(doc, f"CHỦ TỊCH {_authority(case).upper()}", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, "Căn cứ Điều 57, Điều 68 Luật Xử lý vi phạm hành chính;", italic=True)
+    for ground in LEGAL_GROUNDS[1:]:
+        _para(doc, f"Căn cứ {ground};", italic=True)
+    _para(
+        doc,
+        "Căn cứ Nghị định số 189/2025/NĐ-CP của Chính phủ về thẩm quyền của Chủ tịch "
+        "Ủy ban nhân dân cấp xã;",
+        italic=True,
+    )
+    if record is not None:
+        _para(
+            doc,
+            f"Căn cứ Biên bản vi phạm hành chính số {record.document_number} lập "
+            f"{vi_date(record.occurred_on)};",
+            italic=True,
+        )
+    if step.data.get("signer_title") == "deputy":
+        _para(
+            doc,
+            "Căn cứ Quyết định giao quyền xử phạt vi phạm hành chính số ..... ngày .....;",
+            italic=True,
+        )
+    _para(doc, "QUYẾT ĐỊNH:", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, "Điều 1. Xử phạt vi phạm hành chính đối với:", bold=True)
+    _violator_block(doc, case)
+    conduct = (record.data.get("conduct") if record else "") or case.description
+    _para(doc, f"1. Đã thực hiện hành vi vi phạm hành chính: {conduct}")
+    _para(doc, f"2. Quy định tại: {clause_of(case)}.")
+    _para(
+        doc,
+        f"3. Địa điểm vi phạm: {case.address} (thửa đất số {case.parcel_number or '.....'}, "
+        f"tờ bản đồ số {case.map_sheet or '.....'}).",
+    )
+    fine = int(step.data.get("fine_amount") or 0)
+    _para(
+        doc,
+        f"4. Hình thức xử phạt chính: Phạt tiền {money(fine)} (Bằng chữ: {money_in_words(fine)}).",
+    )
+    remedy_days = step.data.get("remedy_days")
+    if step.data.get("remedy") == Remedy.LEGALISE:
+        days = 30 if case.works_class == "individual_house" else 90
+        remedy = (
+            "Đình chỉ thi công xây dựng; buộc cá nhân, tổ chức vi phạm làm thủ tục đề nghị cấp giấy "
+            f"phép xây dựng trong thời hạn {days} ngày kể từ ngày ban hành quyết định này "
+            "(Điều 81 Nghị định số 16/2022/NĐ-CP)."
+        )
+    else:
+        days = int(remedy_days) if remedy_days else 15
+        remedy = (
+            "Buộc phá dỡ công trình, phần công trình xây dựng vi phạm trong thời hạn "
+            f"{days} ngày kể từ ngày nhận quyết định này."
+        )
+    _para(doc, f"5. Biện pháp khắc phục hậu quả: {remedy}")
+    _para(doc, "Điều 2. Quyết định này được:", bold=True)
+    _para(
+        doc,
+        f"1. Giao cho {case.violator_name} để chấp hành. {case.violator_name} phải nghiêm "
+        "chỉnh chấp hành quyết định xử phạt này; nộp tiền phạt trong thời hạn 10 ngày kể từ "
+        "ngày nhận được quyết định. Quá thời hạn trên mà không tự nguyện chấp hành thì sẽ bị "
+        "cưỡng chế thi hành theo quy định của pháp luật.",
+    )
+    _para(
+        doc,
+        "Người bị xử phạt có quyền khiếu nại hoặc khởi kiện đối với quyết định này theo quy "
+        "định của pháp luật.",
+    )
+    _para(
+        doc,
+        "2. Gửi cho Kho bạc Nhà nước để thu tiền phạt; gửi cơ quan, đơn vị liên quan để tổ "
+        "chức thực hiện.",
+    )
+    _para(doc, "Điều 3. Quyết định này có hiệu lực kể từ ngày ký.", bold=True)
+    _recipients(doc, step.data.get("recipients", ""))
+    _signatures(doc, [""], _signer_lines(step))
+
+
+def _decision_mqd11(doc: Any, case: ViolationCase, step: CaseStep, user: Any) -> None:
+    decision = next(
+        (
+            s
+            for s in reversed(list(case_steps(case)))
+            if s.action in ("issue_sanction_decision", "receive_decision")
+        ),
+        None,
+    )
+    number = ""
+    if decision is not None:
+        number = decision.document_number or decision.data.get("decision_number", "")
+    _header(doc, case, step.document_number, step.occurred_on)
+    _title(doc, "QUYẾT ĐỊNH", "Cưỡng chế buộc thực hiện biện pháp khắc phục hậu quả")
+    _para(doc, f"CHỦ TỊCH {_authority(case).upper()}", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, "Căn cứ Điều 86, Điều 87, Điều 88 Luật Xử lý vi phạm hành chính;", italic=True)
+    for ground in LEGAL_GROUNDS[1:]:
+        _para(doc, f"Căn cứ {ground};", italic=True)
+    if decision is not None:
+        _para(
+            doc,
+            f"Căn cứ Quyết định xử phạt vi phạm hành chính số {number} "
+            f"{vi_date(decision.occurred_on)};",
+            italic=True,
+        )
+    _para(
+        doc,
+        f"Xét thấy {case.violator_name} đã hết thời hạn nhưng không tự nguyện chấp hành "
+        "biện pháp khắc phục hậu quả,",
+        italic=True,
+    )
+    _para(doc, "QUYẾT ĐỊNH:", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, "Điều 1. Cưỡng chế đối với:", bold=True)
+    _violator_block(doc, case)
+    _labelled(doc, "Địa điểm", case.address)
+    _labelled(doc, "Biện pháp cưỡng chế", step.data.get("measures"))
+    enforcement_date = step.data.get("enforcement_date")
+    if enforcement_date:
+        _labelled(
+            doc, "Thời gian thực hiện cưỡng chế", dmy(datetime.date.fromisoformat(enforcement_date))
+        )
+    _para(
+        doc,
+        "Điều 2. Cá nhân, tổ chức bị cưỡng chế phải chịu mọi chi phí cho việc tổ chức "
+        "thực hiện các biện pháp cưỡng chế.",
+        bold=False,
+    )
+    _para(
+        doc,
+        f"Điều 3. Quyết định này có hiệu lực kể từ ngày ký và được giao cho "
+        f"{case.violator_name} để chấp hành. Người bị cưỡng chế có quyền khiếu nại, khởi "
+        "kiện theo quy định của pháp luật.",
+    )
+    _recipients(doc, step.data.get("recipients", ""))
+    _signatures(doc, [""], _signer_lines(step))
+
+
+BUILDERS = {
+    DocumentType.MBB01: _record_mbb01,
+    DocumentType.MQD02: _decision_mqd02,
+    DocumentType.MQD11: _decision_mqd11,
+}
+
+
+@dataclass(frozen=True)
+class GeneratedDocument:
+    content: bytes
+    filename: str
+    content_type: str = DOCX_CONTENT_TYPE
+
+
+def document_generate(*, user: Any, case: ViolationCase, document_type: str) -> GeneratedDocument:
+    """The DOCX of the latest document of this type on the case (the caller checked access)."""
+    if document_type not in GENERATED_TYPES:
+        raise InvalidInput(
+            _("Documents that can be generated: %(types)s.")
+            % {"types": ", ".join(str(t) for t in GENERATED_TYPES)},
+            field="document_type",
+        )
+    step = case_document_step(case, document_type)
+    missing = document_missing(case, document_type, step)
+    if missing:
+        raise DocumentDataMissing(missing)
+    assert step is not None
+    doc = _new_document()
+    BUILDERS[DocumentType(document_type)](doc, case, step, user)
+    doc.core_properties.title = f"{document_type} {step.document_number} {case.code}"
+    doc.core_properties.author = step.signer
+    out = io.BytesIO()
+    doc.save(out)
+    safe_number = step.document_number.split("/")[0]
+    return GeneratedDocument(
+        content=out.getvalue(), filename=f"{case.code}-{document_type}-{safe_number}.docx"
+    )

@@ -1,0 +1,38 @@
+"""Mark overdue cases and notify those who must act (run hourly by the scheduler)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from backend.cases.services import deadlines_scan
+
+
+class Command(BaseCommand):
+    help = (
+        "Mark overdue cases and notify inspectors, ward leaders and, when long overdue, the city."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--today",
+            help="Scan as if today were this date (YYYY-MM-DD); for checks and replays.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        today = None
+        if options.get("today"):
+            try:
+                today = datetime.date.fromisoformat(options["today"])
+            except ValueError:
+                raise CommandError("--today takes a date as YYYY-MM-DD.") from None
+        result = deadlines_scan(today=today)
+        if result.skipped:
+            self.stdout.write("Another deadline scan is running; nothing done.")
+            return
+        self.stdout.write(
+            f"{result.overdue} overdue case(s), {result.newly_marked} newly marked; "
+            f"{result.notifications} new notification(s), {result.emails} e-mail(s) sent."
+        )

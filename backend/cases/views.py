@@ -1,0 +1,320 @@
+"""The case page: where the site is, what happened, what is due, and what to do now."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from backend.accounts.selectors import ward_ids_of
+from backend.cases.documents import GENERATED_TYPES, document_missing
+from backend.cases.models import DocumentType, Stage, ViolationCase
+from backend.cases.selectors import (
+    case_actions_for,
+    case_deadline,
+    case_history,
+    case_photos,
+    case_steps,
+    cases_visible_to,
+)
+from backend.cases.services import case_transition, case_update
+from backend.cases.workflow import (
+    ACTIONS,
+    MAIN_PATH,
+    SITE_FIELDS,
+    VIOLATOR_FIELDS,
+    Action,
+    ActionInputInvalid,
+    Field,
+    clean_field,
+    form_fields,
+)
+from backend.errors import ServiceError
+
+DETAIL_FIELDS = (*VIOLATOR_FIELDS, *SITE_FIELDS)
+
+
+def _display_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "1" if value else ""
+    if isinstance(value, Decimal):
+        return str(value)
+    return str(value)
+
+
+def _form(
+    fields: list[Field] | tuple[Field, ...],
+    case: ViolationCase,
+    actor: Any,
+    submitted: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """What the template needs to draw each input: value, choices, error."""
+    out = []
+    for f in fields:
+        if submitted is not None and f.kind == "bool":
+            value: Any = submitted.get(f.name, "")
+        elif submitted is not None and f.name in submitted:
+            value = submitted[f.name]
+        else:
+            value = f.initial_for(case, actor)
+        out.append(
+            {
+                "name": f.name,
+                "kind": f.kind,
+                "label": f.label,
+                "required": f.required,
+                "value": _display_value(value),
+                "checked": bool(value) and value not in ("0", "false", "off"),
+                "choices": f.choices_for(case) if f.kind == "choice" else [],
+                "help_text": f.help_text,
+                "error": (errors or {}).get(f.name, ""),
+                "is_case_fact": f.target == "case",
+            }
+        )
+    return out
+
+
+def _iso_date(value: Any) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _step_details(
+    spec: Action | None, case: ViolationCase, data: dict[str, Any]
+) -> list[tuple[Any, str]]:
+    """The step's own fields, labelled and shown as a reader expects (choices, dates, money)."""
+    if spec is None:
+        return []
+    out: list[tuple[Any, str]] = []
+    for f in spec.fields:
+        value = data.get(f.name)
+        if f.target != "step" or value in (None, "") or f.name == "signer":
+            continue
+        if f.kind == "choice":
+            shown = str(dict(f.choices_for(case)).get(value, value))
+        elif f.kind == "bool":
+            shown = _("yes") if value else _("no")
+        elif f.kind == "date":
+            day = _iso_date(value)
+            shown = day.strftime("%d/%m/%Y") if day else str(value)
+        elif f.kind == "int" and f.name == "fine_amount":
+            shown = f"{int(value):,}".replace(",", ".") + " đ"
+        else:
+            shown = str(value)
+        out.append((f.label, shown))
+    if data.get("child_case"):
+        out.append((_("New case"), data["child_case"]))
+    return out
+
+
+def _progress(case: ViolationCase, steps: list[Any]) -> list[dict[str, Any]]:
+    visited = (
+        {Stage.DETECTED.value} | {s.stage_before for s in steps} | {s.stage_after for s in steps}
+    )
+    out = []
+    for stage in MAIN_PATH:
+        if stage == case.stage:
+            state = "current"
+        elif stage in visited:
+            state = "done"
+        else:
+            state = "todo"
+        out.append({"stage": stage, "label": Stage(stage).label, "state": state})
+    return out
+
+
+def _page(
+    request: HttpRequest,
+    case: ViolationCase,
+    *,
+    failed_action: str = "",
+    submitted: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user: Any = request.user
+    steps = list(case_steps(case))
+    now = case_actions_for(user, case)
+    action_forms = []
+    for spec in now.available:
+        failed = spec.code == failed_action
+        action_forms.append(
+            {
+                "spec": spec,
+                "target_label": Stage(spec.target_stage(case.stage)).label,
+                "fields": _form(
+                    form_fields(spec),
+                    case,
+                    user,
+                    submitted if failed else None,
+                    errors if failed else None,
+                ),
+                "open": failed,
+                "error": (errors or {}).get("detail", "") if failed else "",
+            }
+        )
+    documents = [
+        {
+            "type": s.document_type,
+            "number": s.document_number,
+            "label": DocumentType(s.document_type).label,
+            "missing": document_missing(case, s.document_type, s),
+        }
+        for s in steps
+        if s.document_type in GENERATED_TYPES
+    ]
+    can_edit = case.ward_id in ward_ids_of(user) and case.is_open
+    history = []
+    for event in case_history(case):
+        payload = event.payload or {}
+        taken = ACTIONS.get(payload.get("action", ""))
+        history.append(
+            {
+                "event": event,
+                "moved": (
+                    (Stage(event.stage_before).label, Stage(event.stage_after).label)
+                    if event.stage_before in Stage.values
+                    and event.stage_after in Stage.values
+                    and event.stage_before != event.stage_after
+                    else None
+                ),
+                "label": taken.label if taken else event.kind_label(),
+                "occurred_on": _iso_date(payload.get("occurred_on")),
+                "document": payload.get("document"),
+                "deadline_due": _iso_date((payload.get("deadline") or {}).get("due")),
+                "on_time": payload.get("on_time"),
+                "days_late": payload.get("days_late") or 0,
+                "note": payload.get("note"),
+                "details": _step_details(taken, case, payload.get("data") or {}),
+            }
+        )
+    context = {
+        "case": case,
+        "deadline": case_deadline(case),
+        "progress": _progress(case, steps),
+        "action_forms": action_forms,
+        "blocked": now.blocked,
+        "history": history,
+        "photos": case_photos(user, case),
+        "documents": documents,
+        "children": list(case.child_cases.order_by("id")),
+        "details_form": _form(
+            DETAIL_FIELDS,
+            case,
+            user,
+            submitted if failed_action == "details" else None,
+            errors if failed_action == "details" else None,
+        ),
+        "details_open": failed_action == "details",
+        "can_edit": can_edit,
+        "basemap_url": settings.TTXD_BASEMAP_URL,
+        "basemap_attribution": settings.TTXD_BASEMAP_ATTRIBUTION,
+        "footprint_geojson": case.footprint.geojson if case.footprint else "",
+    }
+    return render(request, "cases/case_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(cases_visible_to(request.user), pk=pk)
+    return _page(request, case)
+
+
+def _posted(request: HttpRequest) -> dict[str, Any]:
+    return {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken",)}
+
+
+@login_required
+@require_POST
+def case_act(request: HttpRequest, pk: int) -> HttpResponse:
+    """A form on the case page takes one action through the workflow service."""
+    case = get_object_or_404(cases_visible_to(request.user), pk=pk)
+    raw = _posted(request)
+    action = raw.pop("action", "")
+    expected_version = raw.pop("expected_version", None)
+    spec: Action | None = ACTIONS.get(action)
+    if spec is not None:
+        # Unticked checkboxes are simply absent from a form post.
+        for f in spec.fields:
+            if f.kind == "bool" and f.name not in raw:
+                raw[f.name] = "0"
+    try:
+        case_transition(
+            actor=request.user,
+            case=case,
+            action=action,
+            data=raw,
+            attachment=request.FILES.get("attachment"),
+            expected_version=int(expected_version) if expected_version else None,
+        )
+    except ActionInputInvalid as exc:
+        return _page(
+            request, case, failed_action=action, submitted=raw, errors=exc.errors, status=400
+        )
+    except ServiceError as exc:
+        fresh = cases_visible_to(request.user).get(pk=pk)
+        messages.error(request, str(exc.message))
+        return _page(
+            request,
+            fresh,
+            failed_action=action,
+            submitted=raw,
+            errors={"detail": str(exc.message)},
+            status=exc.status,
+        )
+    messages.success(request, _("Done: %(action)s.") % {"action": spec.label if spec else action})
+    return redirect("case_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def case_details_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct the facts the documents reuse (violator, parcel, scale of the works)."""
+    case = get_object_or_404(cases_visible_to(request.user), pk=pk)
+    user: Any = request.user
+    if case.ward_id not in ward_ids_of(user):
+        messages.error(request, _("Only the ward's inspectors and leaders may change its cases."))
+        return _page(request, case, status=403)
+    raw = _posted(request)
+    changes: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for f in DETAIL_FIELDS:
+        value = raw.get(f.name, "")
+        if value in ("", None):
+            if f.required and not getattr(case, f.name):
+                errors[f.name] = _("“%(field)s” is required.") % {"field": f.label}
+            changes[f.name] = None if f.kind in ("date", "int", "decimal") else ""
+            if f.required:
+                changes.pop(f.name)
+            continue
+        try:
+            changes[f.name] = clean_field(f, value, case)
+        except ValueError as exc:
+            errors[f.name] = f"{f.label}: {exc}"
+    if errors:
+        return _page(
+            request, case, failed_action="details", submitted=raw, errors=errors, status=400
+        )
+    try:
+        case_update(actor=request.user, case=case, changes=changes)
+    except ServiceError as exc:
+        messages.error(request, str(exc.message))
+        return _page(request, case, failed_action="details", submitted=raw, status=exc.status)
+    messages.success(request, _("The case details were saved."))
+    return redirect("case_detail", pk=pk)

@@ -1,0 +1,919 @@
+"""The case workflow as one declarative table: suspension → halt → enforcement.
+
+Each Action says from which stages it may be taken, where it leads, who may
+take it (the inspector records and proposes; the ward leader decides and
+signs; city roles never act), what must be true first (the guard), what it
+asks for (its fields), which document it issues and which deadline it
+starts. `backend.cases.services.case_transition` is the one function that
+applies it. Legal sources: Decree 16/2022/NĐ-CP (Art. 16, 81), the Law on
+Handling Administrative Violations (Art. 66, 70), Decree 118/2021/NĐ-CP.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from backend.accounts.models import Role
+from backend.cases.models import (
+    OPEN_STAGES,
+    DeadlineRuleCode,
+    DocumentType,
+    Outcome,
+    Stage,
+    ViolatorKind,
+)
+from backend.errors import InvalidInput
+from backend.permits.models import WorksClass
+
+# --- Vietnamese names of the stages (DOMAIN.md), used where Vietnamese is ----
+# required whatever the page language: the official documents.
+STAGE_NAMES_VI = {
+    Stage.DETECTED: "Phát hiện",
+    Stage.SUSPENDED: "Lập biên bản, yêu cầu dừng thi công",
+    Stage.HALTED: "Quyết định xử phạt, đình chỉ thi công",
+    Stage.LEGALISING: "Hợp thức hóa",
+    Stage.CONFORMITY_CHECK: "Kiểm tra hiện trạng",
+    Stage.SELF_DEMOLITION: "Tự phá dỡ",
+    Stage.ENFORCEMENT: "Cưỡng chế",
+    Stage.TRANSFERRED: "Chuyển người có thẩm quyền",
+    Stage.CLOSED: "Đóng hồ sơ",
+}
+
+# The main path, in order, for the progress strip.
+MAIN_PATH = (
+    Stage.DETECTED,
+    Stage.SUSPENDED,
+    Stage.HALTED,
+    Stage.LEGALISING,
+    Stage.CONFORMITY_CHECK,
+    Stage.SELF_DEMOLITION,
+    Stage.ENFORCEMENT,
+    Stage.CLOSED,
+)
+
+
+class Remedy:
+    LEGALISE = "legalise"
+    DEMOLISH = "demolish"
+
+
+REMEDY_CHOICES = (
+    (Remedy.LEGALISE, gettext_lazy("Suspend building and obtain a permit (legalise)")),
+    (Remedy.DEMOLISH, gettext_lazy("Demolish the violating works")),
+)
+
+SIGNER_TITLE_CHOICES = (
+    ("chairman", gettext_lazy("Chairman")),
+    ("deputy", gettext_lazy("Vice-chairman, signing for the chairman (KT.)")),
+)
+
+SERVICE_METHOD_CHOICES = (
+    ("in_person", gettext_lazy("Handed over in person")),
+    ("post", gettext_lazy("Sent by registered post")),
+    ("posted", gettext_lazy("Posted publicly (violator absent or refused)")),
+)
+
+FAILURE_REASON_CHOICES = (
+    ("window_expired", gettext_lazy("No permit within the period")),
+    ("permit_refused", gettext_lazy("The permit was refused")),
+    ("withdrawn", gettext_lazy("The violator gave up legalising")),
+)
+
+
+# --- Fields ------------------------------------------------------------------
+@dataclass(frozen=True)
+class Field:
+    """One input an action asks for.
+
+    `target="case"`: a fact about the case (violator, parcel...) entered once
+    and reused by every later document; the form shows the case's value and
+    the step writes it back. `target="step"`: belongs to this step only.
+    """
+
+    name: str
+    kind: str  # date | text | textarea | int | decimal | choice | bool
+    label: Any
+    required: bool = False
+    target: str = "step"
+    choices: Sequence[tuple[str, Any]] | Callable[[Any], Sequence[tuple[str, Any]]] = ()
+    initial: Any = None  # a value, or callable(case, actor) -> value
+    help_text: Any = ""
+    max_length: int = 2000
+    # Why a choice is not offered for this case (a legal reason beats "choose one of").
+    refusal: Callable[[Any, str], str | None] | None = None
+
+    def choices_for(self, case: Any) -> list[tuple[str, Any]]:
+        return list(self.choices(case) if callable(self.choices) else self.choices)
+
+    def initial_for(self, case: Any, actor: Any) -> Any:
+        if self.target == "case":
+            return getattr(case, self.name)
+        if callable(self.initial):
+            return self.initial(case, actor)
+        return self.initial
+
+
+def _today(case: Any = None, actor: Any = None) -> datetime.date:
+    return timezone.localdate()
+
+
+def _actor_name(case: Any, actor: Any) -> str:
+    return str(actor) if actor is not None else ""
+
+
+def _case_description(case: Any, actor: Any) -> str:
+    return case.description or ""
+
+
+def _remedy_choices(case: Any) -> list[tuple[str, Any]]:
+    # Decree 16/2022 Art. 81: only clauses 4, 6, 7 and 8 of Art. 16 may be legalised.
+    if case.is_legalisable:
+        return list(REMEDY_CHOICES)
+    return [c for c in REMEDY_CHOICES if c[0] != Remedy.LEGALISE]
+
+
+def _case_field(name: str, kind: str, label: Any, required: bool = False, **kw: Any) -> Field:
+    return Field(name=name, kind=kind, label=label, required=required, target="case", **kw)
+
+
+VIOLATOR_FIELDS = (
+    _case_field(
+        "violator_kind",
+        "choice",
+        gettext_lazy("The violator is"),
+        True,
+        choices=ViolatorKind.choices,
+    ),
+    _case_field("violator_name", "text", gettext_lazy("Violator's name"), True, max_length=200),
+    _case_field("violator_birth_date", "date", gettext_lazy("Violator's date of birth")),
+    _case_field("violator_id_number", "text", gettext_lazy("ID card number"), max_length=30),
+    _case_field(
+        "violator_address", "text", gettext_lazy("Violator's address"), True, max_length=300
+    ),
+    _case_field("violator_org_code", "text", gettext_lazy("Enterprise code"), max_length=30),
+    _case_field(
+        "violator_representative", "text", gettext_lazy("Legal representative"), max_length=200
+    ),
+)
+
+SITE_FIELDS = (
+    _case_field("address", "text", gettext_lazy("Address of the site"), True, max_length=300),
+    _case_field("map_sheet", "text", gettext_lazy("Map sheet no."), max_length=20),
+    _case_field("parcel_number", "text", gettext_lazy("Parcel no."), max_length=20),
+    _case_field("storeys", "int", gettext_lazy("Storeys")),
+    _case_field("floor_area_m2", "decimal", gettext_lazy("Floor area (m²)")),
+    _case_field(
+        "works_class", "choice", gettext_lazy("Works class"), True, choices=WorksClass.choices
+    ),
+)
+
+SIGNER_FIELDS = (
+    Field("signer", "text", gettext_lazy("Signed by"), True, initial=_actor_name, max_length=200),
+    Field(
+        "signer_title",
+        "choice",
+        gettext_lazy("Signs as"),
+        True,
+        choices=SIGNER_TITLE_CHOICES,
+        initial="chairman",
+    ),
+)
+
+
+# --- Guards ------------------------------------------------------------------
+@dataclass
+class GuardContext:
+    """What a guard may look at: the locked case, its earlier steps, today."""
+
+    case: Any
+    steps: list[Any]
+    today: datetime.date
+
+    def last_step(self, *actions: str) -> Any:
+        for step in reversed(self.steps):
+            if step.action in actions:
+                return step
+        return None
+
+    @property
+    def decision(self) -> Any:
+        return self.last_step(*DECISION_ACTIONS)
+
+    @property
+    def record(self) -> Any:
+        return self.last_step("record_violation")
+
+
+def _decision_remedy(ctx: GuardContext) -> str | None:
+    decision = ctx.decision
+    return decision.data.get("remedy") if decision is not None else None
+
+
+def guard_remedy_legalise(ctx: GuardContext) -> str | None:
+    if not ctx.case.is_legalisable:
+        return _(
+            "Only violations under Decree 16 Art. 16 clauses 4, 6, 7 and 8 may be legalised; "
+            "this case is “%(type)s”."
+        ) % {"type": ctx.case.get_violation_type_display()}
+    if _decision_remedy(ctx) != Remedy.LEGALISE:
+        return _("The sanction decision orders demolition, not legalisation.")
+    return None
+
+
+def guard_remedy_demolish(ctx: GuardContext) -> str | None:
+    if _decision_remedy(ctx) != Remedy.DEMOLISH:
+        return _("The sanction decision gives a period to legalise, not an order to demolish.")
+    return None
+
+
+def guard_demolition_period_over(ctx: GuardContext) -> str | None:
+    # Enforcement answers non-compliance: only once the violator's period has ended.
+    due = ctx.case.stage_deadline
+    if due is not None and ctx.today <= due:
+        return _(
+            "The violator has until %(due)s to demolish; enforcement can be decided after that."
+        ) % {"due": due.strftime("%d/%m/%Y")}
+    return None
+
+
+def validate_enforcement_date(ctx: GuardContext, values: dict[str, Any]) -> dict[str, str]:
+    due = ctx.case.stage_deadline
+    if due is not None and values["occurred_on"] <= due:
+        return {
+            "occurred_on": _(
+                "Enforcement can only be decided after the demolition period, which ends on "
+                "%(due)s."
+            )
+            % {"due": due.strftime("%d/%m/%Y")}
+        }
+    return {}
+
+
+def refuse_legalisation(case: Any, value: str) -> str | None:
+    if value == Remedy.LEGALISE and not case.is_legalisable:
+        return _(
+            "Only violations under Decree 16 Art. 16 clauses 4, 6, 7 and 8 may be "
+            "legalised; order demolition for “%(type)s”."
+        ) % {"type": case.get_violation_type_display()}
+    return None
+
+
+# --- Deadlines ---------------------------------------------------------------
+@dataclass(frozen=True)
+class DeadlineStart:
+    """The deadline an action starts: which rule, counted from which date.
+
+    anchor: "act" (this step's legal date), "record" (the violation record),
+    "decision" (the sanction decision's issue date, Decree 16 Art. 81).
+    """
+
+    rule: str | Callable[[Any], str]
+    anchor: str = "act"
+    # The period a decision itself set (calendar days) replaces the default.
+    override_days: Callable[[GuardContext, dict[str, Any]], int | None] | None = None
+
+    def rule_code(self, case: Any) -> str:
+        return self.rule(case) if callable(self.rule) else self.rule
+
+
+def _legalise_rule(case: Any) -> str:
+    if case.works_class == WorksClass.INDIVIDUAL_HOUSE:
+        return DeadlineRuleCode.LEGALISE_HOUSE
+    return DeadlineRuleCode.LEGALISE_PROJECT
+
+
+def _decision_demolition_days(ctx: GuardContext, values: dict[str, Any]) -> int | None:
+    decision = ctx.decision
+    days = decision.data.get("remedy_days") if decision is not None else None
+    return int(days) if days else None
+
+
+KEEP = "keep"  # the action leaves the current deadline running (complaints: Art. 15 Law 2011)
+
+
+# --- The table ---------------------------------------------------------------
+@dataclass(frozen=True)
+class Action:
+    code: str
+    label: Any  # English msgid (gettext_lazy)
+    label_vi: str
+    sources: frozenset[str]
+    target: str | None  # None: the stage does not change
+    roles: frozenset[str]
+    date_label: Any
+    fields: tuple[Field, ...] = ()
+    document: str | None = None
+    deadline: DeadlineStart | str | None = None  # DeadlineStart, KEEP, or None (cleared)
+    guard: Callable[[GuardContext], str | None] | None = None
+    validate: Callable[[GuardContext, dict[str, Any]], dict[str, str]] | None = None
+    outcome: str | None = None
+    event_kind: str = "stage_changed"
+    opens_child_case: bool = False
+    help_text: Any = ""
+    decides: bool = False  # a decision (signed by the leader) rather than a record
+    # Whether the step is measured against the deadline of the stage it leaves.
+    # Not so for reactions to a violator's missed period (enforcement follows it by
+    # design) nor for side branches (cancel, transfer): their on_time is null.
+    answers_deadline: bool = True
+
+    def english_label(self) -> str:
+        with translation.override("en"):
+            return str(self.label)
+
+    def target_stage(self, stage: str) -> str:
+        return self.target or stage
+
+
+INSPECTOR = frozenset({Role.INSPECTOR})
+LEADER = frozenset({Role.WARD_LEADER})
+WARD_STAFF = frozenset({Role.INSPECTOR, Role.WARD_LEADER})
+AFTER_RECORD = frozenset(OPEN_STAGES - {Stage.DETECTED, Stage.TRANSFERRED})
+DECISION_ACTIONS = ("issue_sanction_decision", "receive_decision")
+
+_ACTIONS: list[Action] = [
+    Action(
+        code="record_violation",
+        label=gettext_lazy("Make the violation record and order building to stop"),
+        label_vi="Lập biên bản vi phạm hành chính, yêu cầu dừng thi công",
+        sources=frozenset({Stage.DETECTED}),
+        target=Stage.SUSPENDED,
+        roles=INSPECTOR,
+        date_label=gettext_lazy("Date of the record"),
+        document=DocumentType.MBB01,
+        fields=(
+            *VIOLATOR_FIELDS,
+            *SITE_FIELDS,
+            Field(
+                "conduct",
+                "textarea",
+                gettext_lazy("The violating conduct"),
+                True,
+                initial=_case_description,
+            ),
+            Field("deviation", "textarea", gettext_lazy("Extent of the deviation")),
+            Field("witnesses", "text", gettext_lazy("Witnesses"), max_length=300),
+            Field(
+                "violator_signed",
+                "bool",
+                gettext_lazy("The violator signed the record"),
+                initial=True,
+            ),
+            Field(
+                "refusal_reason",
+                "text",
+                gettext_lazy("Why the violator did not sign"),
+                max_length=300,
+            ),
+            Field("signer", "text", gettext_lazy("Recorded by"), True, initial=_actor_name),
+        ),
+        deadline=DeadlineStart(DeadlineRuleCode.DECISION, anchor="act"),
+    ),
+    Action(
+        code="request_explanation",
+        label=gettext_lazy("Note the violator's request to explain"),
+        label_vi="Ghi nhận yêu cầu giải trình",
+        sources=frozenset({Stage.SUSPENDED}),
+        target=None,
+        roles=WARD_STAFF,
+        date_label=gettext_lazy("Date the request was received"),
+        fields=(Field("summary", "textarea", gettext_lazy("What the violator asks"), True),),
+        deadline=DeadlineStart(DeadlineRuleCode.DECISION_EXPLANATION, anchor="record"),
+        event_kind="explanation_requested",
+        help_text=gettext_lazy("The decision is then due one month after the record."),
+    ),
+    Action(
+        code="issue_sanction_decision",
+        label=gettext_lazy("Issue the sanction decision"),
+        label_vi="Ban hành quyết định xử phạt vi phạm hành chính",
+        sources=frozenset({Stage.SUSPENDED}),
+        target=Stage.HALTED,
+        roles=LEADER,
+        date_label=gettext_lazy("Date of issue"),
+        document=DocumentType.MQD02,
+        fields=(
+            Field("fine_amount", "int", gettext_lazy("Fine (VND)"), True),
+            Field(
+                "remedy",
+                "choice",
+                gettext_lazy("Remedy"),
+                True,
+                choices=_remedy_choices,
+                refusal=refuse_legalisation,
+            ),
+            Field(
+                "remedy_days",
+                "int",
+                gettext_lazy("Days given to demolish (empty: the legal default)"),
+            ),
+            *SIGNER_FIELDS,
+            Field("recipients", "textarea", gettext_lazy("Sent to")),
+        ),
+        deadline=DeadlineStart(DeadlineRuleCode.SERVE, anchor="act"),
+        decides=True,
+    ),
+    Action(
+        code="transfer",
+        label=gettext_lazy("Transfer the case to the competent authority"),
+        label_vi="Chuyển hồ sơ đến người có thẩm quyền",
+        sources=frozenset(OPEN_STAGES - {Stage.TRANSFERRED}),
+        target=Stage.TRANSFERRED,
+        roles=LEADER,
+        date_label=gettext_lazy("Date of transfer"),
+        fields=(
+            Field("authority", "text", gettext_lazy("Transferred to"), True, max_length=300),
+            Field("reason", "textarea", gettext_lazy("Reason"), True),
+        ),
+        deadline=DeadlineStart(DeadlineRuleCode.DECISION_TRANSFERRED, anchor="record"),
+        decides=True,
+        answers_deadline=False,
+    ),
+    Action(
+        code="receive_decision",
+        label=gettext_lazy("Record the competent authority's sanction decision"),
+        label_vi="Ghi nhận quyết định xử phạt của người có thẩm quyền",
+        sources=frozenset({Stage.TRANSFERRED}),
+        target=Stage.HALTED,
+        roles=LEADER,
+        date_label=gettext_lazy("Date of the decision"),
+        fields=(
+            Field("authority", "text", gettext_lazy("Issued by"), True, max_length=300),
+            Field("decision_number", "text", gettext_lazy("Decision number"), True, max_length=60),
+            Field("fine_amount", "int", gettext_lazy("Fine (VND)"), True),
+            Field(
+                "remedy",
+                "choice",
+                gettext_lazy("Remedy"),
+                True,
+                choices=_remedy_choices,
+                refusal=refuse_legalisation,
+            ),
+            Field(
+                "remedy_days",
+                "int",
+                gettext_lazy("Days given to demolish (empty: the legal default)"),
+            ),
+        ),
+        deadline=DeadlineStart(DeadlineRuleCode.SERVE, anchor="act"),
+        decides=True,
+    ),
+    Action(
+        code="close_transferred",
+        label=gettext_lazy("Close: the competent authority handles the case"),
+        label_vi="Đóng hồ sơ: người có thẩm quyền tiếp tục xử lý",
+        sources=frozenset({Stage.TRANSFERRED}),
+        target=Stage.CLOSED,
+        roles=LEADER,
+        date_label=gettext_lazy("Date"),
+        fields=(Field("reason", "textarea", gettext_lazy("Reason"), True),),
+        outcome=Outcome.TRANSFERRED,
+        decides=True,
+        answers_deadline=False,
+    ),
+    Action(
+        code="serve_decision_legalise",
+        label=gettext_lazy("Serve the decision: the legalisation period starts"),
+        label_vi="Giao quyết định xử phạt (thời hạn hợp thức hóa)",
+        sources=frozenset({Stage.HALTED}),
+        target=Stage.LEGALISING,
+        roles=INSPECTOR,
+        date_label=gettext_lazy("Date served"),
+        fields=(
+            Field(
+                "method",
+                "choice",
+                gettext_lazy("How it was served"),
+                True,
+                choices=SERVICE_METHOD_CHOICES,
+                initial="in_person",
+            ),
+        ),
+        # Decree 16 Art. 81: the period runs from the decision's issue date, not service.
+        deadline=DeadlineStart(_legalise_rule, anchor="decision"),
+        guard=guard_remedy_legalise,
+    ),
+    Action(
+        code="serve_decision_demolish",
+        label=gettext_lazy("Serve the decision: the demolition period starts"),
+        label_vi="Giao quyết định xử phạt (thời hạn tự phá dỡ)",
+        sources=frozenset({Stage.HALTED}),
+        target=Stage.SELF_DEMOLITION,
+        roles=INSPECTOR,
+        date_label=gettext_lazy("Date served"),
+        fields=(
+            Field(
+                "method",
+                "choice",
+                gettext_lazy("How it was served"),
+                True,
+                choices=SERVICE_METHOD_CHOICES,
+                initial="in_person",
+            ),
+        ),
+        deadline=DeadlineStart(
+            DeadlineRuleCode.DEMOLISH, anchor="act", override_days=_decision_demolition_days
+        ),
+        guard=guard_remedy_demolish,
+    ),
+    Action(
+        code="show_permit",
+        label=gettext_lazy("Record the permit the violator obtained"),
+        label_vi="Ghi nhận giấy phép xây dựng được cấp",
+        sources=frozenset({Stage.LEGALISING}),
+        target=Stage.CONFORMITY_CHECK,
+        roles=INSPECTOR,
+        date_label=gettext_lazy("Date the permit was shown"),
+        fields=(
+            Field("permit_number", "text", gettext_lazy("Permit number"), True, max_length=60),
+            Field("permit_date", "date", gettext_lazy("Permit issue date"), True),
+            Field("permit_issuer", "text", gettext_lazy("Issued by"), True, max_length=200),
+        ),
+        deadline=DeadlineStart(DeadlineRuleCode.CONFORMITY_CHECK, anchor="act"),
+    ),
+    Action(
+        code="legalisation_failed",
+        label=gettext_lazy("Order demolition: no permit was obtained"),
+        label_vi="Buộc phá dỡ do không được cấp giấy phép",
+        sources=frozenset({Stage.LEGALISING}),
+        target=Stage.SELF_DEMOLITION,
+        roles=LEADER,
+        date_label=gettext_lazy("Date of the decision"),
+        document=DocumentType.REMEDY,
+        fields=(
+            Field(
+                "reason",
+                "choice",
+                gettext_lazy("Why"),
+                True,
+                choices=FAILURE_REASON_CHOICES,
+                initial="window_expired",
+            ),
+            *SIGNER_FIELDS,
+        ),
+        deadline=DeadlineStart(DeadlineRuleCode.DEMOLISH, anchor="act"),
+        decides=True,
+        answers_deadline=False,
+    ),
+    Action(
+        code="confirm_conformity",
+        label=gettext_lazy("Record that the site conforms to the permit"),
+        label_vi="Lập biên bản kiểm tra: công trình phù hợp giấy phép",
+        sources=frozenset({Stage.CONFORMITY_CHECK}),
+        target=Stage.CLOSED,
+        roles=INSPECTOR,
+        date_label=gettext_lazy("Date of the check"),
+        document=DocumentType.SITE_CHECK,
+        fields=(Field("findings", "textarea", gettext_lazy("Findings"), True),),
+        outcome=Outcome.LEGALISED,
+    ),
+    Action(
+        code="find_nonconforming_part",
+        label=gettext_lazy("Record a part that does not conform: it must be demolished"),
+        label_vi="Lập biên bản kiểm tra: phần sai phép phải phá dỡ",
+        sources=frozenset({Stage.CONFORMITY_CHECK}),
+        target=Stage.SELF_DEMOLITION,
+        roles=INSPECTOR,
+        date_label=gettext_lazy("Date of the check"),
+        document=DocumentType.SITE_CHECK,
+        fields=(
+            Field(
+                "nonconforming_part",
+                "textarea",
+                gettext_lazy("The part that does not conform"),
+                True,
+            ),
+        ),
+        deadline=DeadlineStart(DeadlineRuleCode.DEMOLISH, anchor="act"),
+    ),
+    Action(
+        code="verify_self_demolition",
+        label=gettext_lazy("Record that the violator demolished the works"),
+        label_vi="Lập biên bản xác nhận đã tự phá dỡ",
+        sources=frozenset({Stage.SELF_DEMOLITION}),
+        target=Stage.CLOSED,
+        roles=INSPECTOR,
+        date_label=gettext_lazy("Date of the check"),
+        document=DocumentType.SITE_CHECK,
+        fields=(Field("findings", "textarea", gettext_lazy("Findings"), True),),
+        outcome=Outcome.SELF_DEMOLISHED,
+    ),
+    Action(
+        code="decide_enforcement",
+        label=gettext_lazy("Issue the enforcement decision"),
+        label_vi="Ban hành quyết định cưỡng chế",
+        sources=frozenset({Stage.SELF_DEMOLITION}),
+        target=Stage.ENFORCEMENT,
+        roles=LEADER,
+        date_label=gettext_lazy("Date of issue"),
+        document=DocumentType.MQD11,
+        fields=(
+            Field(
+                "measures",
+                "textarea",
+                gettext_lazy("What is to be enforced"),
+                True,
+                initial=lambda case, actor: _("Demolition of the violating works"),
+            ),
+            Field("enforcement_date", "date", gettext_lazy("Planned enforcement date")),
+            *SIGNER_FIELDS,
+            Field("recipients", "textarea", gettext_lazy("Sent to")),
+        ),
+        deadline=DeadlineStart(DeadlineRuleCode.ENFORCE, anchor="act"),
+        guard=guard_demolition_period_over,
+        validate=validate_enforcement_date,
+        decides=True,
+        answers_deadline=False,
+    ),
+    Action(
+        code="record_enforcement",
+        label=gettext_lazy("Record the enforcement carried out"),
+        label_vi="Lập biên bản cưỡng chế",
+        sources=frozenset({Stage.ENFORCEMENT}),
+        target=Stage.CLOSED,
+        roles=INSPECTOR,
+        date_label=gettext_lazy("Date of enforcement"),
+        document=DocumentType.MBB11,
+        fields=(Field("result", "textarea", gettext_lazy("What was done"), True),),
+        outcome=Outcome.ENFORCED,
+    ),
+    Action(
+        code="report_continued_building",
+        label=gettext_lazy("Building continued after the record: open a new case"),
+        label_vi="Tiếp tục thi công sau khi lập biên bản: lập hồ sơ mới",
+        sources=AFTER_RECORD,
+        target=None,
+        roles=INSPECTOR,
+        date_label=gettext_lazy("Date observed"),
+        fields=(Field("description", "textarea", gettext_lazy("What was built since"), True),),
+        deadline=KEEP,
+        event_kind="child_case_opened",
+        opens_child_case=True,
+        help_text=gettext_lazy("Decree 16 Art. 16.12: a new violation, in a linked case."),
+    ),
+    Action(
+        code="note_complaint",
+        label=gettext_lazy("Note a complaint"),
+        label_vi="Ghi nhận khiếu nại",
+        sources=frozenset(OPEN_STAGES),
+        target=None,
+        roles=WARD_STAFF,
+        date_label=gettext_lazy("Date received"),
+        fields=(
+            Field("complainant", "text", gettext_lazy("Complainant"), True, max_length=200),
+            Field("summary", "textarea", gettext_lazy("What the complaint says"), True),
+        ),
+        deadline=KEEP,
+        event_kind="complaint_noted",
+        help_text=gettext_lazy("A complaint does not stop the clock."),
+    ),
+    Action(
+        code="cancel",
+        label=gettext_lazy("Cancel the case"),
+        label_vi="Hủy hồ sơ",
+        sources=frozenset(OPEN_STAGES),
+        target=Stage.CLOSED,
+        roles=LEADER,
+        date_label=gettext_lazy("Date"),
+        fields=(Field("reason", "textarea", gettext_lazy("Reason"), True),),
+        outcome=Outcome.CANCELLED,
+        decides=True,
+        answers_deadline=False,
+    ),
+]
+
+ACTIONS: dict[str, Action] = {a.code: a for a in _ACTIONS}
+
+
+def action_or_error(code: Any) -> Action:
+    spec = ACTIONS.get(str(code or ""))
+    if spec is None:
+        raise InvalidInput(
+            _("Unknown action “%(action)s”.") % {"action": code},
+            field="action",
+            code="unknown_action",
+        )
+    return spec
+
+
+# --- Input cleaning ----------------------------------------------------------
+COMMON_FIELD_NAMES = ("occurred_on", "note", "document_number")
+
+
+class ActionInputInvalid(InvalidInput):
+    """Several fields wrong at once: every problem is reported, keyed by field."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        first = next(iter(errors.values()))
+        super().__init__(first, field=next(iter(errors)), code="invalid_input")
+        self.errors = dict(errors)
+
+    def as_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {name: [str(msg)] for name, msg in self.errors.items()}
+        body["code"] = self.code
+        return body
+
+
+def form_fields(spec: Action) -> list[Field]:
+    """Every field the action's form shows, the common ones first."""
+    fields = [Field("occurred_on", "date", spec.date_label, True, initial=_today)]
+    fields.extend(spec.fields)
+    if spec.document:
+        fields.append(
+            Field(
+                "document_number",
+                "int",
+                gettext_lazy("Document number"),
+                help_text=gettext_lazy(
+                    "Leave empty to take the next number of the ward's register."
+                ),
+            )
+        )
+    fields.append(Field("note", "textarea", gettext_lazy("Note")))
+    return fields
+
+
+_EMPTY: tuple[Any, ...] = (None, "", [], {})
+
+
+def _parse_date(value: Any) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return timezone.localdate(value) if timezone.is_aware(value) else value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value).strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a date only
+        except ValueError:
+            continue
+    raise ValueError
+
+
+def _parse_int(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError
+    if isinstance(value, int):
+        return value
+    text = re.sub(r"[\s.,_]", "", str(value))  # "5.000.000" and "5,000,000" are amounts in VND
+    if not re.fullmatch(r"-?\d{1,15}", text):
+        raise ValueError
+    return int(text)
+
+
+def _parse_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"1", "true", "on", "yes", "có"}:
+        return True
+    if text in {"0", "false", "off", "no", "không", ""}:
+        return False
+    raise ValueError
+
+
+def clean_field(f: Field, raw: Any, case: Any) -> Any:
+    """The typed value of one field, or ValueError with a message."""
+    if f.kind == "date":
+        try:
+            return _parse_date(raw)
+        except ValueError:
+            raise ValueError(_("Enter a date as dd/mm/yyyy.")) from None
+    if f.kind == "int":
+        try:
+            number = _parse_int(raw)
+        except ValueError:
+            raise ValueError(_("Enter a whole number.")) from None
+        if number < 0:
+            raise ValueError(_("The number cannot be negative."))
+        return number
+    if f.kind == "decimal":
+        try:
+            amount = Decimal(str(raw).strip().replace(",", "."))
+        except InvalidOperation:
+            raise ValueError(_("Enter a number.")) from None
+        if not amount.is_finite() or amount < 0 or amount >= Decimal("1e8"):
+            raise ValueError(_("Enter a positive number."))
+        return amount.quantize(Decimal("0.01"))
+    if f.kind == "bool":
+        try:
+            return _parse_bool(raw)
+        except ValueError:
+            raise ValueError(_("Answer yes or no.")) from None
+    if f.kind == "choice":
+        value = str(raw).strip()
+        allowed = [c[0] for c in f.choices_for(case)]
+        reason = f.refusal(case, value) if f.refusal and value not in allowed else None
+        if reason:
+            raise ValueError(reason)
+        if value not in allowed:
+            raise ValueError(
+                _("Choose one of: %(choices)s.") % {"choices": ", ".join(str(c) for c in allowed)}
+            )
+        return value
+    text = str(raw).strip()
+    if len(text) > f.max_length:
+        raise ValueError(
+            _("At most %(n)d characters, please (this has %(len)d).")
+            % {"n": f.max_length, "len": len(text)}
+        )
+    return text
+
+
+def clean_action_input(
+    spec: Action, raw: Mapping[str, Any], *, case: Any, actor: Any
+) -> dict[str, Any]:
+    """Typed values for every field of the action, or ActionInputInvalid listing all problems.
+
+    A field left out keeps its initial value (for case facts: the case's current
+    value), so an API client sends only what it wants to set.
+    """
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    known = {f.name for f in form_fields(spec)}
+    unknown = sorted(
+        set(raw) - known - {"action", "expected_version", "expected_stage", "attachment", "data"}
+    )
+    if unknown:
+        errors["detail"] = _("These fields do not belong to this action: %(fields)s.") % {
+            "fields": ", ".join(unknown)
+        }
+    for f in form_fields(spec):
+        given = f.name in raw and raw[f.name] not in _EMPTY
+        if f.kind == "bool" and f.name in raw and raw[f.name] is not None:
+            given = True
+        value: Any = raw[f.name] if given else f.initial_for(case, actor)
+        if value in _EMPTY:
+            if f.required:
+                errors[f.name] = _("“%(field)s” is required.") % {"field": f.label}
+            values[f.name] = None if f.kind != "text" and f.kind != "textarea" else ""
+            continue
+        try:
+            values[f.name] = clean_field(f, value, case)
+        except ValueError as exc:
+            errors[f.name] = f"{f.label}: {exc}"
+    if errors:
+        raise ActionInputInvalid(errors)
+    return values
+
+
+def fields_for_api(spec: Action, case: Any, actor: Any) -> list[dict[str, Any]]:
+    out = []
+    for f in form_fields(spec):
+        initial = f.initial_for(case, actor)
+        if isinstance(initial, datetime.date):
+            initial = initial.isoformat()
+        elif isinstance(initial, Decimal):
+            initial = str(initial)
+        item: dict[str, Any] = {
+            "name": f.name,
+            "type": f.kind,
+            "label": str(f.label),
+            "required": f.required,
+            "initial": initial,
+            "target": f.target,
+        }
+        if f.kind == "choice":
+            item["choices"] = [{"value": v, "label": str(lbl)} for v, lbl in f.choices_for(case)]
+        if f.help_text:
+            item["help_text"] = str(f.help_text)
+        out.append(item)
+    return out
+
+
+def role_refusal(actor: Any, spec: Action | None) -> str | None:
+    """Why this user's role may not take the action (any action when None), or None."""
+    role = getattr(actor, "role", "")
+    if role == Role.CITY_AUDITOR:
+        return _("City auditors read cases but never act on them.")
+    if role == Role.ADMIN:
+        return _("Administrators manage users and rules; they do not act on cases.")
+    if role not in WARD_STAFF:
+        return _("Only ward inspectors and ward leaders act on cases.")
+    if spec is None:
+        return None
+    if role not in spec.roles:
+        if spec.roles == LEADER:
+            return _("Only the ward leader may take this decision: “%(action)s”.") % {
+                "action": spec.label
+            }
+        if spec.roles == INSPECTOR:
+            return _("Only an inspector records this step: “%(action)s”.") % {"action": spec.label}
+        return _("Your role may not take this step.")
+    return None
+
+
+def actions_from(stage: str) -> list[Action]:
+    return [a for a in _ACTIONS if stage in a.sources]
+
+
+def transitions_table() -> list[tuple[str, str, str | None]]:
+    """(action, source, target) for every legal transition: for docs and tests."""
+    return [(a.code, s, a.target) for a in _ACTIONS for s in sorted(a.sources)]
