@@ -1,0 +1,567 @@
+"""Every read the map makes, each starting from an access selector.
+
+Tiles, GeoJSON and counts are aggregated or serialized by PostgreSQL; the
+rows always come from cases_visible_to / permits_visible_to /
+wards_visible_to, compiled to SQL, so the map can never show a row that the
+lists and the case pages would hide.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+from typing import Any
+
+from django.contrib.gis.db.models import Extent
+from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
+from django.db.models import Case, Count, F, FloatField, Func, IntegerField, Q, Value, When
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from backend.cases.models import OPEN_STAGES, Stage
+from backend.cases.selectors import cases_visible_to
+from backend.maps.filters import MapFilters, overdue_annotation, overdue_condition
+from backend.maps.tiles import (
+    CASE_POINT_MIN_ZOOM,
+    CLUSTER_BUFFER,
+    EXTENT,
+    PERMIT_MIN_ZOOM,
+    POINT_BUFFER,
+    POLYGON_BUFFER,
+    AsMVTGeom,
+    RenderedTile,
+    SimplifyPreserveTopology,
+    TileAddress,
+    cluster_sql,
+    compiled,
+    feature_collection_sql,
+    fingerprint,
+    mvt_sql,
+    render_tile,
+    run_rows,
+    run_statement,
+)
+from backend.permits.selectors import permits_visible_to
+from backend.wards.selectors import wards_valid_on, wards_visible_to
+
+# The most a GeoJSON viewport answer carries; past it the client should use
+# the tiles (which cluster) or zoom in.
+CASES_GEOJSON_CAP = 5000
+PERMITS_GEOJSON_CAP = 2000
+SEARCH_LIMIT = 8
+POPUP_PHOTOS = 4
+
+
+class X(Func):
+    function = "ST_X"
+    output_field = FloatField()
+
+
+class Y(Func):
+    function = "ST_Y"
+    output_field = FloatField()
+
+
+class XMin(Func):
+    function = "ST_XMin"
+    output_field = FloatField()
+
+
+class YMin(Func):
+    function = "ST_YMin"
+    output_field = FloatField()
+
+
+class XMax(Func):
+    function = "ST_XMax"
+    output_field = FloatField()
+
+
+class YMax(Func):
+    function = "ST_YMax"
+    output_field = FloatField()
+
+
+def _empty_collection(cap: int) -> str:
+    return json.dumps(
+        {"type": "FeatureCollection", "features": [], "truncated": False, "limit": cap}
+    )
+
+
+def _run_text(sql: str, params: list[Any]) -> str:
+    return str(run_statement(sql, params)[0])
+
+
+# --- Tiles ----------------------------------------------------------------------
+
+
+def _nothing_visible(layer: str) -> RenderedTile:
+    """The tile of a user who may see no row at all (no ward, no role)."""
+    return RenderedTile(etag=f"{layer}-nothing-visible", body=b"")
+
+
+def _tile(
+    layer: str,
+    tile: TileAddress,
+    layer_sql: str,
+    layer_params: list[Any],
+    sources: tuple[str, ...],
+    client_etags: list[str],
+    client_has_any: bool,
+) -> RenderedTile:
+    return render_tile(
+        layer_sql=layer_sql,
+        layer_params=layer_params,
+        sources=sources,
+        tile_fingerprint=fingerprint(layer, tile, layer_sql, layer_params),
+        client_etags=client_etags,
+        client_has_any=client_has_any,
+    )
+
+
+def case_tile(
+    user: Any,
+    tile: TileAddress,
+    filters: MapFilters,
+    today: datetime.date,
+    client_etags: list[str],
+    client_has_any: bool = False,
+) -> RenderedTile:
+    """Cases in a tile: one point each from CASE_POINT_MIN_ZOOM, clusters below.
+
+    Point features carry id (the MVT feature id), code, stage, violation_type,
+    overdue; cluster features carry n, overdue_n, stage (the commonest) and
+    case_id when the cluster holds a single case.
+    """
+    qs = filters.apply_to_cases(cases_visible_to(user), today).order_by()
+    if qs.query.is_empty():
+        return _nothing_visible("cases")
+    qs = qs.annotate(overdue=overdue_annotation(today))
+    if tile.z >= CASE_POINT_MIN_ZOOM:
+        rows = (
+            qs.filter(location__bboverlaps=tile.envelope_4326(POINT_BUFFER))
+            .annotate(geom=AsMVTGeom(Transform("location", 3857), tile, POINT_BUFFER))
+            .values("id", "geom", "code", "stage", "violation_type", "overdue")
+        )
+        layer_sql, layer_params = mvt_sql(*compiled(rows), "cases", "id")
+    else:
+        rows = (
+            qs.filter(location__bboverlaps=tile.envelope_4326(CLUSTER_BUFFER))
+            .annotate(lon=X("location"), lat=Y("location"))
+            .values("id", "stage", "overdue", "lon", "lat")
+        )
+        layer_sql, layer_params = mvt_sql(*cluster_sql(*compiled(rows), tile), "cases", None)
+    return _tile(
+        "cases", tile, layer_sql, layer_params, ("cases", "wards"), client_etags, client_has_any
+    )
+
+
+def permit_tile(
+    user: Any,
+    tile: TileAddress,
+    filters: MapFilters,
+    today: datetime.date,
+    client_etags: list[str],
+    client_has_any: bool = False,
+) -> RenderedTile:
+    """Permit parcels (id, number, status) from PERMIT_MIN_ZOOM; empty below."""
+    if tile.z < PERMIT_MIN_ZOOM:
+        return RenderedTile(etag="permits-below-min-zoom", body=b"")
+    visible = filters.apply_ward(permits_visible_to(user), "ward__code")
+    if visible.query.is_empty():
+        return _nothing_visible("permits")
+    rows = (
+        visible.order_by()
+        .filter(parcel__bboverlaps=tile.envelope_4326(POLYGON_BUFFER))
+        .annotate(geom=AsMVTGeom(Transform("parcel", 3857), tile, POLYGON_BUFFER))
+        .values("id", "geom", "number", "status")
+    )
+    layer_sql, layer_params = mvt_sql(*compiled(rows), "permits", "id")
+    return _tile(
+        "permits", tile, layer_sql, layer_params, ("permits", "wards"), client_etags, client_has_any
+    )
+
+
+def visible_wards_today(user: Any, today: datetime.date) -> Any:
+    """The user's wards as they are drawn today (current boundary versions)."""
+    return wards_visible_to(user) & wards_valid_on(today)
+
+
+def ward_tile(
+    user: Any,
+    tile: TileAddress,
+    filters: MapFilters,
+    today: datetime.date,
+    client_etags: list[str],
+    client_has_any: bool = False,
+) -> RenderedTile:
+    """Current ward boundaries (id, code, name), simplified to a quarter pixel."""
+    tolerance = tile.size_m / EXTENT * 4
+    visible = filters.apply_ward(visible_wards_today(user, today), "code")
+    if visible.query.is_empty():
+        return _nothing_visible("wards")
+    rows = (
+        visible.order_by()
+        .filter(boundary__bboverlaps=tile.envelope_4326(POLYGON_BUFFER))
+        .annotate(
+            geom=AsMVTGeom(
+                SimplifyPreserveTopology(Transform("boundary", 3857), Value(tolerance)),
+                tile,
+                POLYGON_BUFFER,
+            )
+        )
+        .values("id", "geom", "code", "name")
+    )
+    layer_sql, layer_params = mvt_sql(*compiled(rows), "wards", "id")
+    return _tile("wards", tile, layer_sql, layer_params, ("wards",), client_etags, client_has_any)
+
+
+TILE_LAYERS = {"cases": case_tile, "permits": permit_tile, "wards": ward_tile}
+
+
+# --- GeoJSON viewports ------------------------------------------------------------
+
+
+def cases_feature_collection(
+    user: Any, bbox: Any, filters: MapFilters, today: datetime.date
+) -> str:
+    """The newest visible cases in a bounding box, as GeoJSON text (≤ the cap)."""
+    visible = filters.apply_to_cases(cases_visible_to(user), today)
+    if visible.query.is_empty():
+        return _empty_collection(CASES_GEOJSON_CAP)
+    rows = (
+        visible.filter(location__bboverlaps=bbox)
+        .order_by("-detected_at", "-id")
+        .annotate(
+            overdue=overdue_annotation(today),
+            ward_code=F("ward__code"),
+            geometry=AsGeoJSON("location", precision=6),
+        )
+        .values(
+            "id",
+            "geometry",
+            "code",
+            "stage",
+            "violation_type",
+            "stage_deadline",
+            "overdue",
+            "address",
+            "ward_code",
+            "detected_at",
+        )[: CASES_GEOJSON_CAP + 1]
+    )
+    return _run_text(*feature_collection_sql(*compiled(rows), CASES_GEOJSON_CAP))
+
+
+def permits_feature_collection(user: Any, bbox: Any, filters: MapFilters) -> str:
+    """Visible permit parcels crossing a bounding box, as GeoJSON text (≤ the cap)."""
+    visible = filters.apply_ward(permits_visible_to(user), "ward__code")
+    if visible.query.is_empty():
+        return _empty_collection(PERMITS_GEOJSON_CAP)
+    rows = (
+        visible.filter(parcel__intersects=bbox)
+        .order_by("id")
+        .annotate(geometry=AsGeoJSON("parcel", precision=7))
+        .values(
+            "id",
+            "geometry",
+            "number",
+            "issuing_authority",
+            "issued_on",
+            "holder_name",
+            "address",
+            "status",
+        )[: PERMITS_GEOJSON_CAP + 1]
+    )
+    return _run_text(*feature_collection_sql(*compiled(rows), PERMITS_GEOJSON_CAP))
+
+
+# --- Counts, search, popups ---------------------------------------------------------
+
+
+def case_stage_counts(
+    user: Any, filters: MapFilters, bbox: Any, today: datetime.date
+) -> dict[str, Any]:
+    """Cases per stage under the filters, within the view when a bbox is given.
+
+    Every stage is counted whatever the stage filter says (so the legend shows
+    what ticking a stage would add); `total` and `overdue_total` respect it.
+    """
+    qs = filters.without_stages().apply_to_cases(cases_visible_to(user), today).order_by()
+    if bbox is not None:
+        qs = qs.filter(location__bboverlaps=bbox)
+    stages = dict.fromkeys(Stage.values, 0)
+    overdue = dict.fromkeys(Stage.values, 0)
+    if not qs.query.is_empty():
+        grouped = qs.values("stage").annotate(
+            n=Count("id"), overdue=Count("id", filter=overdue_condition(today))
+        )
+        for stage, n, late in run_rows(*compiled(grouped)):
+            stages[stage] = n
+            overdue[stage] = late
+    chosen = filters.stages or tuple(Stage.values)
+    return {
+        "stages": stages,
+        "overdue": overdue,
+        "total": sum(stages[s] for s in chosen),
+        "overdue_total": sum(overdue[s] for s in chosen),
+    }
+
+
+def map_search(user: Any, text: str) -> list[dict[str, Any]]:
+    """Cases by code or address and permits by number, exact codes first."""
+    text = text.strip()
+    cases = (
+        cases_visible_to(user)
+        .filter(Q(code__icontains=text) | Q(address__icontains=text))
+        .annotate(
+            exact=Case(
+                When(code__iexact=text, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+            lon=X("location"),
+            lat=Y("location"),
+        )
+        .order_by("exact", "-detected_at", "-id")
+        .values("id", "code", "address", "stage", "lon", "lat")[:SEARCH_LIMIT]
+    )
+    permits = (
+        permits_visible_to(user)
+        .filter(number__icontains=text, parcel__isnull=False)
+        .annotate(
+            exact=Case(
+                When(number__iexact=text, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+            west=XMin("parcel"),
+            south=YMin("parcel"),
+            east=XMax("parcel"),
+            north=YMax("parcel"),
+        )
+        .order_by("exact", "-issued_on", "id")
+        .values("id", "number", "address", "holder_name", "west", "south", "east", "north")[
+            :SEARCH_LIMIT
+        ]
+    )
+    results: list[dict[str, Any]] = [
+        {
+            "kind": "case",
+            "id": row["id"],
+            "label": row["code"],
+            "detail": row["address"],
+            "stage": row["stage"],
+            "lon": row["lon"],
+            "lat": row["lat"],
+        }
+        for row in cases
+    ]
+    results += [
+        {
+            "kind": "permit",
+            "id": row["id"],
+            "label": row["number"],
+            "detail": " · ".join(v for v in (row["holder_name"], row["address"]) if v),
+            "bbox": [row["west"], row["south"], row["east"], row["north"]],
+            "lon": (row["west"] + row["east"]) / 2,
+            "lat": (row["south"] + row["north"]) / 2,
+        }
+        for row in permits
+    ]
+    return results
+
+
+def _short_date(day: datetime.date | None) -> str | None:
+    return date_format(day, "SHORT_DATE_FORMAT") if day else None
+
+
+def photo_bearing(metadata: Any) -> float | None:
+    """The compass direction the camera faced, if the photo's metadata has one.
+
+    EXIF calls it GPSImgDirection (degrees from north, true or magnetic); the
+    ingest may store it under a plainer name, and as a number, text or an
+    EXIF rational [numerator, denominator].
+    """
+    if not isinstance(metadata, dict):
+        return None
+    sources = [metadata]
+    for nested in ("exif", "gps", "camera"):
+        if isinstance(metadata.get(nested), dict):
+            sources.append(metadata[nested])
+    for source in sources:
+        for key in (
+            "bearing",
+            "camera_bearing",
+            "heading",
+            "direction",
+            "gps_img_direction",
+            "GPSImgDirection",
+            "img_direction",
+        ):
+            value = source.get(key)
+            if value is None:
+                continue
+            try:
+                if isinstance(value, list | tuple) and len(value) == 2:
+                    number = float(value[0]) / float(value[1])
+                else:
+                    number = float(value)
+            except (TypeError, ValueError, ZeroDivisionError):
+                continue
+            if math.isfinite(number):
+                return round(number % 360.0, 1)
+    return None
+
+
+def _photo_url(pk: int, variant: str) -> str | None:
+    try:
+        return reverse("photo_file", kwargs={"pk": pk, "variant": variant})
+    except NoReverseMatch:
+        return None
+
+
+def _latest_photos(user: Any, case_id: int) -> list[dict[str, Any]]:
+    """The case's newest photos, through the photo access selector.
+
+    The photo pipeline lives in its own app; without its selector the popup
+    simply shows no photos.
+    """
+    try:
+        from backend.photos.selectors import photos_visible_to
+    except ImportError:
+        return []
+    photos = (
+        photos_visible_to(user)
+        .filter(case_id=case_id)
+        .order_by("-uploaded_at", "-id")
+        .values(
+            "id",
+            "metadata",
+            "device_location",
+            "exif_location",
+            "captured_at",
+            "exif_taken_at",
+            "uploaded_at",
+        )[:POPUP_PHOTOS]
+    )
+    out = []
+    for photo in photos:
+        where = photo["device_location"] or photo["exif_location"]
+        taken = photo["captured_at"] or photo["exif_taken_at"] or photo["uploaded_at"]
+        out.append(
+            {
+                "id": photo["id"],
+                "thumbnail": _photo_url(photo["id"], "thumbnail"),
+                "preview": _photo_url(photo["id"], "preview"),
+                "taken": date_format(timezone.localtime(taken), "SHORT_DATETIME_FORMAT")
+                if taken
+                else None,
+                "bearing": photo_bearing(photo["metadata"]),
+                "lon": where.x if where else None,
+                "lat": where.y if where else None,
+            }
+        )
+    return out
+
+
+def case_page_url(pk: int) -> str:
+    try:
+        return reverse("case_detail", args=[pk])
+    except NoReverseMatch:
+        return f"/cases/{pk}/"
+
+
+def _deadline_basis(case: Any, today: datetime.date) -> dict[str, str]:
+    """The rule and legal basis of the case's current deadline, when the
+    workflow knows them (the page shows the basis next to the date)."""
+    try:
+        from backend.cases.selectors import case_deadline
+    except ImportError:
+        return {}
+    view = case_deadline(case, today)
+    if view is None:
+        return {}
+    return {"deadline_rule": view.rule_label, "deadline_basis": view.basis}
+
+
+def case_summary(user: Any, pk: int, today: datetime.date) -> dict[str, Any] | None:
+    """What a case's map popup shows, or None when the user may not see it."""
+    case = cases_visible_to(user).filter(pk=pk).first()
+    if case is None:
+        return None
+    days_left = (case.stage_deadline - today).days if case.stage_deadline else None
+    is_open = case.stage in OPEN_STAGES
+    inspector = case.assigned_inspector
+    return {
+        "id": case.pk,
+        "code": case.code,
+        "violation_type": case.violation_type,
+        "violation_type_label": str(case.get_violation_type_display()),
+        "stage": case.stage,
+        "stage_label": str(case.get_stage_display()),
+        "stage_deadline": case.stage_deadline.isoformat() if case.stage_deadline else None,
+        "stage_deadline_display": _short_date(case.stage_deadline),
+        "days_left": days_left if is_open else None,
+        "overdue": bool(is_open and days_left is not None and days_left < 0),
+        "assigned_inspector": str(inspector) if inspector else None,
+        "address": case.address,
+        "ward": case.ward.name,
+        "permit": case.permit.number if case.permit else None,
+        "detected_on": _short_date(timezone.localtime(case.detected_at).date()),
+        "lon": case.location.x,
+        "lat": case.location.y,
+        "url": case_page_url(case.pk),
+        "photos": _latest_photos(user, case.pk),
+        **_deadline_basis(case, today),
+    }
+
+
+def permit_summary(user: Any, pk: int) -> dict[str, Any] | None:
+    """What a parcel's popup shows about its permit, or None when not visible."""
+    permit = permits_visible_to(user).filter(pk=pk).first()
+    if permit is None:
+        return None
+    return {
+        "id": permit.pk,
+        "number": permit.number,
+        "issuing_authority": permit.issuing_authority,
+        "issued_on": _short_date(permit.issued_on),
+        "expires_on": _short_date(permit.expires_on),
+        "holder_name": permit.holder_name,
+        "address": permit.address,
+        "map_sheet": permit.map_sheet,
+        "parcel_number": permit.parcel_number,
+        "permitted_storeys": permit.permitted_storeys,
+        "permitted_height_m": float(permit.permitted_height_m)
+        if permit.permitted_height_m
+        else None,
+        "permitted_floor_area_m2": (
+            float(permit.permitted_floor_area_m2) if permit.permitted_floor_area_m2 else None
+        ),
+        "works_class": str(permit.get_works_class_display()),
+        "status": permit.status,
+        "status_label": str(permit.get_status_display()),
+        "ward": permit.ward.name,
+    }
+
+
+# --- The page ---------------------------------------------------------------------
+
+
+def map_wards(user: Any, today: datetime.date) -> list[dict[str, str]]:
+    rows = visible_wards_today(user, today).order_by("name", "code").values("code", "name")
+    seen: dict[str, str] = {}
+    for row in rows:
+        seen.setdefault(row["code"], row["name"])
+    return [{"code": code, "name": name} for code, name in seen.items()]
+
+
+def map_extent(user: Any, today: datetime.date) -> list[float] | None:
+    """Where the map opens: the user's wards (all wards for the city), or None."""
+    extent = visible_wards_today(user, today).aggregate(extent=Extent("boundary"))["extent"]
+    if not extent:
+        return None
+    return [float(v) for v in extent]
