@@ -4,12 +4,13 @@ from backend.audit.models import CaseEvent
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(admin.ModelAdmin):
+class CaseEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """History is append-only: readable here, never editable."""
 
-    list_display = ["case", "kind", "actor", "at"]
+    list_display = ["seq", "case", "kind", "actor", "at"]
     list_filter = ["kind"]
-    search_fields = ["case__code"]
+    search_fields = ["case__code", "hash"]
+    ordering = ["-seq"]
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

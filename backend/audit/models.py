@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -19,11 +21,17 @@ class EventKind(models.TextChoices):
 class CaseEvent(models.Model):
     """One thing that happened to a case: who, when, what.
 
-    Never updated or deleted (see backend.audit.services: the only writer).
+    Never updated or deleted: database triggers refuse UPDATE, DELETE and
+    TRUNCATE (migration 0003), and backend.audit.services.case_event_record is
+    the only writer. Events form one hash chain across the whole table (see
+    backend.audit.chain), checked by `manage.py verify_audit`.
     """
 
     case = models.ForeignKey(
-        "cases.ViolationCase", on_delete=models.PROTECT, related_name="events", verbose_name=_("case")
+        "cases.ViolationCase",
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name=_("case"),
     )
     # Free text rather than `choices`: apps add kinds without migrating audit.
     kind = models.CharField(_("kind"), max_length=40)
@@ -37,15 +45,32 @@ class CaseEvent(models.Model):
     stage_before = models.CharField(_("stage before"), max_length=30, blank=True)
     stage_after = models.CharField(_("stage after"), max_length=30, blank=True)
     payload = models.JSONField(_("details"), default=dict, encoder=DjangoJSONEncoder)
+    # Position in the one chain across the table: 1, 2, 3… without gaps.
+    seq = models.BigIntegerField(_("chain position"), unique=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
 
     class Meta:
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
-        ordering = ["case", "at", "id"]
+        ordering = ["seq"]
         indexes = [models.Index(fields=["case", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Fail early and clearly in Python; the database refuses it anyway.
+        if not self._state.adding:
+            raise HistoryIsAppendOnly(_("Case events are never changed once recorded."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise HistoryIsAppendOnly(_("Case events are never deleted."))
 
     def kind_label(self) -> str:
         return str(EventKind(self.kind).label) if self.kind in EventKind.values else self.kind
 
-    def __str__(self) -> str:
-        return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+class HistoryIsAppendOnly(Exception):
+    """Someone tried to change or delete recorded history."""

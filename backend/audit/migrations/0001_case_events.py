@@ -7,32 +7,67 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_violation_cases_and_counters'),
+        ("cases", "0001_violation_cases_and_counters"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CaseEvent',
+            name="CaseEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=40, verbose_name='kind')),
-                ('at', models.DateTimeField(db_index=True, verbose_name='at')),
-                ('stage_before', models.CharField(blank=True, max_length=30, verbose_name='stage before')),
-                ('stage_after', models.CharField(blank=True, max_length=30, verbose_name='stage after')),
-                ('payload', models.JSONField(default=dict, encoder=django.core.serializers.json.DjangoJSONEncoder, verbose_name='details')),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='cases.violationcase', verbose_name='case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=40, verbose_name="kind")),
+                ("at", models.DateTimeField(db_index=True, verbose_name="at")),
+                (
+                    "stage_before",
+                    models.CharField(blank=True, max_length=30, verbose_name="stage before"),
+                ),
+                (
+                    "stage_after",
+                    models.CharField(blank=True, max_length=30, verbose_name="stage after"),
+                ),
+                (
+                    "payload",
+                    models.JSONField(
+                        default=dict,
+                        encoder=django.core.serializers.json.DjangoJSONEncoder,
+                        verbose_name="details",
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="actor",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="cases.violationcase",
+                        verbose_name="case",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'case event',
-                'verbose_name_plural': 'case events',
-                'ordering': ['case', 'at', 'id'],
-                'indexes': [models.Index(fields=['case', 'at'], name='audit_casee_case_id_0b473e_idx')],
+                "verbose_name": "case event",
+                "verbose_name_plural": "case events",
+                "ordering": ["case", "at", "id"],
+                "indexes": [
+                    models.Index(fields=["case", "at"], name="audit_casee_case_id_0b473e_idx")
+                ],
             },
         ),
     ]

@@ -1,0 +1,60 @@
+"""`manage.py verify_audit [--head HASH --count N]`: prove the history is whole."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from backend.audit.verification import chain_verify, parse_head
+
+
+class Command(BaseCommand):
+    help = (
+        "Walk the hash chain of case events and report the first break (an edited, "
+        "deleted or reordered event). Prints the chain head (count and last hash) to "
+        "record elsewhere; with --head and --count, proves that the history up to that "
+        "earlier head is unchanged. Exits with status 1 on any break."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--head", help="hash of an earlier recorded chain head")
+        parser.add_argument("--count", help="number of events at that earlier head")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        earlier = None
+        if options["head"] is not None or options["count"] is not None:
+            if options["head"] is None or options["count"] is None:
+                raise CommandError("Give both --head and --count of the earlier chain head.")
+            try:
+                earlier = parse_head(options["head"], options["count"])
+            except ValueError as exc:
+                raise CommandError(str(exc)) from None
+
+        report = chain_verify(earlier)
+        self.stdout.write(f"Events checked: {report.checked}")
+        self.stdout.write(f"Chain head: count {report.head.count} hash {report.head.hash}")
+        if earlier is not None:
+            if report.earlier_head_confirmed:
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"History up to the earlier head (count {earlier.count}) is unchanged."
+                    )
+                )
+            else:
+                self.stdout.write(
+                    self.style.ERROR(
+                        f"History up to the earlier head (count {earlier.count}, hash "
+                        f"{earlier.hash}) is NOT confirmed."
+                    )
+                )
+        for problem in report.breaks:
+            where = f"position {problem.seq}" + (
+                f", event id {problem.event_id}" if problem.event_id is not None else ""
+            )
+            self.stdout.write(
+                self.style.ERROR(f"BREAK [{problem.problem}] at {where}: {problem.message}")
+            )
+        if not report.intact:
+            raise CommandError("The audit chain is broken.", returncode=1)
+        self.stdout.write(self.style.SUCCESS("The audit chain is intact."))

@@ -1,0 +1,236 @@
+"""Walk the event chain and find the first place where history was changed.
+
+Streams the table in `seq` order through a server-side cursor: memory stays
+flat however long the history is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from backend.audit.chain import GENESIS_HASH, content_canonical, event_hash, payload_canonical
+
+FETCH_SIZE = 5000
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    count: int
+    hash: str
+
+
+@dataclass
+class ChainBreak:
+    seq: int
+    event_id: int | None
+    problem: str  # edited | missing | out_of_order | relinked | head_changed | truncated
+    message: str
+
+
+@dataclass
+class ChainReport:
+    head: ChainHead
+    checked: int = 0
+    breaks: list[ChainBreak] = field(default_factory=list)
+    # Given an earlier head: is everything up to it unchanged?
+    earlier_head: ChainHead | None = None
+    earlier_head_confirmed: bool | None = None
+
+    @property
+    def intact(self) -> bool:
+        return not self.breaks and self.earlier_head_confirmed is not False
+
+
+def _seq_of_hash(digest: str) -> tuple[int, int] | None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT seq, id FROM audit_caseevent WHERE hash = %s", [digest])
+        row = cursor.fetchone()
+    return None if row is None else (int(row[0]), int(row[1]))
+
+
+def _diagnose_link(seq: int, event_id: int, prev_hash: str, before_id: int | None) -> ChainBreak:
+    """The event at `seq` does not point at the event stored before it: why?"""
+    target = _seq_of_hash(prev_hash)
+    if target is not None and target[0] > seq:
+        return ChainBreak(
+            seq,
+            event_id,
+            "out_of_order",
+            _(
+                "Event id %(id)s at position %(seq)s follows event id %(other)s, which is now "
+                "stored later at position %(other_seq)s: events were swapped or reordered."
+            )
+            % {"id": event_id, "seq": seq, "other": target[1], "other_seq": target[0]},
+        )
+    if target is None:
+        return ChainBreak(
+            seq,
+            event_id,
+            "relinked",
+            _(
+                "Event id %(id)s at position %(seq)s follows an event whose hash no longer "
+                "exists: the event before it (id %(before)s) was changed and its hash "
+                "recomputed, or replaced."
+            )
+            % {"id": event_id, "seq": seq, "before": before_id},
+        )
+    return ChainBreak(
+        seq,
+        event_id,
+        "relinked",
+        _(
+            "Event id %(id)s at position %(seq)s names event id %(other)s (position "
+            "%(other_seq)s) as its predecessor instead of the event stored before it."
+        )
+        % {"id": event_id, "seq": seq, "other": target[1], "other_seq": target[0]},
+    )
+
+
+def _rows(cursor: Any) -> Any:
+    # Batches rather than rows: the per-row cost of the cursor wrapper adds up
+    # over a long history.
+    while batch := cursor.fetchmany(FETCH_SIZE):
+        yield from batch
+
+
+def chain_head() -> ChainHead:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT seq, hash FROM audit_caseevent ORDER BY seq DESC LIMIT 1")
+        row = cursor.fetchone()
+    return ChainHead(0, GENESIS_HASH) if row is None else ChainHead(int(row[0]), str(row[1]))
+
+
+def chain_verify(earlier_head: ChainHead | None = None) -> ChainReport:
+    """Check every event's link and hash in chain order; stop at the first break.
+
+    A recomputed hash that differs means the event's content was edited; a
+    skipped position means events were deleted; a previous hash that belongs
+    to a later event means events were swapped. Deleting the newest events
+    leaves a shorter but consistent chain: only an earlier recorded head (its
+    count and hash) reveals that, which is why the city writes heads down.
+    """
+    report = ChainReport(head=ChainHead(0, GENESIS_HASH), earlier_head=earlier_head)
+    expected_seq = 1
+    prev_hash = GENESIS_HASH
+    prev_id: int | None = None
+    # A named (server-side) cursor lives in a transaction: one query, one snapshot.
+    with transaction.atomic(), connection.chunked_cursor() as cursor:
+        cursor.execute(
+            "SELECT id, seq, case_id, actor_id, kind, at, stage_before, stage_after, "
+            "payload::text, prev_hash, hash FROM audit_caseevent ORDER BY seq"
+        )
+        for row in _rows(cursor):
+            event_id, seq, stored = row[0], row[1], row[10]
+            report.checked += 1
+            problem = _row_problem(row, expected_seq, prev_hash, prev_id)
+            if problem is None and earlier_head is not None and seq == earlier_head.count:
+                report.earlier_head_confirmed = stored == earlier_head.hash
+                if not report.earlier_head_confirmed:
+                    problem = ChainBreak(
+                        seq,
+                        event_id,
+                        "head_changed",
+                        _(
+                            "The event at the recorded head's position %(seq)s (id %(id)s) has "
+                            "hash %(actual)s…, not the recorded %(recorded)s…: the history up "
+                            "to that head was rewritten."
+                        )
+                        % {
+                            "seq": seq,
+                            "id": event_id,
+                            "actual": stored[:16],
+                            "recorded": earlier_head.hash[:16],
+                        },
+                    )
+            if problem is not None:
+                report.breaks.append(problem)
+                break
+            expected_seq, prev_hash, prev_id = seq + 1, stored, event_id
+    report.head = chain_head() if report.breaks else ChainHead(expected_seq - 1, prev_hash)
+    if earlier_head is not None and report.earlier_head_confirmed is None:
+        if report.breaks:
+            # The walk stopped at a break before it reached the recorded head.
+            report.earlier_head_confirmed = False
+        elif earlier_head.count == 0:
+            report.earlier_head_confirmed = earlier_head.hash == GENESIS_HASH
+        else:
+            report.earlier_head_confirmed = False
+            report.breaks.append(
+                ChainBreak(
+                    report.head.count + 1,
+                    None,
+                    "truncated",
+                    _(
+                        "The recorded head counts %(recorded)s events but the chain ends at "
+                        "%(count)s: the newest events were deleted."
+                    )
+                    % {"recorded": earlier_head.count, "count": report.head.count},
+                )
+            )
+    return report
+
+
+def _row_problem(
+    row: tuple[Any, ...], expected_seq: int, prev_hash: str, prev_id: int | None
+) -> ChainBreak | None:
+    event_id, seq, case_id, actor_id, kind, at, before, after, payload, stored_prev, stored = row
+    if seq > expected_seq:
+        missing = str(expected_seq) if seq == expected_seq + 1 else f"{expected_seq}–{seq - 1}"
+        return ChainBreak(
+            expected_seq,
+            event_id,
+            "missing",
+            _(
+                "Position %(missing)s is missing: after event id %(before)s the chain jumps to "
+                "event id %(id)s at position %(seq)s. Events were deleted."
+            )
+            % {"missing": missing, "before": prev_id, "id": event_id, "seq": seq},
+        )
+    if seq < expected_seq:
+        return ChainBreak(
+            seq,
+            event_id,
+            "out_of_order",
+            _("Position %(seq)s appears twice (event id %(id)s).") % {"seq": seq, "id": event_id},
+        )
+    if stored_prev != prev_hash:
+        return _diagnose_link(seq, event_id, stored_prev, prev_id)
+    canonical = content_canonical(
+        seq=seq,
+        case_id=case_id,
+        actor_id=actor_id,
+        kind=kind,
+        at=at,
+        stage_before=before,
+        stage_after=after,
+        payload=payload_canonical(payload),
+    )
+    if event_hash(stored_prev, canonical) != stored:
+        return ChainBreak(
+            seq,
+            event_id,
+            "edited",
+            _(
+                "Event id %(id)s at position %(seq)s (case id %(case)s, %(kind)s) no longer "
+                "matches its hash: a field was changed after it was recorded."
+            )
+            % {"id": event_id, "seq": seq, "case": case_id, "kind": kind},
+        )
+    return None
+
+
+def parse_head(value: Any, count: Any) -> ChainHead:
+    digest = str(value or "").strip().lower()
+    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise ValueError(_("A chain head hash is 64 hexadecimal characters."))
+    try:
+        number = int(count)
+    except (TypeError, ValueError):
+        raise ValueError(_("A chain head count is a whole number.")) from None
+    if number < 0:
+        raise ValueError(_("A chain head count cannot be negative."))
+    return ChainHead(number, digest)

@@ -1,0 +1,234 @@
+"""Pages of the audit: the city dashboard, a case's timeline, and exports."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    StreamingHttpResponse,
+)
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from backend.accounts.selectors import user_sees_all_wards
+from backend.cases.models import Stage, ViolationType
+from backend.errors import InvalidInput
+from backend.reports import exports
+from backend.reports.dashboard import Dashboard, WardFigures, audit_dashboard, overdue_map_geojson
+from backend.reports.filters import CaseFilters
+from backend.reports.selectors import OPEN_STAGE_VALUES, case_for_timeline, cases_matching
+from backend.reports.timelines import case_timeline, timeline_summary
+from backend.wards.selectors import wards_visible_to
+
+
+def _filters_or_error(request: HttpRequest) -> tuple[CaseFilters, str | None]:
+    try:
+        return CaseFilters.from_params(request.GET), None
+    except InvalidInput as exc:
+        return CaseFilters(), str(exc.message)
+
+
+@login_required
+@require_safe
+def case_timeline_page(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_for_timeline(request.user, pk)
+    if case is None:
+        raise Http404(_("No such case in your wards."))
+    entries = case_timeline(case)
+    today = timezone.localdate()
+    return render(
+        request,
+        "reports/timeline.html",
+        {
+            "case": case,
+            "entries": entries,
+            "summary": timeline_summary(entries),
+            "overdue": bool(
+                case.stage in OPEN_STAGE_VALUES
+                and case.stage_deadline is not None
+                and case.stage_deadline < today
+            ),
+            "today": today,
+        },
+    )
+
+
+class _Links:
+    """Case-list URLs for each figure: the filters that select the cases behind it."""
+
+    def __init__(self, filters: CaseFilters) -> None:
+        self.filters = filters
+        self.base = reverse("case_list")
+
+    def __call__(self, code: str, **changes: Any) -> str:
+        ward = (code,) if code else self.filters.ward
+        return f"{self.base}?{self.filters.query(ward=ward, **changes)}"
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _ward_row(figures: WardFigures, links: _Links, stages: list[tuple[str, str]]) -> dict[str, Any]:
+    code = figures.code
+    return {
+        "code": code,
+        "name": figures.name,
+        "stages": [
+            {"count": figures.open_by_stage.get(s, 0), "url": links(code, stage=(s,))}
+            for s, _label in stages
+        ],
+        "open": figures.open,
+        "open_url": links(code, stage=tuple(OPEN_STAGE_VALUES)),
+        "overdue": figures.overdue,
+        "overdue_share": figures.overdue_share,
+        "overdue_url": links(code, overdue=True),
+        "closed": figures.closed,
+        "closed_url": links(code, stage=(Stage.CLOSED.value,)),
+        "total": figures.total,
+        "total_url": links(code),
+        "steps_timed": figures.steps_timed,
+        "steps_on_time": figures.steps_on_time,
+        "steps_late": figures.steps_late,
+        "on_time_share": figures.on_time_share,
+        "timed_url": links(code, timed=True),
+        "late_url": links(code, late=True),
+        "medians": [
+            {
+                "days": figures.median_days.get(s),
+                "spans": figures.stage_spans.get(s, 0),
+                "url": links(code, visited_stage=s),
+            }
+            for s, _label in stages
+        ],
+        "oldest": figures.oldest,
+    }
+
+
+def _page_context(dashboard: Dashboard) -> dict[str, Any]:
+    links = _Links(dashboard.filters)
+    stages = dashboard.open_stages
+    months = [
+        {
+            "month": m.month,
+            "label": f"{m.month[5:]}/{m.month[:4]}",
+            "opened": m.opened,
+            "closed": m.closed,
+            "opened_url": links("", opened_month=m.month),
+            "closed_url": links("", closed_month=m.month),
+            "wards": [
+                {
+                    "code": w.code,
+                    "opened": m.by_ward.get(w.code, (0, 0))[0],
+                    "closed": m.by_ward.get(w.code, (0, 0))[1],
+                    "opened_url": links(w.code, opened_month=m.month),
+                    "closed_url": links(w.code, closed_month=m.month),
+                }
+                for w in dashboard.wards
+            ],
+        }
+        for m in dashboard.months
+    ]
+    return {
+        "dashboard": dashboard,
+        "stages": stages,
+        "rows": [_ward_row(w, links, stages) for w in dashboard.wards],
+        "city_row": _ward_row(dashboard.city, links, stages),
+        "months": months,
+        "query": dashboard.filters.query(),
+    }
+
+
+@login_required
+@require_safe
+def audit_dashboard_page(request: HttpRequest) -> HttpResponse:
+    filters, error = _filters_or_error(request)
+    dashboard = audit_dashboard(request.user, filters)
+    wards = sorted(
+        wards_visible_to(request.user).order_by("code", "-valid_from").distinct("code"),
+        key=lambda w: (w.name, w.code),
+    )
+    context = {
+        **_page_context(dashboard),
+        "error": error,
+        "ward_choices": [(w.code, w.name) for w in wards],
+        "violation_choices": ViolationType.choices,
+        "sees_all": user_sees_all_wards(request.user),
+        "map_config": {
+            "geojson": reverse("audit_map") + "?" + dashboard.filters.query(),
+            "cases": reverse("case_list"),
+            "query": dashboard.filters.as_params(),
+            "basemap": settings.TTXD_BASEMAP_URL or "",
+            "attribution": settings.TTXD_BASEMAP_ATTRIBUTION or "",
+            "center": list(settings.TTXD_MAP_CENTER),
+        },
+    }
+    return render(request, "reports/dashboard.html", context, status=400 if error else 200)
+
+
+@login_required
+@require_safe
+def audit_map(request: HttpRequest) -> HttpResponse:
+    filters, error = _filters_or_error(request)
+    if error:
+        return HttpResponseBadRequest(error)
+    response = HttpResponse(
+        overdue_map_geojson(request.user, filters), content_type="application/geo+json"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _download_name(table: str, fmt: str) -> str:
+    return f"ttxd-{table}-{timezone.localdate():%Y%m%d}.{fmt}"
+
+
+def _file_response(path: Path, content_type: str, filename: str) -> FileResponse:
+    handle = path.open("rb")
+    # The open handle keeps the bytes readable; the name goes now, so nothing is left behind.
+    os.unlink(path)
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+
+
+@login_required
+@require_safe
+def audit_export(request: HttpRequest, table: str, fmt: str) -> HttpResponseBase:
+    content_type = exports.FORMATS.get((table, fmt))
+    if content_type is None:
+        raise Http404(_("No such export."))
+    filters, error = _filters_or_error(request)
+    if error:
+        return HttpResponseBadRequest(error)
+    today = timezone.localdate()
+    cases = cases_matching(request.user, filters, today)
+    filename = _download_name(table, fmt)
+    builders: dict[str, Callable[[], Any]] = {
+        "csv": lambda: exports.csv_stream(
+            exports.CASE_COLUMNS if table == "cases" else exports.EVENT_COLUMNS,
+            exports.case_rows(cases, today) if table == "cases" else exports.event_rows(cases),
+        ),
+        "geojson": lambda: exports.geojson_stream(cases, today),
+    }
+    if fmt in builders:
+        response = StreamingHttpResponse(builders[fmt](), content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+    path = exports.xlsx_file(cases, today) if fmt == "xlsx" else exports.gpkg_file(cases, today)
+    response = _file_response(path, content_type, filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
