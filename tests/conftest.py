@@ -35,6 +35,23 @@ def _static_files_from_finders(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> Any:
+    # A request leaves its language active in the thread; each test starts
+    # from the site's default (Vietnamese) like a fresh worker would.
+    from django.utils import translation
+
+    translation.activate(settings_language())
+    yield
+    translation.deactivate()
+
+
+def settings_language() -> str:
+    from django.conf import settings
+
+    return str(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     # PBKDF2's deliberate slowness (~0.3 s per user) would dominate the suite.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from backend.accounts.models import CITY_ROLES, WARD_ROLES, User
+from backend.accounts.models import CITY_ROLES, WARD_ROLES, User, WardMembership
 
 
 def user_sees_all_wards(user: Any) -> bool:
@@ -19,9 +19,20 @@ def ward_ids_of(user: Any) -> list[int]:
         return []
     cached = getattr(user, "_ttxd_ward_ids", None)
     if cached is None:
-        cached = list(user.memberships.values_list("ward_id", flat=True))
+        # Membership is of a ward, not of one version of its boundary: when a
+        # ward is redrawn (a new row with the same official code), its staff
+        # keep working there without being re-added.
+        cached = list(
+            _ward_model()
+            .objects.filter(code__in=user.memberships.values("ward__code"))
+            .values_list("id", flat=True)
+        )
         user._ttxd_ward_ids = cached
     return list(cached)
+
+
+def _ward_model() -> Any:
+    return WardMembership._meta.get_field("ward").related_model
 
 
 def restrict_to_user_wards(qs: QuerySet[Any], user: Any, ward_field: str = "ward") -> QuerySet[Any]:
@@ -38,7 +49,9 @@ def restrict_to_user_wards(qs: QuerySet[Any], user: Any, ward_field: str = "ward
 
 
 def users_of_ward(ward_id: int, role: str | None = None) -> QuerySet[User]:
-    qs = User.objects.filter(is_active=True, memberships__ward_id=ward_id)
+    # Same official code, any boundary version (see ward_ids_of).
+    codes = _ward_model().objects.filter(pk=ward_id).values("code")
+    qs = User.objects.filter(is_active=True, memberships__ward__code__in=codes)
     if role:
         qs = qs.filter(role=role)
     return qs.distinct()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime
 import importlib
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.apps import apps
 from django.contrib.gis.geos import Point
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from backend.accounts.models import Role
 from backend.cases.models import Stage, ViolationCase
@@ -200,3 +201,13 @@ def media(settings: Any, tmp_path: Any) -> Any:
         },
     }
     return location
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> Iterator[None]:
+    # These tests read the workflow's messages in their English source form;
+    # the Vietnamese catalogue is checked by tests/test_translations.py and
+    # by the Vietnamese-language API tests.
+
+    with translation.override("en"):
+        yield

@@ -231,3 +231,25 @@ def test_inactive_ward_user_sees_nothing(api: Any, world: Any) -> None:
     client = api(gone)
     for url, (_id_a, _id_b) in list_urls(world).items():
         assert feature_ids(client.get(url)) == set(), url
+
+
+def test_ward_staff_keep_their_ward_when_its_boundary_is_redrawn(api, ward_a, inspector_a):
+    """A new boundary version (same official code) is still the inspector's ward."""
+    import datetime
+
+    from backend.accounts.selectors import users_of_ward
+    from tests.factories import CaseFactory, WardFactory, box
+
+    ward_a.valid_to = datetime.date(2026, 1, 1)
+    ward_a.save()
+    redrawn = WardFactory(
+        code=ward_a.code,
+        slug=ward_a.slug,
+        name=ward_a.name,
+        boundary=box(106.68, 10.76, 106.705, 10.78),
+        valid_from=datetime.date(2026, 1, 1),
+    )
+    case = CaseFactory(ward=redrawn)
+    response = api(inspector_a).get(f"/api/cases/{case.pk}/")
+    assert response.status_code == 200
+    assert inspector_a in users_of_ward(redrawn.pk)
