@@ -8,18 +8,39 @@ creates the role if the owner may (CREATEROLE) and sets its privileges:
 
 - every table: SELECT, INSERT, UPDATE, DELETE; every sequence: USAGE, SELECT;
 - history tables (those carrying the ttxd_history_append_only trigger, see
-  audit migration 0003): SELECT and INSERT only;
-- django_migrations: SELECT only (the schema is the owner's business);
+  audit migration 0003: case events, workflow steps, site photos): SELECT and
+  INSERT only;
+- django_migrations and PostGIS's spatial_ref_sys: SELECT only (the schema
+  is the owner's business);
 - default privileges, so tables a later migration creates are covered too
   (ttxd_protect_history() revokes UPDATE/DELETE/TRUNCATE again on history).
+
+With a password, the role gets LOGIN and that password, sent to the server
+already hashed (SCRAM), so it appears in no statement log. A role that could
+get round the triggers is refused: a superuser, a role that may create roles,
+a member of the owner, or an owner of the tables.
 """
 
 from __future__ import annotations
 
 from django.db import connection, transaction
 from psycopg2 import sql
+from psycopg2.extensions import encrypt_password
 
 HISTORY_TRIGGER = "ttxd_history_append_only"
+
+
+class RuntimeRoleRefused(Exception):
+    """The named role exists with powers a runtime role must not have."""
+
+
+UNSAFE_ROLE_SQL = """
+SELECT r.rolsuper, r.rolcreaterole,
+       pg_has_role(r.oid, current_user, 'MEMBER'),
+       EXISTS (SELECT 1 FROM pg_class c
+               WHERE c.relowner = r.oid AND c.relnamespace = 'public'::regnamespace)
+FROM pg_roles r WHERE r.rolname = %s
+"""
 
 
 def history_tables() -> list[str]:
@@ -38,10 +59,44 @@ def role_exists(name: str) -> bool:
         return cursor.fetchone() is not None
 
 
+def _refuse_unsafe(name: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(UNSAFE_ROLE_SQL, [name])
+        found = cursor.fetchone()
+    if found is None:
+        return
+    reasons = [
+        reason
+        for reason, present in zip(
+            (
+                "is a superuser",
+                "may create roles (and so join the owner's)",
+                "is the schema owner or a member of it",
+                "owns tables of the schema",
+            ),
+            found,
+            strict=True,
+        )
+        if present
+    ]
+    if reasons:
+        raise RuntimeRoleRefused(
+            f"Role {name} {', '.join(reasons)}: it could switch the history triggers off. "
+            "Name a role of its own for the application."
+        )
+
+
 @transaction.atomic
-def runtime_role_grant(name: str, *, login: bool = False) -> list[str]:
-    """Create (if missing) and grant the runtime role; returns its history tables."""
+def runtime_role_grant(name: str, *, login: bool = False, password: str | None = None) -> list[str]:
+    """Create (if missing) and grant the runtime role; returns its history tables.
+
+    A password (not empty) implies LOGIN.
+    """
+    if password is not None and not password:
+        raise RuntimeRoleRefused(f"The password for role {name} is empty.")
+    login = login or password is not None
     role = sql.Identifier(name)
+    _refuse_unsafe(name)
     with connection.cursor() as cursor:
         if not role_exists(name):
             cursor.execute(
@@ -49,6 +104,12 @@ def runtime_role_grant(name: str, *, login: bool = False) -> list[str]:
                     role, sql.SQL("LOGIN" if login else "NOLOGIN")
                 )
             )
+        elif login:
+            cursor.execute(sql.SQL("ALTER ROLE {} LOGIN").format(role))
+        if password is not None:
+            # libpq hashes it as the server's password_encryption asks (SCRAM-SHA-256).
+            verifier = encrypt_password(password, name, connection.connection)
+            cursor.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(role, sql.Literal(verifier)))
         cursor.execute("SELECT current_database()")
         database = sql.Identifier(cursor.fetchone()[0])
         statements = [
@@ -63,6 +124,14 @@ def runtime_role_grant(name: str, *, login: bool = False) -> list[str]:
         ]
         for statement in statements:
             cursor.execute(sql.SQL(statement).format(db=database, role=role))
+        # PostGIS's table of coordinate systems is reference data, read-only at run time.
+        cursor.execute("SELECT to_regclass('public.spatial_ref_sys') IS NOT NULL")
+        if cursor.fetchone()[0]:
+            cursor.execute(
+                sql.SQL(
+                    "REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON public.spatial_ref_sys FROM {}"
+                ).format(role)
+            )
         tables = history_tables()
         for table in tables:
             cursor.execute(

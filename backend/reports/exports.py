@@ -10,6 +10,13 @@ CSV and XLSX headers are Vietnamese and fixed: they are a data format other
 offices' spreadsheets and scripts rely on, not page text that follows the
 reader's language. GeoJSON and GeoPackage use short ASCII field names, which
 every GIS program handles.
+
+Addresses, notes, names and document numbers are typed by users. In CSV and
+XLSX, text that a spreadsheet program would take for a formula (it begins
+with = + - @, a tab or a carriage return) is written with a leading
+apostrophe, and XLSX cells holding text are always of string type: opening
+an export never runs anything someone typed into a case. Numbers, dates and
+the GIS formats are written as they are.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import csv
 import datetime
 import json
 import os
+import re
 import shutil
 import subprocess  # noqa: S404 - runs GDAL's ogr2ogr with fixed arguments
 import tempfile
@@ -38,6 +46,22 @@ from backend.cases.models import DocumentType, Stage, ViolationCase, ViolationTy
 FETCH_SIZE = 2000
 CSV_BATCH = 500
 OGR2OGR_TIMEOUT_S = 600
+
+# First characters that make Excel, LibreOffice and others read a cell as a
+# formula (OWASP, "CSV injection"); "-" and "+" included: "-1+HYPERLINK(…)" runs.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Characters XML 1.0, hence XLSX, cannot hold: openpyxl refuses them, which
+# would fail the whole export over one pasted control character.
+XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Text openpyxl would store as something else: a formula, or an error ("#N/A").
+XLSX_GUESSED = (*FORMULA_TRIGGERS, "#")
+
+
+def spreadsheet_text(value: Any) -> Any:
+    """Typed text a spreadsheet shows as text, never evaluates; other values unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
 
 
 @dataclass(frozen=True)
@@ -263,7 +287,7 @@ def _csv_formatter(kind: str) -> Callable[[Any], Any]:
         return lambda v: "" if v is None else v.astimezone(zone).strftime("%d/%m/%Y %H:%M:%S")
     if kind == "bool":
         return lambda v: "" if v is None else ("Có" if v else "Không")
-    return lambda v: "" if v is None else v
+    return lambda v: "" if v is None else spreadsheet_text(v)
 
 
 def csv_stream(columns: list[Column], rows: Iterator[list[Any]]) -> Iterator[str]:
@@ -304,6 +328,41 @@ def geojson_stream(cases: QuerySet[ViolationCase], today: datetime.date) -> Iter
 
 
 # --- XLSX ----------------------------------------------------------------------
+def xlsx_text_cell(sheet: Any, value: str) -> Any:
+    """A cell of string type: openpyxl would otherwise make "=…" a formula, "#N/A" an error."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=spreadsheet_text(XLSX_ILLEGAL.sub("\ufffd", value)))
+    cell.data_type = "s"
+    return cell
+
+
+def xlsx_row(sheet: Any, columns: list[Column], row: list[Any]) -> list[Any]:
+    """One row of plain values and cells, ready for the write-only sheet's append()."""
+    from openpyxl.cell import WriteOnlyCell
+
+    for i, column in enumerate(columns):
+        value = row[i]
+        if value is None:
+            continue
+        if isinstance(value, str):
+            # Plain strings are cheap; a cell object only where openpyxl would guess wrong.
+            if value.startswith(XLSX_GUESSED) or XLSX_ILLEGAL.search(value):
+                row[i] = xlsx_text_cell(sheet, value)
+        elif column.kind == "bool":
+            row[i] = "Có" if value else "Không"
+        elif isinstance(value, datetime.datetime):
+            # Excel has no time zones: write the wall-clock time in Ho Chi Minh City.
+            cell = WriteOnlyCell(sheet, value=timezone.localtime(value).replace(tzinfo=None))
+            cell.number_format = "DD/MM/YYYY HH:MM:SS"
+            row[i] = cell
+        elif isinstance(value, datetime.date):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.number_format = "DD/MM/YYYY"
+            row[i] = cell
+    return row
+
+
 def xlsx_file(cases: QuerySet[ViolationCase], today: datetime.date) -> Path:
     """A workbook with a sheet of cases and a sheet of events, in a temporary file."""
     from openpyxl import Workbook
@@ -327,26 +386,8 @@ def xlsx_file(cases: QuerySet[ViolationCase], today: datetime.date) -> Path:
             cell.font = bold
             header.append(cell)
         sheet.append(header)
-        date_columns = [i for i, c in enumerate(columns) if c.kind in ("date", "datetime")]
-        bool_columns = [i for i, c in enumerate(columns) if c.kind == "bool"]
         for row in rows:
-            for i in bool_columns:
-                row[i] = None if row[i] is None else ("Có" if row[i] else "Không")
-            for i in date_columns:
-                value = row[i]
-                if value is None:
-                    continue
-                if isinstance(value, datetime.datetime):
-                    # Excel has no time zones: write the wall-clock time in Ho Chi Minh City.
-                    cell = WriteOnlyCell(
-                        sheet, value=timezone.localtime(value).replace(tzinfo=None)
-                    )
-                    cell.number_format = "DD/MM/YYYY HH:MM:SS"
-                else:
-                    cell = WriteOnlyCell(sheet, value=value)
-                    cell.number_format = "DD/MM/YYYY"
-                row[i] = cell
-            sheet.append(row)
+            sheet.append(xlsx_row(sheet, columns, row))
     handle, name = tempfile.mkstemp(prefix="ttxd-export-", suffix=".xlsx")
     os.close(handle)
     try:

@@ -3,7 +3,8 @@
 - ttxd_history_refuse(): a trigger function refusing UPDATE, DELETE and
   TRUNCATE whatever the role. TRUNCATE alone passes when the session sets
   `ttxd.allow_history_truncate = on`: only the test suite does, to empty its
-  throw-away database between transactional tests.
+  throw-away database between transactional tests. (Migration 0004 narrows
+  this to databases named test_…: any role may set the setting.)
 - ttxd_protect_history('table'): installs that trigger on a history table and
   revokes UPDATE, DELETE and TRUNCATE from every role but the owner. Other apps
   protect their history tables with RunSQL("SELECT ttxd_protect_history('t')",
