@@ -36,6 +36,7 @@ from backend.cases.workflow import (
     Field,
     clean_field,
     form_fields,
+    parse_expected_version,
 )
 from backend.errors import ServiceError
 
@@ -247,7 +248,7 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_object_or_404(cases_visible_to(request.user), pk=pk)
     raw = _posted(request)
     action = raw.pop("action", "")
-    expected_version = raw.pop("expected_version", None)
+    version_sent = raw.pop("expected_version", None)
     spec: Action | None = ACTIONS.get(action)
     if spec is not None:
         # Unticked checkboxes are simply absent from a form post.
@@ -261,7 +262,7 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
             action=action,
             data=raw,
             attachment=request.FILES.get("attachment"),
-            expected_version=int(expected_version) if expected_version else None,
+            expected_version=parse_expected_version(version_sent),
         )
     except ActionInputInvalid as exc:
         return _page(

@@ -12,6 +12,7 @@ Handling Administrative Violations (Art. 66, 70), Decree 118/2021/NĐ-CP.
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -33,6 +34,25 @@ from backend.cases.models import (
 )
 from backend.errors import InvalidInput
 from backend.permits.models import WorksClass
+
+# --- Plausible values ----------------------------------------------------------
+# The acts this system records (Decree 16/2022, Decree 118/2021) are recent: a
+# date before 2000 is a mistyped year. (Python cannot even shift a time near
+# year 1 or 9999 to another time zone, and every page showing it would fail.)
+EARLIEST_RECORD_DAY = datetime.date(2000, 1, 1)
+EARLIEST_BIRTH_DAY = datetime.date(1900, 1, 1)
+# A planned date (the enforcement) further ahead than this is a mistyped year.
+PLANNED_HORIZON = datetime.timedelta(days=5 * 366)
+# Decree 16/2022/NĐ-CP Art. 4: the highest fine in construction is 1,000,000,000
+# VND for an individual and twice that for an organisation.
+FINE_MAX_VND = 2_000_000_000
+# More storeys than this is a typing error (the tallest building in Vietnam has 81).
+STOREYS_MAX = 100
+# A demolition period of more than a year is a typing error, not a decision.
+REMEDY_DAYS_MAX = 365
+# A ward's register of one kind of document never reaches a million in a year.
+DOCUMENT_NUMBER_MAX = 999_999
+
 
 # --- Vietnamese names of the stages (DOMAIN.md), used where Vietnamese is ----
 # required whatever the page language: the official documents.
@@ -110,6 +130,14 @@ class Field:
     max_length: int = 2000
     # Why a choice is not offered for this case (a legal reason beats "choose one of").
     refusal: Callable[[Any, str], str | None] | None = None
+    # int: the accepted range (within the column's), and whether it is an amount
+    # of money that may be written with thousands separators ("1.500.000").
+    minimum: int = 0
+    maximum: int = 2_147_483_647
+    money: bool = False
+    # date: the earliest plausible day, and whether the day is planned (may lie ahead).
+    earliest: datetime.date | None = None
+    planned: bool = False
 
     def choices_for(self, case: Any) -> list[tuple[str, Any]]:
         return list(self.choices(case) if callable(self.choices) else self.choices)
@@ -154,7 +182,12 @@ VIOLATOR_FIELDS = (
         choices=ViolatorKind.choices,
     ),
     _case_field("violator_name", "text", gettext_lazy("Violator's name"), True, max_length=200),
-    _case_field("violator_birth_date", "date", gettext_lazy("Violator's date of birth")),
+    _case_field(
+        "violator_birth_date",
+        "date",
+        gettext_lazy("Violator's date of birth"),
+        earliest=EARLIEST_BIRTH_DAY,
+    ),
     _case_field("violator_id_number", "text", gettext_lazy("ID card number"), max_length=30),
     _case_field(
         "violator_address", "text", gettext_lazy("Violator's address"), True, max_length=300
@@ -169,7 +202,7 @@ SITE_FIELDS = (
     _case_field("address", "text", gettext_lazy("Address of the site"), True, max_length=300),
     _case_field("map_sheet", "text", gettext_lazy("Map sheet no."), max_length=20),
     _case_field("parcel_number", "text", gettext_lazy("Parcel no."), max_length=20),
-    _case_field("storeys", "int", gettext_lazy("Storeys")),
+    _case_field("storeys", "int", gettext_lazy("Storeys"), minimum=1, maximum=STOREYS_MAX),
     _case_field("floor_area_m2", "decimal", gettext_lazy("Floor area (m²)")),
     _case_field(
         "works_class", "choice", gettext_lazy("Works class"), True, choices=WorksClass.choices
@@ -400,7 +433,14 @@ _ACTIONS: list[Action] = [
         date_label=gettext_lazy("Date of issue"),
         document=DocumentType.MQD02,
         fields=(
-            Field("fine_amount", "int", gettext_lazy("Fine (VND)"), True),
+            Field(
+                "fine_amount",
+                "int",
+                gettext_lazy("Fine (VND)"),
+                True,
+                maximum=FINE_MAX_VND,
+                money=True,
+            ),
             Field(
                 "remedy",
                 "choice",
@@ -413,6 +453,8 @@ _ACTIONS: list[Action] = [
                 "remedy_days",
                 "int",
                 gettext_lazy("Days given to demolish (empty: the legal default)"),
+                minimum=1,
+                maximum=REMEDY_DAYS_MAX,
             ),
             *SIGNER_FIELDS,
             Field("recipients", "textarea", gettext_lazy("Sent to")),
@@ -447,7 +489,14 @@ _ACTIONS: list[Action] = [
         fields=(
             Field("authority", "text", gettext_lazy("Issued by"), True, max_length=300),
             Field("decision_number", "text", gettext_lazy("Decision number"), True, max_length=60),
-            Field("fine_amount", "int", gettext_lazy("Fine (VND)"), True),
+            Field(
+                "fine_amount",
+                "int",
+                gettext_lazy("Fine (VND)"),
+                True,
+                maximum=FINE_MAX_VND,
+                money=True,
+            ),
             Field(
                 "remedy",
                 "choice",
@@ -460,6 +509,8 @@ _ACTIONS: list[Action] = [
                 "remedy_days",
                 "int",
                 gettext_lazy("Days given to demolish (empty: the legal default)"),
+                minimum=1,
+                maximum=REMEDY_DAYS_MAX,
             ),
         ),
         deadline=DeadlineStart(DeadlineRuleCode.SERVE, anchor="act"),
@@ -622,7 +673,9 @@ _ACTIONS: list[Action] = [
                 True,
                 initial=lambda case, actor: _("Demolition of the violating works"),
             ),
-            Field("enforcement_date", "date", gettext_lazy("Planned enforcement date")),
+            Field(
+                "enforcement_date", "date", gettext_lazy("Planned enforcement date"), planned=True
+            ),
             *SIGNER_FIELDS,
             Field("recipients", "textarea", gettext_lazy("Sent to")),
         ),
@@ -731,6 +784,8 @@ def form_fields(spec: Action) -> list[Field]:
                 "document_number",
                 "int",
                 gettext_lazy("Document number"),
+                minimum=1,
+                maximum=DOCUMENT_NUMBER_MAX,
                 help_text=gettext_lazy(
                     "Leave empty to take the next number of the ward's register."
                 ),
@@ -740,7 +795,8 @@ def form_fields(spec: Action) -> list[Field]:
     return fields
 
 
-_EMPTY: tuple[Any, ...] = (None, "", [], {})
+# Not given. An empty list or object is not "nothing": it is refused as the wrong type.
+_EMPTY: tuple[Any, ...] = (None, "")
 
 
 def _parse_date(value: Any) -> datetime.date:
@@ -757,15 +813,40 @@ def _parse_date(value: Any) -> datetime.date:
     raise ValueError
 
 
-def _parse_int(value: Any) -> int:
+# "1.500.000", "1,500,000" or "1 500 000": groups of three, one separator throughout.
+_GROUPED_DIGITS = re.compile(r"[0-9]{1,3}(?:([.,\s])[0-9]{3})(?:\1[0-9]{3})*")
+_NUMBER_LIKE = re.compile(r"-?[0-9][0-9.,\s]*")
+
+
+def _parse_int(value: Any, *, money: bool = False) -> int:
+    """A whole number from JSON or a form; ValueError with a message otherwise.
+
+    Thousands separators are read only in amounts of money: in a count, "2.5"
+    is a fraction, never 25.
+    """
+    fraction = (
+        _("Enter a whole amount in đồng, without a decimal part (for example 1.500.000).")
+        if money
+        else _("Enter a whole number, without a decimal part.")
+    )
     if isinstance(value, bool):
-        raise ValueError
+        raise ValueError(_("Enter a whole number."))
     if isinstance(value, int):
         return value
-    text = re.sub(r"[\s.,_]", "", str(value))  # "5.000.000" and "5,000,000" are amounts in VND
-    if not re.fullmatch(r"-?\d{1,15}", text):
-        raise ValueError
-    return int(text)
+    if isinstance(value, float):
+        if math.isfinite(value) and value.is_integer():
+            return int(value)
+        raise ValueError(fraction)
+    if not isinstance(value, str):
+        raise ValueError(_("Enter a whole number."))
+    text = value.strip()
+    if re.fullmatch(r"-?[0-9]{1,18}", text):
+        return int(text)
+    if money and _GROUPED_DIGITS.fullmatch(text) and len(text) <= 24:
+        return int(re.sub(r"[^0-9]", "", text))
+    if _NUMBER_LIKE.fullmatch(text):
+        raise ValueError(fraction)
+    raise ValueError(_("Enter a whole number."))
 
 
 def _parse_bool(value: Any) -> bool:
@@ -779,20 +860,61 @@ def _parse_bool(value: Any) -> bool:
     raise ValueError
 
 
+def _number_shown(number: int, f: Field) -> str:
+    # Amounts as Vietnamese write them: 2.000.000.000.
+    return f"{number:,}".replace(",", ".") if f.money else str(number)
+
+
+def _plausible_day(f: Field, day: datetime.date) -> datetime.date:
+    today = timezone.localdate()
+    earliest = f.earliest or EARLIEST_RECORD_DAY
+    if day < earliest:
+        raise ValueError(
+            _("Check the year: the date cannot be before %(earliest)s.")
+            % {"earliest": earliest.strftime("%d/%m/%Y")}
+        )
+    if f.planned:
+        latest = today + PLANNED_HORIZON
+        if day > latest:
+            raise ValueError(
+                _("Check the year: the date cannot be after %(latest)s.")
+                % {"latest": latest.strftime("%d/%m/%Y")}
+            )
+    elif day > today:
+        raise ValueError(_("The date cannot be in the future."))
+    return day
+
+
+def parse_expected_version(value: Any) -> int | None:
+    """The case version a client saw (None: not sent), or InvalidInput naming the field."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,10}", value.strip()):
+        return int(value.strip())
+    raise InvalidInput(
+        _("expected_version must be a whole number."),
+        field="expected_version",
+        code="invalid_version",
+    )
+
+
 def clean_field(f: Field, raw: Any, case: Any) -> Any:
     """The typed value of one field, or ValueError with a message."""
     if f.kind == "date":
         try:
-            return _parse_date(raw)
+            day = _parse_date(raw)
         except ValueError:
             raise ValueError(_("Enter a date as dd/mm/yyyy.")) from None
+        return _plausible_day(f, day)
     if f.kind == "int":
-        try:
-            number = _parse_int(raw)
-        except ValueError:
-            raise ValueError(_("Enter a whole number.")) from None
-        if number < 0:
-            raise ValueError(_("The number cannot be negative."))
+        number = _parse_int(raw, money=f.money)
+        if not f.minimum <= number <= f.maximum:
+            raise ValueError(
+                _("Enter a number from %(minimum)s to %(maximum)s.")
+                % {"minimum": _number_shown(f.minimum, f), "maximum": _number_shown(f.maximum, f)}
+            )
         return number
     if f.kind == "decimal":
         try:
@@ -818,7 +940,11 @@ def clean_field(f: Field, raw: Any, case: Any) -> Any:
                 _("Choose one of: %(choices)s.") % {"choices": ", ".join(str(c) for c in allowed)}
             )
         return value
-    text = str(raw).strip()
+    if not isinstance(raw, str):
+        raise ValueError(_("Enter text, not a number, a list or an object."))
+    if "\x00" in raw:
+        raise ValueError(_("The text contains a NUL character, which cannot be stored. Remove it."))
+    text = raw.strip()
     if len(text) > f.max_length:
         raise ValueError(
             _("At most %(n)d characters, please (this has %(len)d).")

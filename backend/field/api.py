@@ -71,8 +71,16 @@ class FieldCasesView(APIView):
         near = None
         if params.get("lat") or params.get("lon"):
             near = _position(params.get("lat"), params.get("lon"))
+        search = params.get("q", "")
+        if "\x00" in search:
+            # The middleware refuses this first; the check stays with the query it guards.
+            raise InvalidInput(
+                _("The search contains a NUL character, which cannot be searched for."),
+                field="q",
+                code="nul_character",
+            )
         today = timezone.localdate()
-        cases = field_cases(request.user, near=near, search=params.get("q", ""))
+        cases = field_cases(request.user, near=near, search=search)
         return Response(
             {
                 "ordered_by": "distance" if near else "deadline",

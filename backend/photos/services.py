@@ -18,7 +18,7 @@ from backend.accounts.models import WARD_ROLES
 from backend.accounts.selectors import ward_ids_of
 from backend.audit.models import EventKind
 from backend.audit.services import case_event_record
-from backend.errors import InvalidInput, NotAllowed
+from backend.errors import Conflict, InvalidInput, NotAllowed
 from backend.photos.idempotency import fingerprint_of, idempotency_claim, idempotency_remember
 from backend.photos.imaging import PreparedPhoto, photo_prepare, sha256_hex
 from backend.photos.models import IdempotencyRecord, IdempotencyScope, SitePhoto
@@ -30,6 +30,12 @@ logger = logging.getLogger(__name__)
 
 NOTE_MAX_LENGTH = 2000
 FILENAME_MAX_LENGTH = 255
+# The capture time a phone may claim. No photo of this system predates 2000;
+# a phone clock running some hours fast is a known fault that the "in_future"
+# warning shows, but a time more than a day ahead is a wrong date, and years
+# such as 0001 cannot even be shown in another time zone.
+EARLIEST_CAPTURE = dt.datetime(2000, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+CAPTURE_MAX_AHEAD = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -86,28 +92,75 @@ def _accuracy(value: Any) -> float | None:
     return accuracy
 
 
+def _invalid_time() -> InvalidInput:
+    return InvalidInput(
+        _("captured_at must be an ISO 8601 date and time."),
+        field="captured_at",
+        code="invalid_datetime",
+    )
+
+
 def _aware(value: Any) -> dt.datetime | None:
     if value is None or value == "":
         return None
+    shown = str(value)[:40]
     if isinstance(value, str):
         try:
             value = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
-            raise InvalidInput(
-                _("captured_at must be an ISO 8601 date and time."),
-                field="captured_at",
-                code="invalid_datetime",
-            ) from None
+            raise _invalid_time() from None
     if not isinstance(value, dt.datetime):
-        raise InvalidInput(
-            _("captured_at must be an ISO 8601 date and time."),
-            field="captured_at",
-            code="invalid_datetime",
-        )
+        raise _invalid_time()
     moment: dt.datetime = value
+    now = timezone.now()
+    # The year first: comparing instants near year 1 or 9999 overflows.
+    if moment.year < EARLIEST_CAPTURE.year:
+        raise _implausible_capture(shown, too_early=True)
+    if moment.year > now.year + 1:
+        raise _implausible_capture(shown, too_early=False)
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
+    if moment < EARLIEST_CAPTURE:
+        raise _implausible_capture(shown, too_early=True)
+    if moment > now + CAPTURE_MAX_AHEAD:
+        raise _implausible_capture(shown, too_early=False)
     return moment
+
+
+def _implausible_capture(shown: str, *, too_early: bool) -> InvalidInput:
+    if too_early:
+        message = _(
+            "The capture time %(time)s is before 01/01/2000: check the date and time of the phone."
+        )
+    else:
+        message = _(
+            "The capture time %(time)s is more than a day ahead of the server's clock: "
+            "check the date and time of the phone."
+        )
+    return InvalidInput(message % {"time": shown}, field="captured_at", code="implausible_time")
+
+
+def _clean_note(note: Any) -> str:
+    if note is None:
+        return ""
+    if not isinstance(note, str):
+        raise InvalidInput(_("The note must be text."), field="note", code="not_text")
+    if "\x00" in note:
+        raise InvalidInput(
+            _(
+                "The note contains a NUL character, which cannot be stored. Remove it and send again."
+            ),
+            field="note",
+            code="nul_character",
+        )
+    text: str = note.strip()
+    if len(text) > NOTE_MAX_LENGTH:
+        raise InvalidInput(
+            _("The note is limited to %(limit)d characters.") % {"limit": NOTE_MAX_LENGTH},
+            field="note",
+            code="too_long",
+        )
+    return text
 
 
 def _lock_content(sha256: str) -> None:
@@ -185,20 +238,17 @@ def photo_ingest(
     result (no second photo, no second event); the key with other content is
     refused (422), and a retry while the first is still running gets 409.
     The same bytes already on the case are reported as a duplicate and not
-    stored again.
+    stored again. A closed case takes no new photo (409). A device position
+    anywhere on Earth is kept (the far-from-site warning says so); impossible
+    degrees and implausible capture times are refused (400).
     """
     _check_actor(actor, case)
     device = _device_point(device_lat, device_lon)
     accuracy = _accuracy(device_accuracy_m)
     captured = _aware(captured_at)
-    note = (note or "").strip()
-    if len(note) > NOTE_MAX_LENGTH:
-        raise InvalidInput(
-            _("The note is limited to %(limit)d characters.") % {"limit": NOTE_MAX_LENGTH},
-            field="note",
-            code="too_long",
-        )
-    filename = (filename or "")[:FILENAME_MAX_LENGTH]
+    note = _clean_note(note)
+    # The phone's file name is a detail, not evidence: what PostgreSQL cannot hold goes.
+    filename = (filename or "").replace("\x00", "")[:FILENAME_MAX_LENGTH]
     sha256 = sha256_hex(data)
 
     fingerprint = ""
@@ -222,6 +272,17 @@ def photo_ingest(
         if earlier is not None and earlier.result_id is not None:
             photo = SitePhoto.objects.get(pk=earlier.result_id)
             return PhotoIngestResult(photo=photo, created=False, replayed=True, idempotency=earlier)
+
+    # After the replay: a photo sent before the case closed still gets its first answer.
+    if not case.is_open:
+        raise Conflict(
+            _(
+                "Case %(case)s is closed: its record is final and takes no more photos. "
+                "If building continues, open a new case."
+            )
+            % {"case": case.code},
+            code="case_closed",
+        )
 
     prepared = photo_prepare(
         data,

@@ -12,9 +12,11 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 from urllib.parse import urlencode
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.cases.models import Stage, ViolationType
+from backend.cases.workflow import EARLIEST_RECORD_DAY
 from backend.errors import InvalidInput
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -37,15 +39,32 @@ def _choices(params: Any, name: str, allowed: list[str]) -> tuple[str, ...]:
     return values
 
 
+def _years() -> tuple[int, int]:
+    """The years a filter may name: from the first records (2000) to next year.
+
+    Beyond them a filter selects nothing anyway, and years near 1 or 9999 break
+    the date arithmetic (the month after 9999-12 does not exist).
+    """
+    return EARLIEST_RECORD_DAY.year, timezone.localdate().year + 1
+
+
 def _day(params: Any, name: str) -> datetime.date | None:
     raw = str(params.get(name) or "").strip()
     if not raw:
         return None
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return datetime.datetime.strptime(raw, fmt).date()  # noqa: DTZ007 - a date, no time
+            day = datetime.datetime.strptime(raw, fmt).date()  # noqa: DTZ007 - a date, no time
         except ValueError:
             continue
+        first, last = _years()
+        if not first <= day.year <= last:
+            raise InvalidInput(
+                _("%(name)s must be a date from 01/01/%(first)d to 31/12/%(last)d.")
+                % {"name": name, "first": first, "last": last},
+                field=name,
+            )
+        return day
     raise InvalidInput(
         _("%(name)s must be a date written dd/mm/yyyy or yyyy-mm-dd.") % {"name": name}, field=name
     )
@@ -59,6 +78,13 @@ def _month(params: Any, name: str) -> str:
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise InvalidInput(
             _("%(name)s must be a month written yyyy-mm.") % {"name": name}, field=name
+        )
+    first, last = _years()
+    if not first <= int(match.group(1)) <= last:
+        raise InvalidInput(
+            _("%(name)s must be a month from %(first)d-01 to %(last)d-12.")
+            % {"name": name, "first": first, "last": last},
+            field=name,
         )
     return raw
 

@@ -175,6 +175,21 @@ async function reasonOf(response) {
 
 const RETRY_LATER = new Set([408, 409, 425, 429]);
 
+/** Whether sending again later may succeed. A 409 does only while the same
+ * request is still being processed; another conflict (the case was closed)
+ * stays, and the item is shown as refused with the server's reason. */
+async function worthRetrying(response) {
+  if (response.status >= 500) return true;
+  if (!RETRY_LATER.has(response.status)) return false;
+  if (response.status !== 409) return true;
+  try {
+    const body = await response.clone().json();
+    return !body.code || body.code === "idempotency_in_progress";
+  } catch (error) {
+    return true; /* not JSON: not one of our refusals */
+  }
+}
+
 /**
  * Sends what is queued, one item at a time, in the order it was queued.
  * One tab at a time does the sending (Web Locks); the others just show it.
@@ -308,7 +323,7 @@ export class Uploader {
         return null;
       }
     }
-    if (RETRY_LATER.has(response.status) || response.status >= 500) {
+    if (await worthRetrying(response)) {
       return this.#later(storeName, item, `HTTP ${response.status}`);
     }
     const reason = await reasonOf(response);

@@ -1,0 +1,69 @@
+"""The field app: a photo queued for a case closed meanwhile is refused, not retried forever."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from backend.cases.models import Stage, ViolationCase
+from backend.photos.models import SitePhoto
+from tests.e2e.test_field_capture import field_site, open_app, phone  # noqa: F401
+from tests.photos import imagery
+
+READ_QUEUE_WITH_REASON = """
+async () => {
+  const db = await new Promise((resolve, reject) => {
+    const request = indexedDB.open("ttxd-field");
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const items = await new Promise((resolve, reject) => {
+    const request = db.transaction("photos").objectStore("photos").getAll();
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  db.close();
+  return items.map((item) => ({
+    state: item.state, reason: item.lastError, attempts: item.attempts || 0,
+    blob: item.blob ? item.blob.size : 0,
+  }));
+}
+"""
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_photo_for_a_case_closed_while_offline_is_refused_with_the_reason_not_retried(
+    phone: Any,  # noqa: F811
+    live_server: Any,
+    field_site: dict[str, Any],  # noqa: F811
+) -> None:
+    case = field_site["case"]
+    open_app(phone, live_server, "field_inspector")
+    phone.locator(f"[data-case-id='{case.pk}']").click()
+    phone.wait_for_selector("#capture-camera", state="attached")
+    phone.context.set_offline(True)
+    phone.wait_for_function("navigator.onLine === false")
+    phone.set_input_files(
+        "#capture-camera",
+        {"name": "IMG_0003.JPG", "mimeType": "image/jpeg", "buffer": imagery.jpeg()},
+    )
+    phone.wait_for_selector("li.photo[data-state=waiting]")
+    # Meanwhile, at the office, the leader closes the case.
+    ViolationCase.objects.filter(pk=case.pk).update(stage=Stage.CLOSED, outcome="cancelled")
+
+    phone.context.set_offline(False)
+    # Refused at once with the server's reason, kept on the phone, never retried.
+    queued = phone.evaluate(READ_QUEUE_WITH_REASON)
+    for _ in range(100):
+        if queued[0]["state"] == "refused":
+            break
+        phone.wait_for_timeout(200)
+        queued = phone.evaluate(READ_QUEUE_WITH_REASON)
+    assert len(queued) == 1
+    assert queued[0]["attempts"] == 0
+    assert case.code in queued[0]["reason"] and queued[0]["blob"] > 0
+    phone.wait_for_timeout(1500)
+    assert phone.evaluate(READ_QUEUE_WITH_REASON)[0]["state"] == "refused"
+    assert SitePhoto.objects.count() == 0
