@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -61,3 +65,41 @@ class WardMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.ward}"
+
+
+def normalise_login_username(raw: Any) -> str:
+    """The form failed sign-ins are counted under: " Admin" and "admin" are one name.
+
+    NFKC as Django normalises usernames, then casefolded, so that case
+    variants of one name share its count.
+    """
+    if raw is None:
+        return ""
+    text = unicodedata.normalize("NFKC", str(raw)).strip().casefold()
+    return text[: FailedLogin._meta.get_field("username").max_length]
+
+
+class FailedLogin(models.Model):
+    """One failed sign-in, counted by the sign-in throttle (backend.accounts.throttle).
+
+    Kept in PostgreSQL because several web processes share nothing else; rows
+    older than the throttle's window are pruned as new ones are written.
+    """
+
+    # Normalised (normalise_login_username), whether or not such a user
+    # exists: unknown names are throttled the same way.
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    attempted_at = models.DateTimeField(_("attempted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("failed sign-in")
+        verbose_name_plural = _("failed sign-ins")
+        indexes = [
+            models.Index(fields=["username", "-attempted_at"], name="failed_login_username_idx"),
+            models.Index(fields=["ip_address", "-attempted_at"], name="failed_login_ip_idx"),
+            models.Index(fields=["attempted_at"], name="failed_login_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username or '-'} @ {self.ip_address or '-'}"

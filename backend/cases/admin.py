@@ -1,13 +1,25 @@
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpRequest
 
 from backend.accounts.models import WARD_ROLES
-from backend.accounts.selectors import ward_ids_of
-from backend.cases.models import CalendarDay, CaseStep, DeadlineRule, ViolationCase
+from backend.accounts.selectors import inspectors_visible_to, ward_ids_of
+from backend.audit.models import CaseEvent
+from backend.cases.models import CalendarDay, CaseStep, DeadlineRule, Stage, ViolationCase
+from backend.cases.selectors import case_steps_visible_to, cases_visible_to
 from backend.cases.services import EDITABLE_FIELDS, case_update
+from backend.errors import ServiceError
 from backend.web.admin_base import MapAdmin
+
+
+def sees_every_ward_in_admin(request: HttpRequest) -> bool:
+    """Superusers see every row (whatever their role); everyone else what the selectors allow.
+
+    Without this, a ward user given staff access and a case permission would
+    list every ward's cases here: the admin applies model permissions only.
+    """
+    return bool(getattr(request.user, "is_superuser", False))
 
 
 @admin.register(ViolationCase)
@@ -41,6 +53,19 @@ class ViolationCaseAdmin(MapAdmin):
     ]
     fields = [*readonly_fields, *EDITABLE_FIELDS]
 
+    def get_queryset(self, request: HttpRequest) -> Any:
+        if sees_every_ward_in_admin(request):
+            return super().get_queryset(request)
+        qs = cases_visible_to(request.user)
+        ordering = self.get_ordering(request)
+        return qs.order_by(*ordering) if ordering else qs
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # The choices would otherwise name every user of every ward.
+        if db_field.name == "assigned_inspector" and not sees_every_ward_in_admin(request):
+            kwargs["queryset"] = inspectors_visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -49,7 +74,8 @@ class ViolationCaseAdmin(MapAdmin):
         user: Any = request.user
         if user.role not in WARD_ROLES or not super().has_change_permission(request, obj):
             return False
-        return obj is None or obj.ward_id in ward_ids_of(user)
+        # A closed case is a finished record: it is read, not edited.
+        return obj is None or (obj.ward_id in ward_ids_of(user) and obj.stage != Stage.CLOSED)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -58,7 +84,12 @@ class ViolationCaseAdmin(MapAdmin):
         changes = {
             name: form.cleaned_data[name] for name in form.changed_data if name in EDITABLE_FIELDS
         }
-        case_update(actor=request.user, case=obj, changes=changes)
+        try:
+            case_update(actor=request.user, case=obj, changes=changes)
+        except ServiceError as exc:
+            # The service refused (e.g. the case closed meanwhile): nothing was
+            # written; say why instead of failing the page.
+            self.message_user(request, str(exc.message), level=messages.ERROR)
 
 
 @admin.register(DeadlineRule)
@@ -100,6 +131,40 @@ class CaseStepAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = ["action", "document_type", "on_time"]
     search_fields = ["case__code", "document_number"]
     list_select_related = ["case", "actor"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        if sees_every_ward_in_admin(request):
+            return super().get_queryset(request)
+        qs = case_steps_visible_to(request.user)
+        ordering = self.get_ordering(request)
+        return qs.order_by(*ordering) if ordering else qs
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """History is append-only: readable here, never editable, and only for the
+    cases the user may see (registered here because audit imports no app)."""
+
+    list_display = ["seq", "case", "kind", "actor", "at"]
+    list_filter = ["kind"]
+    search_fields = ["case__code", "hash"]
+    ordering = ["-seq"]
+    list_select_related = ["case", "actor"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        qs = super().get_queryset(request)
+        if sees_every_ward_in_admin(request):
+            return qs
+        return qs.filter(case__in=cases_visible_to(request.user).values("pk"))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -29,6 +29,11 @@ def cases_visible_to(user: Any) -> QuerySet[ViolationCase]:
     return restrict_to_user_wards(qs, user)
 
 
+def case_steps_visible_to(user: Any) -> QuerySet[CaseStep]:
+    """Workflow steps of the cases this user may see (cases_visible_to)."""
+    return CaseStep.objects.filter(case__in=cases_visible_to(user).values("pk"))
+
+
 def cases_overdue(today: datetime.date | None = None) -> QuerySet[ViolationCase]:
     """Open cases whose stage deadline has passed (shared contract 3), for every ward.
 
@@ -140,13 +145,8 @@ def action_label(code: str) -> str:
 
 def case_photos(user: Any, case: ViolationCase, limit: int | None = None) -> list[Any]:
     """The case's site photos this user may see, oldest first."""
-    try:
-        from backend.photos.selectors import photos_visible_to
-    except ImportError:  # the photo app's selector not there yet: the case itself is visible
-        from backend.photos.models import SitePhoto
+    # Imported here because backend.photos.selectors imports this module.
+    from backend.photos.selectors import photos_visible_to
 
-        qs = SitePhoto.objects.filter(case=case)
-    else:
-        qs = photos_visible_to(user).filter(case=case)
-    qs = qs.order_by("uploaded_at", "id")
+    qs = photos_visible_to(user).filter(case=case).order_by("uploaded_at", "id")
     return list(qs[:limit] if limit else qs)

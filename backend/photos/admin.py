@@ -1,7 +1,12 @@
 from django.contrib import admin
 
 from backend.photos.models import IdempotencyRecord, SitePhoto
+from backend.photos.selectors import photos_visible_to
 from backend.web.admin_base import MapAdmin
+
+
+def _is_superuser(request) -> bool:  # type: ignore[no-untyped-def]
+    return bool(getattr(request.user, "is_superuser", False))
 
 
 @admin.register(SitePhoto)
@@ -11,6 +16,15 @@ class SitePhotoAdmin(MapAdmin):
     list_display = ["case", "sha256", "content_type", "uploaded_by", "uploaded_at"]
     list_filter = ["content_type"]
     search_fields = ["case__code", "sha256"]
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        # The admin applies model permissions only: a ward user given staff
+        # access sees the photos of the cases they may see, not every ward's.
+        if _is_superuser(request):
+            return super().get_queryset(request)
+        qs = photos_visible_to(request.user)
+        ordering = self.get_ordering(request)
+        return qs.order_by(*ordering) if ordering else qs
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
@@ -26,6 +40,11 @@ class SitePhotoAdmin(MapAdmin):
 class IdempotencyRecordAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["user", "key", "scope", "result_id", "response_status", "created_at"]
     search_fields = ["key", "user__username"]
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        # Kept answers carry case and photo data: others' are for superusers only.
+        qs = super().get_queryset(request)
+        return qs if _is_superuser(request) else qs.filter(user=request.user)
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

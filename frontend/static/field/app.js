@@ -124,13 +124,13 @@ async function loadServerPhotos(caseId) {
     if (response.ok) {
       const body = await response.json();
       state.serverPhotos.set(caseId, body.results);
-      await remember(`photos:${caseId}`, body.results);
+      await remember(`photos:${config.user}:${caseId}`, body.results);
       return;
     }
   } catch (error) {
     /* keep what we had */
   }
-  const cached = await recall(`photos:${caseId}`);
+  const cached = await recall(`photos:${config.user}:${caseId}`);
   if (cached) state.serverPhotos.set(caseId, cached);
 }
 
@@ -551,6 +551,24 @@ function renderNewCase() {
 }
 
 // --- start -------------------------------------------------------------------
+// Photo thumbnails kept for offline viewing live in one cache per user (see
+// the service worker, templates/field/sw.js): this user's is the only one left.
+const PHOTO_CACHE_PREFIX = "ttxd-photos-";
+
+async function claimPhotoCache() {
+  if (!("caches" in window)) return;
+  const mine = PHOTO_CACHE_PREFIX + encodeURIComponent(config.user);
+  try {
+    const names = await caches.keys();
+    await Promise.all(
+      names.filter((name) => name.startsWith(PHOTO_CACHE_PREFIX) && name !== mine).map((name) => caches.delete(name)),
+    );
+    await caches.open(mine);
+  } catch (error) {
+    console.warn("photo cache not available", error);
+  }
+}
+
 async function registerServiceWorker() {
   if (!("serviceWorker" in navigator)) return;
   try {
@@ -561,6 +579,7 @@ async function registerServiceWorker() {
 }
 
 async function main() {
+  await claimPhotoCache();
   tracker.start();
   let lastListFix = null;
   tracker.onChange((fix) => {

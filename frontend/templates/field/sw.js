@@ -1,9 +1,17 @@
 /* TTXD field app service worker.
  *
  * Keeps the app shell (page, scripts, styles, Leaflet, translations) so the
- * app opens with no network at all, and keeps photo thumbnails once seen.
- * It never touches uploads: the page's own queue (IndexedDB) sends them and
- * retries until the server answers.
+ * app opens with no network at all, and keeps the photo thumbnails its user
+ * has seen for viewing offline. It never touches uploads: the page's own
+ * queue (IndexedDB) sends them and retries until the server answers.
+ *
+ * Photos are private to whoever may see their case, and phones are shared:
+ * a photo always comes from the server while there is a network (which
+ * checks the session), and a kept copy is only shown offline, from the cache
+ * of the user logged in. That cache is named after the user; the app deletes
+ * every other user's when it starts (app.js) and the login page deletes them
+ * all (field/signed-out.js), so a copy never outlives its user's session on
+ * this phone.
  */
 const VERSION = "{{ version }}";
 const CACHE = `ttxd-field-${VERSION}`;
@@ -11,6 +19,8 @@ const SHELL = {{ shell|safe }};
 const APP = "{{ app_url }}";
 const SHELL_PATHS = new Set(SHELL.map((url) => new URL(url, self.location.origin).pathname));
 const DERIVATIVE = /^\/photos\/\d+\/(thumbnail|preview)\/$/;
+// One cache per user: "ttxd-photos-" + encodeURIComponent(username) (app.js, signed-out.js).
+const PHOTO_CACHE_PREFIX = "ttxd-photos-";
 
 async function cacheAppPage(cache) {
   // The page needs a session: keep it only if it really is the app, not a login redirect.
@@ -40,6 +50,11 @@ self.addEventListener("activate", (event) => {
       await Promise.all(
         names.filter((name) => name.startsWith("ttxd-field-") && name !== CACHE).map((name) => caches.delete(name)),
       );
+      // Earlier workers kept photos in the shell's cache, for anyone: drop them.
+      const shell = await caches.open(CACHE);
+      for (const request of await shell.keys()) {
+        if (DERIVATIVE.test(new URL(request.url).pathname)) await shell.delete(request);
+      }
       await self.clients.claim();
     })(),
   );
@@ -58,12 +73,11 @@ async function networkFirstPage(request) {
   }
 }
 
-async function cacheFirst(request, keep, revalidate) {
+async function staleWhileRevalidate(request, keep) {
   const cache = await caches.open(CACHE);
   // The catalog and pages vary on language and cookies; the copy kept is the
   // one this phone's user fetched, so Vary must not hide it when offline.
   const cached = await cache.match(request, { ignoreVary: true });
-  if (cached && !revalidate) return cached;
   const fresh = fetch(request)
     .then((response) => {
       if (keep(response)) cache.put(request, response.clone());
@@ -74,6 +88,32 @@ async function cacheFirst(request, keep, revalidate) {
   return (await fresh) || Response.error();
 }
 
+/** The logged-in user's photo cache: the only one left by app.js, or none. */
+async function userPhotoCache() {
+  const names = (await caches.keys()).filter((name) => name.startsWith(PHOTO_CACHE_PREFIX));
+  // Zero: nobody claimed one (logged out). Two: a change of user in progress. Keep nothing then.
+  return names.length === 1 ? caches.open(names[0]) : null;
+}
+
+async function networkFirstPhoto(request) {
+  try {
+    // Ask the server every time (not the browser's HTTP cache either): it
+    // decides whether this session may see the photo.
+    const response = await fetch(request, { cache: "no-cache" });
+    if (response.ok && !response.redirected) {
+      const cache = await userPhotoCache();
+      if (cache) await cache.put(request, response.clone());
+    }
+    return response;
+  } catch (error) {
+    // Offline: the user's own copy, if they saw this photo before.
+    const cache = await userPhotoCache();
+    const cached = cache && (await cache.match(request));
+    if (cached) return cached;
+    return Response.error();
+  }
+}
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;
@@ -82,9 +122,8 @@ self.addEventListener("fetch", (event) => {
   if (request.mode === "navigate" && url.pathname === APP) {
     event.respondWith(networkFirstPage(request));
   } else if (SHELL_PATHS.has(url.pathname)) {
-    event.respondWith(cacheFirst(request, (response) => response.ok, true));
+    event.respondWith(staleWhileRevalidate(request, (response) => response.ok));
   } else if (DERIVATIVE.test(url.pathname)) {
-    // Derivatives are content-addressed and never change: keep what was seen.
-    event.respondWith(cacheFirst(request, (response) => response.ok && !response.redirected, false));
+    event.respondWith(networkFirstPhoto(request));
   }
 });

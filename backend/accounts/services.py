@@ -1,0 +1,43 @@
+"""Writes of the accounts app: the sign-in throttle's counts."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from backend.accounts.models import FailedLogin, normalise_login_username
+from backend.accounts.selectors import login_failure_window
+
+
+@transaction.atomic
+def login_failure_record(
+    *, username: object, ip_address: str | None, now: datetime.datetime | None = None
+) -> FailedLogin | None:
+    """Count one failed sign-in, and forget those that no window can count any more.
+
+    No actor and no case event: the person is not known, and nothing of a
+    case changed. Pruning here keeps the table as small as one window of
+    failures without a scheduled job (one indexed DELETE, usually of nothing).
+    """
+    now = now or timezone.now()
+    name = normalise_login_username(username)
+    FailedLogin.objects.filter(attempted_at__lt=now - login_failure_window()).delete()
+    if not name and not ip_address:
+        return None
+    return FailedLogin.objects.create(username=name, ip_address=ip_address, attempted_at=now)
+
+
+@transaction.atomic
+def login_failures_clear(*, username: object) -> int:
+    """A successful sign-in: its username starts again from no failures.
+
+    The address's failures stay: one good password must not reset the count
+    of someone trying many usernames from one place.
+    """
+    name = normalise_login_username(username)
+    if not name:
+        return 0
+    deleted, _ = FailedLogin.objects.filter(username=name).delete()
+    return deleted
