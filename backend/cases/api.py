@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import Point
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -17,11 +16,19 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
+from backend.accounts.selectors import inspectors_visible_to
 from backend.cases.documents import DOCX_CONTENT_TYPE, document_generate
 from backend.cases.models import Stage, ViolationCase, ViolationType
 from backend.cases.selectors import case_actions_for, case_deadline, cases_visible_to
-from backend.cases.services import case_open, case_transition, checked_point, geometry_message
-from backend.cases.workflow import fields_for_api
+from backend.cases.services import (
+    INSPECTOR_REFUSED,
+    case_open,
+    case_transition,
+    checked_point,
+    detection_time_message,
+    geometry_message,
+)
+from backend.cases.workflow import fields_for_api, parse_expected_version
 from backend.errors import InvalidInput
 from backend.filters import filter_bbox, filter_choice, filter_ward_code
 from backend.permissions import ReadOnlyUnlessWardUser
@@ -84,6 +91,17 @@ class CaseSerializer(GeoFeatureModelSerializer):  # type: ignore[misc]
         return info.as_dict() if info else None
 
 
+class DetectionTimeField(serializers.DateTimeField):
+    """An ISO 8601 time; years Python cannot shift between time zones are refused, not a 500."""
+
+    def to_internal_value(self, value: Any) -> Any:
+        try:
+            return super().to_internal_value(value)
+        except OverflowError:
+            # Only a time near year 1 or 9999 overflows: outside any record either way.
+            raise serializers.ValidationError(detection_time_message()) from None
+
+
 class CaseOpenSerializer(serializers.Serializer):  # type: ignore[type-arg]
     """Input to open a case: a GeoJSON point in `location`, or `lat` and `lon`."""
 
@@ -94,7 +112,7 @@ class CaseOpenSerializer(serializers.Serializer):  # type: ignore[type-arg]
     address = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
     description = serializers.CharField(required=False, allow_blank=True, default="")
     footprint = serializers.JSONField(required=False, allow_null=True, help_text="GeoJSON Polygon")
-    detected_at = serializers.DateTimeField(required=False)
+    detected_at = DetectionTimeField(required=False)
     assigned_inspector = serializers.CharField(required=False, help_text="username")
 
     def point(self) -> Point:
@@ -129,12 +147,11 @@ class CaseOpenSerializer(serializers.Serializer):  # type: ignore[type-arg]
         username = self.validated_data.get("assigned_inspector")
         if not username:
             return None
-        user = get_user_model().objects.filter(username=username, is_active=True).first()
+        # Only inspectors the requester may see: an unknown name and another
+        # ward's inspector get the same answer.
+        user = inspectors_visible_to(self.context["request"].user).filter(username=username).first()
         if user is None:
-            raise InvalidInput(
-                _("No active user is called “%(name)s”.") % {"name": username},
-                field="assigned_inspector",
-            )
+            raise InvalidInput(INSPECTOR_REFUSED, field="assigned_inspector")
         return user
 
 
@@ -175,7 +192,7 @@ class CaseViewSet(
     # Optional Idempotency-Key: the field app's offline queue retries safely.
     @honours_idempotency_key("case_open")
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        incoming = CaseOpenSerializer(data=request.data)
+        incoming = CaseOpenSerializer(data=request.data, context={"request": request})
         incoming.is_valid(raise_exception=True)
         case = case_open(
             actor=request.user,
@@ -210,19 +227,19 @@ def _request_fields(request: Request) -> dict[str, Any]:
     data = request.data
     if hasattr(data, "lists"):  # a QueryDict from a form or multipart body
         return {key: values[-1] for key, values in data.lists() if key != "attachment"}
-    return {key: value for key, value in dict(data).items() if key != "attachment"}
+    if not isinstance(data, dict):
+        raise InvalidInput(
+            _(
+                "The request body must be a JSON object: the action and its fields, "
+                'for example {"action": "record_violation", ...}.'
+            ),
+            code="not_an_object",
+        )
+    return {key: value for key, value in data.items() if key != "attachment"}
 
 
 def _expected_version(raw: dict[str, Any]) -> int | None:
-    value = raw.pop("expected_version", None)
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise InvalidInput(
-            _("expected_version must be a whole number."), field="expected_version"
-        ) from None
+    return parse_expected_version(raw.pop("expected_version", None))
 
 
 class CaseTransitionView(APIView):

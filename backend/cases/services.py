@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from backend.accounts.models import Role
 from backend.accounts.selectors import users_of_ward, ward_ids_of
@@ -33,6 +34,7 @@ from backend.cases.models import (
 )
 from backend.cases.workflow import (
     ACTIONS,
+    EARLIEST_RECORD_DAY,
     KEEP,
     ActionInputInvalid,
     DeadlineStart,
@@ -58,6 +60,12 @@ CLOCK_SKEW = datetime.timedelta(minutes=10)
 # Decree 118/2021: the violation record is due 2 working days after detection.
 # The number itself lives in the deadline rule table (rule "record").
 RECORD_DUE_WORKING_DAYS = 2
+
+
+def detection_time_message() -> str:
+    return _("The detection time must lie between %(earliest)s and now: check the year.") % {
+        "earliest": EARLIEST_RECORD_DAY.strftime("%d/%m/%Y")
+    }
 
 
 def coordinate_message(error: CoordinateError) -> str:
@@ -138,14 +146,17 @@ def _check_footprint(footprint: GEOSGeometry | None, location: Point) -> Polygon
     return polygon
 
 
+INSPECTOR_REFUSED = gettext_lazy(
+    "The assigned inspector must be an active inspector of the case's ward."
+)
+
+
 def _check_inspector(user: Any, ward: Ward) -> Any:
     if user is None:
         return None
-    if user.role != Role.INSPECTOR or ward.pk not in ward_ids_of(user):
-        raise InvalidInput(
-            _("%(user)s is not an inspector of ward %(ward)s.") % {"user": user, "ward": ward.name},
-            field="assigned_inspector",
-        )
+    if not user.is_active or user.role != Role.INSPECTOR or ward.pk not in ward_ids_of(user):
+        # One answer for every refusal: it must not tell who exists elsewhere.
+        raise InvalidInput(INSPECTOR_REFUSED, field="assigned_inspector")
     return user
 
 
@@ -183,6 +194,10 @@ def case_open(
         detected_at = timezone.make_aware(detected_at)
     if detected_at > now + CLOCK_SKEW:
         raise InvalidInput(_("The detection time is in the future."), field="detected_at")
+    if detected_at.year < EARLIEST_RECORD_DAY.year or timezone.localdate(detected_at) < (
+        EARLIEST_RECORD_DAY
+    ):
+        raise InvalidInput(detection_time_message(), field="detected_at", code="too_early")
     detected_day = timezone.localdate(detected_at)
 
     ward = ward_containing(location, detected_day)
@@ -291,7 +306,10 @@ def _plain(value: Any) -> Any:
 
 @transaction.atomic
 def case_update(*, actor: Any, case: ViolationCase, changes: dict[str, Any]) -> ViolationCase:
-    """Edit a case's descriptive fields; the event records before and after."""
+    """Edit a case's descriptive fields; the event records before and after.
+
+    A closed case is a finished legal record: editing it is a Conflict (409).
+    """
     if actor.role not in (Role.INSPECTOR, Role.WARD_LEADER) or case.ward_id not in ward_ids_of(
         actor
     ):
@@ -302,6 +320,15 @@ def case_update(*, actor: Any, case: ViolationCase, changes: dict[str, Any]) -> 
             _("These fields cannot be edited: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
         )
     locked = ViolationCase.objects.select_for_update().get(pk=case.pk)
+    if not locked.is_open:
+        raise Conflict(
+            _(
+                "Case %(case)s is closed: its record is final and can no longer be edited. "
+                "If building continues, open a new case."
+            )
+            % {"case": locked.code},
+            code="case_closed",
+        )
     if "violation_type" in changes and changes["violation_type"] not in ViolationType.values:
         raise InvalidInput(_("Unknown violation type."), field="violation_type")
     if "footprint" in changes:
@@ -466,20 +493,21 @@ def case_transition(
     nested = raw.pop("data", None)
     if isinstance(nested, dict):
         raw = {**nested, **raw}
+    elif nested not in (None, ""):
+        # Never dropped in silence: the client meant something by it.
+        raise InvalidInput(
+            _("“data” must be an object of the action's fields, or left out."),
+            field="data",
+            code="not_an_object",
+        )
+    # Dates in the future (but a planned one) and implausible years are refused here.
     values = clean_action_input(spec, raw, case=locked, actor=actor)
     occurred_on: datetime.date = values["occurred_on"]
     errors: dict[str, str] = {}
-    if occurred_on > today:
-        errors["occurred_on"] = _("The date of the act cannot be in the future.")
-    elif locked.stage_since and occurred_on < locked.stage_since:
+    if locked.stage_since and occurred_on < locked.stage_since:
         errors["occurred_on"] = _(
             "The date cannot be before the previous step of the case (%(day)s)."
         ) % {"day": locked.stage_since.strftime("%d/%m/%Y")}
-    for f in spec.fields:
-        # Dates of facts already happened (a permit's issue date); a planned date may be ahead.
-        planned = f.name == "enforcement_date"
-        if f.kind == "date" and not planned and values.get(f.name) and values[f.name] > today:
-            errors[f.name] = _("“%(field)s” cannot be in the future.") % {"field": f.label}
     if spec.validate is not None and not errors:
         errors.update(spec.validate(ctx, values))
     if errors:

@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponseNotModified,
+    HttpResponseRedirect,
+)
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
@@ -13,8 +19,10 @@ from django.views.decorators.http import require_GET
 from backend.photos.selectors import photos_visible_to
 from backend.photos.storage import VARIANTS, photo_storage, signed_url_storage, storage_is_local
 
-# Content-addressed objects never change: caching is safe, but only privately.
-CACHE_CONTROL = "private, max-age=86400, immutable"
+# Content-addressed objects never change, but who may see them can (and a
+# shared browser has several users): the browser keeps a private copy and asks
+# again every time; the ETag (the photo's hash) makes that a cheap 304.
+CACHE_CONTROL = "private, no-cache"
 
 
 @login_required
@@ -32,6 +40,7 @@ def photo_file(request: HttpRequest, pk: int, variant: str) -> HttpResponseBase:
         content_type, content_type.rsplit("/", 1)[-1]
     )
     filename = f"{photo.case.code}-{photo.pk}-{variant}.{extension}"
+    etag = f'"{photo.sha256}-{variant}"'
     storage: Any = photo_storage()
     if not storage_is_local(storage):
         # A signed URL is a bearer token: short-lived (AWS_QUERYSTRING_EXPIRE).
@@ -46,6 +55,11 @@ def photo_file(request: HttpRequest, pk: int, variant: str) -> HttpResponseBase:
         redirect = HttpResponseRedirect(url)
         redirect["Cache-Control"] = "private, no-store"
         return redirect
+    if etag in request.headers.get("If-None-Match", ""):
+        not_modified = HttpResponseNotModified()
+        not_modified["ETag"] = etag
+        not_modified["Cache-Control"] = CACHE_CONTROL
+        return not_modified
     try:
         handle = storage.open(name, "rb")
     except FileNotFoundError:
@@ -53,6 +67,7 @@ def photo_file(request: HttpRequest, pk: int, variant: str) -> HttpResponseBase:
     response = FileResponse(handle, content_type=content_type, filename=filename)
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Cache-Control"] = CACHE_CONTROL
+    response["ETag"] = etag
     # An original is evidence, not a page: never let a browser run what it carries.
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["X-Content-Type-Options"] = "nosniff"

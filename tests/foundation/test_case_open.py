@@ -296,5 +296,5 @@ def test_inspector_of_another_ward_cannot_be_assigned(
     )
 
     assert response.status_code == 400
-    assert "is not an inspector of ward" in error_text(response)
+    assert "must be an active inspector of the case" in error_text(response)
     assert written_counts() == before

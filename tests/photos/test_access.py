@@ -114,3 +114,18 @@ def test_photos_of_a_case_in_another_ward_are_not_listed_for_a_leader(
 ) -> None:
     case_b = CaseFactory(ward=ward_b, opened_by=inspector_b)
     assert api(leader_a).get(f"/api/cases/{case_b.pk}/photos/").status_code == 404
+
+
+def test_photo_files_are_revalidated_on_every_use_and_answer_304_to_the_same_user(
+    client: Any, inspector_a: Any, inspector_b: Any, photo: dict[str, Any]
+) -> None:
+    # A shared browser must ask the server each time: the next user may not see it.
+    client.force_login(inspector_a)
+    url = photo["urls"]["thumbnail"]
+    first = client.get(url)
+    assert first.status_code == 200
+    assert first["Cache-Control"] == "private, no-cache"
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    client.force_login(inspector_b)
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 404
