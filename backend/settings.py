@@ -103,6 +103,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the locale (its 400 is in the user's language), before anything reads input.
+    "backend.middleware.RefuseNulCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -331,3 +333,27 @@ TTXD_OVERDUE_CITY_AFTER_DAYS = env_int("TTXD_OVERDUE_CITY_AFTER_DAYS", 10)
 TTXD_SITE_URL = env("TTXD_SITE_URL", "http://127.0.0.1:8000") or ""
 # A scan of the signed paper attached to a workflow step.
 TTXD_STEP_ATTACHMENT_MAX_BYTES = env_int("TTXD_STEP_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+
+# --- Sessions and the session's user (backend.accounts.sessions, .backends) ---
+# Still the database table of django.contrib.sessions (shared by every process)
+# and Django's ModelBackend; the session and its user are read with one plain
+# statement each instead of ORM queries on every request.
+SESSION_ENGINE = "backend.accounts.sessions"
+AUTHENTICATION_BACKENDS = ["backend.accounts.backends.UserBackend"]
+
+# --- Sign-in throttle (backend.accounts.throttle) ----------------------------
+# Failed sign-ins (login page, admin, API token) are counted in PostgreSQL,
+# shared by every web process. Within the window, a username is refused after
+# the first number of failures, a client address after the second (0: off).
+# The address is REMOTE_ADDR, never X-Forwarded-For: behind a reverse proxy
+# the proxy must set REMOTE_ADDR to the client's address, or set
+# TTXD_LOGIN_FAILURES_PER_IP=0 (every client would share the proxy's).
+TTXD_LOGIN_FAILURES_PER_USERNAME = env_int("TTXD_LOGIN_FAILURES_PER_USERNAME", 5)
+TTXD_LOGIN_FAILURES_PER_IP = env_int("TTXD_LOGIN_FAILURES_PER_IP", 30)
+TTXD_LOGIN_FAILURE_WINDOW_MINUTES = env_int("TTXD_LOGIN_FAILURE_WINDOW_MINUTES", 15)
+# Checked before any backend looks at a password; it never lets anyone in
+# itself. The backends set above (or Django's default) follow it.
+AUTHENTICATION_BACKENDS = [
+    "backend.accounts.throttle.LoginThrottleBackend",
+    *globals().get("AUTHENTICATION_BACKENDS", ["django.contrib.auth.backends.ModelBackend"]),
+]
