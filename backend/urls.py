@@ -34,11 +34,13 @@ urlpatterns = [
     path("api/auth/token/", TokenView.as_view(), name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Before the API router: map tiles are the most frequent request, and
+    # URL resolution tries patterns in order.
+    path("", include("backend.maps.urls")),
     path("api/", include(router.urls)),
     # Each app's own pages and endpoints (paths are spelled out inside).
     path("", include("backend.photos.urls")),
     path("", include("backend.cases.urls")),
-    path("", include("backend.maps.urls")),
     path("", include("backend.reports.urls")),
     path("", include("backend.audit.urls")),
     path("", include("backend.notifications.urls")),

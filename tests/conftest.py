@@ -15,7 +15,9 @@ from tests.factories import WARD_A_BOX, WARD_B_BOX, UserFactory, WardFactory, bo
 def _allow_history_truncate(sender: Any, connection: Any, **kwargs: Any) -> None:
     # History tables refuse TRUNCATE (backend/audit/migrations/0003) unless the
     # session allows it; transactional tests empty their throw-away database
-    # with TRUNCATE between tests, so every test connection allows it.
+    # with TRUNCATE between tests, so every test connection allows it. The
+    # database honours this only in a database named test_… (audit 0004):
+    # a DATABASE_TEST_NAME must start with "test_".
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET ttxd.allow_history_truncate = on")

@@ -94,7 +94,7 @@ def tile(request: HttpRequest, layer: str, z: str, x: str, y: str) -> HttpRespon
         filters = MapFilters.from_params(request.GET)
     except InvalidInput as exc:
         return JsonResponse(exc.as_dict(), status=400)
-    tags, any_tag = parse_if_none_match(request.headers.get("If-None-Match", ""))
+    tags, any_tag = parse_if_none_match(request.META.get("HTTP_IF_NONE_MATCH", ""))
     result = builder(user, address, filters, timezone.localdate(), tags, any_tag)
     response: HttpResponse
     if result.body is None:

@@ -22,6 +22,11 @@ from backend.errors import InvalidInput
 from gis.coords import parse_bbox
 
 WARD_CODE = re.compile(r"^[0-9A-Za-z_-]{1,20}$")
+FILTER_PARAMETERS = ("stage", "type", "overdue", "from", "to", "ward")
+# The choices, in their canonical order (computed once: enum .values builds a
+# new list on every access, and every map tile parses the filters).
+STAGE_CODES = list(Stage.values)
+VIOLATION_TYPE_CODES = list(ViolationType.values)
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"", "0", "false", "no", "off"}
 # Dates far outside any case's life are typos (e.g. 0202 for 2020).
@@ -114,6 +119,8 @@ class MapFilters:
     @classmethod
     def from_params(cls, params: Any) -> MapFilters:
         """Parse the query string; anything unreadable is a 400 naming the parameter."""
+        if not any(name in params for name in FILTER_PARAMETERS):
+            return cls()  # most tiles: the map without filters
         ward_codes = tuple(_values(params, "ward"))
         bad = [c for c in ward_codes if not WARD_CODE.match(c)]
         if bad or len(ward_codes) > 200:
@@ -121,8 +128,8 @@ class MapFilters:
                 _("ward must be a comma-separated list of ward codes."), field="ward"
             )
         filters = cls(
-            stages=_choices(params, "stage", list(Stage.values)),
-            violation_types=_choices(params, "type", list(ViolationType.values)),
+            stages=_choices(params, "stage", STAGE_CODES),
+            violation_types=_choices(params, "type", VIOLATION_TYPE_CODES),
             overdue_only=_flag(params, "overdue"),
             detected_from=_date(params, "from"),
             detected_to=_date(params, "to"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import json
 import math
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.gis.db.models import Extent
@@ -20,13 +21,13 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from backend.accounts.selectors import user_sees_all_wards, ward_ids_of
 from backend.cases.models import OPEN_STAGES, Stage
 from backend.cases.selectors import cases_visible_to
 from backend.maps.filters import MapFilters, overdue_annotation, overdue_condition
 from backend.maps.tiles import (
     CASE_POINT_MIN_ZOOM,
     CLUSTER_BUFFER,
-    EXTENT,
     PERMIT_MIN_ZOOM,
     POINT_BUFFER,
     POLYGON_BUFFER,
@@ -34,14 +35,17 @@ from backend.maps.tiles import (
     RenderedTile,
     SimplifyPreserveTopology,
     TileAddress,
+    TileSlot,
+    TileStatement,
+    TileStatementCache,
+    TileValue,
     cluster_sql,
     compiled,
     feature_collection_sql,
-    fingerprint,
     mvt_sql,
-    render_tile,
     run_rows,
     run_statement,
+    tile_box_4326,
 )
 from backend.permits.selectors import permits_visible_to
 from backend.wards.selectors import wards_valid_on, wards_visible_to
@@ -96,29 +100,130 @@ def _run_text(sql: str, params: list[Any]) -> str:
 
 # --- Tiles ----------------------------------------------------------------------
 
+# Statements per process: layer bands × access scopes × filter sets in use
+# today. A miss costs one ORM compilation (about a millisecond).
+TILE_STATEMENTS = TileStatementCache(size=512)
+NOTHING_VISIBLE = "nothing-visible"
+
+
+def tile_access_scope(user: Any) -> tuple[Any, ...]:
+    """Everything the access selectors read from the user, as a cache key.
+
+    cases_visible_to, permits_visible_to and wards_visible_to restrict by
+    restrict_to_user_wards: all wards for the city roles, the user's ward ids
+    for ward roles, nothing for anyone else. The ward ids are read from the
+    database on every request (ward_ids_of), so a membership change is
+    honoured on the user's next request. The role is part of the key so that
+    a selector that one day treats roles differently cannot be served another
+    role's statement; if a selector ever reads anything else from the user,
+    it must be added here.
+    """
+    role = str(getattr(user, "role", "") or "")
+    if user_sees_all_wards(user):
+        return (role, "all")
+    return (role, "wards", tuple(sorted(ward_ids_of(user))))
+
 
 def _nothing_visible(layer: str) -> RenderedTile:
     """The tile of a user who may see no row at all (no ward, no role)."""
     return RenderedTile(etag=f"{layer}-nothing-visible", body=b"")
 
 
-def _tile(
+def _render(
+    band: str,
     layer: str,
+    user: Any,
+    filters: MapFilters,
+    today: datetime.date,
+    build: Callable[[Any, MapFilters, datetime.date], TileStatement | str],
     tile: TileAddress,
-    layer_sql: str,
-    layer_params: list[Any],
-    sources: tuple[str, ...],
     client_etags: list[str],
     client_has_any: bool,
 ) -> RenderedTile:
-    return render_tile(
-        layer_sql=layer_sql,
-        layer_params=layer_params,
-        sources=sources,
-        tile_fingerprint=fingerprint(layer, tile, layer_sql, layer_params),
-        client_etags=client_etags,
-        client_has_any=client_has_any,
+    key = (band, tile_access_scope(user), filters, today)
+    statement: TileStatement | str = TILE_STATEMENTS.get_or_build(
+        key, lambda: build(user, filters, today)
     )
+    if isinstance(statement, str):  # NOTHING_VISIBLE
+        return _nothing_visible(layer)
+    return statement.run(tile, client_etags, client_has_any)
+
+
+def case_points_statement(
+    user: Any, filters: MapFilters, today: datetime.date
+) -> TileStatement | str:
+    """One point per case (from CASE_POINT_MIN_ZOOM): id (the MVT feature id),
+    code, stage, violation_type, overdue."""
+    qs = filters.apply_to_cases(cases_visible_to(user), today).order_by()
+    if qs.query.is_empty():
+        return NOTHING_VISIBLE
+    rows = (
+        qs.annotate(overdue=overdue_annotation(today))
+        .filter(location__bboverlaps=tile_box_4326(POINT_BUFFER))
+        .annotate(geom=AsMVTGeom(Transform("location", 3857), POINT_BUFFER))
+        .values("id", "geom", "code", "stage", "violation_type", "overdue")
+    )
+    layer_sql, layer_params = mvt_sql(*compiled(rows), "cases", "id")
+    return TileStatement.wrapping("cases", layer_sql, layer_params, ("cases", "wards"))
+
+
+def case_clusters_statement(
+    user: Any, filters: MapFilters, today: datetime.date
+) -> TileStatement | str:
+    """Cases grouped in grid cells (below CASE_POINT_MIN_ZOOM): n, overdue_n,
+    stage (the commonest) and case_id when the cell holds a single case."""
+    qs = filters.apply_to_cases(cases_visible_to(user), today).order_by()
+    if qs.query.is_empty():
+        return NOTHING_VISIBLE
+    rows = (
+        qs.annotate(overdue=overdue_annotation(today))
+        .filter(location__bboverlaps=tile_box_4326(CLUSTER_BUFFER))
+        .annotate(lon=X("location"), lat=Y("location"))
+        .values("id", "stage", "overdue", "lon", "lat")
+    )
+    layer_sql, layer_params = mvt_sql(*cluster_sql(*compiled(rows)), "cases", None)
+    return TileStatement.wrapping("cases", layer_sql, layer_params, ("cases", "wards"))
+
+
+def permits_statement(user: Any, filters: MapFilters, today: datetime.date) -> TileStatement | str:
+    """Permit parcels: id, number, status."""
+    visible = filters.apply_ward(permits_visible_to(user), "ward__code")
+    if visible.query.is_empty():
+        return NOTHING_VISIBLE
+    rows = (
+        visible.order_by()
+        .filter(parcel__bboverlaps=tile_box_4326(POLYGON_BUFFER))
+        .annotate(geom=AsMVTGeom(Transform("parcel", 3857), POLYGON_BUFFER))
+        .values("id", "geom", "number", "status")
+    )
+    layer_sql, layer_params = mvt_sql(*compiled(rows), "permits", "id")
+    return TileStatement.wrapping("permits", layer_sql, layer_params, ("permits", "wards"))
+
+
+def visible_wards_today(user: Any, today: datetime.date) -> Any:
+    """The user's wards as they are drawn today (current boundary versions)."""
+    return wards_visible_to(user) & wards_valid_on(today)
+
+
+def wards_statement(user: Any, filters: MapFilters, today: datetime.date) -> TileStatement | str:
+    """Current ward boundaries (id, code, name), simplified to a quarter pixel."""
+    visible = filters.apply_ward(visible_wards_today(user, today), "code")
+    if visible.query.is_empty():
+        return NOTHING_VISIBLE
+    quarter_pixel = TileValue(TileSlot("metres", 4), FloatField())
+    rows = (
+        visible.order_by()
+        .filter(boundary__bboverlaps=tile_box_4326(POLYGON_BUFFER))
+        .annotate(
+            geom=AsMVTGeom(
+                SimplifyPreserveTopology(Transform("boundary", 3857), quarter_pixel),
+                POLYGON_BUFFER,
+            )
+        )
+        .values("id", "geom", "code", "name")
+    )
+    layer_sql, layer_params = mvt_sql(*compiled(rows), "wards", "id")
+    return TileStatement.wrapping("wards", layer_sql, layer_params, ("wards",))
 
 
 def case_tile(
@@ -129,33 +234,12 @@ def case_tile(
     client_etags: list[str],
     client_has_any: bool = False,
 ) -> RenderedTile:
-    """Cases in a tile: one point each from CASE_POINT_MIN_ZOOM, clusters below.
-
-    Point features carry id (the MVT feature id), code, stage, violation_type,
-    overdue; cluster features carry n, overdue_n, stage (the commonest) and
-    case_id when the cluster holds a single case.
-    """
-    qs = filters.apply_to_cases(cases_visible_to(user), today).order_by()
-    if qs.query.is_empty():
-        return _nothing_visible("cases")
-    qs = qs.annotate(overdue=overdue_annotation(today))
+    """Cases in a tile: one point each from CASE_POINT_MIN_ZOOM, clusters below."""
     if tile.z >= CASE_POINT_MIN_ZOOM:
-        rows = (
-            qs.filter(location__bboverlaps=tile.envelope_4326(POINT_BUFFER))
-            .annotate(geom=AsMVTGeom(Transform("location", 3857), tile, POINT_BUFFER))
-            .values("id", "geom", "code", "stage", "violation_type", "overdue")
-        )
-        layer_sql, layer_params = mvt_sql(*compiled(rows), "cases", "id")
+        band, build = "cases:points", case_points_statement
     else:
-        rows = (
-            qs.filter(location__bboverlaps=tile.envelope_4326(CLUSTER_BUFFER))
-            .annotate(lon=X("location"), lat=Y("location"))
-            .values("id", "stage", "overdue", "lon", "lat")
-        )
-        layer_sql, layer_params = mvt_sql(*cluster_sql(*compiled(rows), tile), "cases", None)
-    return _tile(
-        "cases", tile, layer_sql, layer_params, ("cases", "wards"), client_etags, client_has_any
-    )
+        band, build = "cases:clusters", case_clusters_statement
+    return _render(band, "cases", user, filters, today, build, tile, client_etags, client_has_any)
 
 
 def permit_tile(
@@ -166,27 +250,20 @@ def permit_tile(
     client_etags: list[str],
     client_has_any: bool = False,
 ) -> RenderedTile:
-    """Permit parcels (id, number, status) from PERMIT_MIN_ZOOM; empty below."""
+    """Permit parcels from PERMIT_MIN_ZOOM; empty below."""
     if tile.z < PERMIT_MIN_ZOOM:
         return RenderedTile(etag="permits-below-min-zoom", body=b"")
-    visible = filters.apply_ward(permits_visible_to(user), "ward__code")
-    if visible.query.is_empty():
-        return _nothing_visible("permits")
-    rows = (
-        visible.order_by()
-        .filter(parcel__bboverlaps=tile.envelope_4326(POLYGON_BUFFER))
-        .annotate(geom=AsMVTGeom(Transform("parcel", 3857), tile, POLYGON_BUFFER))
-        .values("id", "geom", "number", "status")
+    return _render(
+        "permits",
+        "permits",
+        user,
+        filters,
+        today,
+        permits_statement,
+        tile,
+        client_etags,
+        client_has_any,
     )
-    layer_sql, layer_params = mvt_sql(*compiled(rows), "permits", "id")
-    return _tile(
-        "permits", tile, layer_sql, layer_params, ("permits", "wards"), client_etags, client_has_any
-    )
-
-
-def visible_wards_today(user: Any, today: datetime.date) -> Any:
-    """The user's wards as they are drawn today (current boundary versions)."""
-    return wards_visible_to(user) & wards_valid_on(today)
 
 
 def ward_tile(
@@ -197,25 +274,10 @@ def ward_tile(
     client_etags: list[str],
     client_has_any: bool = False,
 ) -> RenderedTile:
-    """Current ward boundaries (id, code, name), simplified to a quarter pixel."""
-    tolerance = tile.size_m / EXTENT * 4
-    visible = filters.apply_ward(visible_wards_today(user, today), "code")
-    if visible.query.is_empty():
-        return _nothing_visible("wards")
-    rows = (
-        visible.order_by()
-        .filter(boundary__bboverlaps=tile.envelope_4326(POLYGON_BUFFER))
-        .annotate(
-            geom=AsMVTGeom(
-                SimplifyPreserveTopology(Transform("boundary", 3857), Value(tolerance)),
-                tile,
-                POLYGON_BUFFER,
-            )
-        )
-        .values("id", "geom", "code", "name")
+    """Current ward boundaries."""
+    return _render(
+        "wards", "wards", user, filters, today, wards_statement, tile, client_etags, client_has_any
     )
-    layer_sql, layer_params = mvt_sql(*compiled(rows), "wards", "id")
-    return _tile("wards", tile, layer_sql, layer_params, ("wards",), client_etags, client_has_any)
 
 
 TILE_LAYERS = {"cases": case_tile, "permits": permit_tile, "wards": ward_tile}

@@ -2,20 +2,27 @@
 
 The rows of a tile always come from an access selector's queryset, compiled
 to SQL by Django and wrapped here; this module never decides who sees what.
+
+A tile's statement is compiled with slots (TileSlot) where the tile address
+goes, so one compiled statement serves every tile of a zoom band; the
+selectors keep a few of them in a TileStatementCache and fill the slots per
+request, which keeps the ORM off the path of most tile requests.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import connection
-from django.db.models import BinaryField, Func, Value
+from django.db.models import BinaryField, Expression, FloatField, Func, IntegerField, Value
 from django.utils.translation import gettext as _
 
 from backend.errors import InvalidInput
@@ -81,10 +88,6 @@ class TileAddress:
         east, north = mercator_to_lon_lat(min(maxx, WORLD_HALF), min(maxy, WORLD_HALF))
         return west, south, east, north
 
-    def envelope_4326(self, buffer_units: int = 0) -> MakeEnvelope:
-        """The lon/lat box as an SQL expression, for the GiST `&&` filter."""
-        return MakeEnvelope(*(Value(v) for v in self.bounds_4326(buffer_units)), Value(4326))
-
 
 def mercator_to_lon_lat(x: float, y: float) -> tuple[float, float]:
     lon = x / WORLD_HALF * 180.0
@@ -92,11 +95,66 @@ def mercator_to_lon_lat(x: float, y: float) -> tuple[float, float]:
     return lon, lat
 
 
+BOX_SIDES = ("west", "south", "east", "north")
+
+
+@dataclass(frozen=True)
+class TileSlot:
+    """A statement parameter that depends only on the tile address.
+
+    `z`, `x`, `y`; a side of the lon/lat box (`west`, `south`, `east`,
+    `north`) widened by `units` tile units; `metres`: the length of `units`
+    tile units on the ground (Web Mercator metres); `cells`: the cluster grid
+    cells per side of the world at the tile's zoom.
+    """
+
+    name: str
+    units: int = 0
+
+    def value(self, tile: TileAddress) -> int | float:
+        if self.name in ("z", "x", "y"):
+            return int(getattr(tile, self.name))
+        if self.name in BOX_SIDES:
+            return tile.bounds_4326(self.units)[BOX_SIDES.index(self.name)]
+        if self.name == "metres":
+            return tile.size_m / EXTENT * self.units
+        if self.name == "cells":
+            return (1 << tile.z) * CLUSTER_CELLS
+        raise ValueError(f"unknown tile slot {self.name!r}")
+
+    def text(self) -> str:
+        return f"<tile {self.name} {self.units}>"
+
+
+TILE_Z, TILE_X, TILE_Y = TileSlot("z"), TileSlot("x"), TileSlot("y")
+TILE_CELLS = TileSlot("cells")
+
+
+class TileValue(Expression):
+    """A tile slot inside an ORM expression: compiled to a placeholder whose
+    parameter is the slot itself, filled in when the statement runs."""
+
+    def __init__(self, slot: TileSlot, output_field: Any) -> None:
+        super().__init__(output_field=output_field)
+        self.slot = slot
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        return "%s", (self.slot,)
+
+
 class MakeEnvelope(Func):
     # Built in SQL from four numbers: cheaper than a GEOS polygon per request.
     function = "ST_MakeEnvelope"
     arity = 5
     output_field = GeometryField(srid=4326)
+
+
+def tile_box_4326(buffer_units: int = 0) -> MakeEnvelope:
+    """The tile (plus a buffer) as a lon/lat box, for the GiST `&&` filter."""
+    return MakeEnvelope(
+        *(TileValue(TileSlot(side, buffer_units), FloatField()) for side in BOX_SIDES),
+        Value(4326),
+    )
 
 
 class TileEnvelope(Func):
@@ -115,10 +173,10 @@ class AsMVTGeom(Func):
     function = "ST_AsMVTGeom"
     output_field = BinaryField()
 
-    def __init__(self, geometry: Any, tile: TileAddress, buffer_units: int) -> None:
+    def __init__(self, geometry: Any, buffer_units: int) -> None:
         super().__init__(
             geometry,
-            TileEnvelope(Value(tile.z), Value(tile.x), Value(tile.y)),
+            TileEnvelope(*(TileValue(slot, IntegerField()) for slot in (TILE_Z, TILE_X, TILE_Y))),
             Value(EXTENT),
             Value(buffer_units),
             Value(True),
@@ -147,9 +205,7 @@ def mvt_sql(
     return sql, [layer, *select_params]
 
 
-def cluster_sql(
-    points_sql: str, points_params: list[Any], tile: TileAddress
-) -> tuple[str, list[Any]]:
+def cluster_sql(points_sql: str, points_params: list[Any]) -> tuple[str, list[Any]]:
     """Group a tile's points into a fixed grid of cells, one feature per cell.
 
     The grid is global (aligned on tile edges), and the caller's rows cover the
@@ -157,7 +213,6 @@ def cluster_sql(
     identically, by both tiles that draw it. Cells are indexed in Web Mercator
     from lon/lat arithmetic, which is cheaper than ST_Transform on every row.
     """
-    cells = (1 << tile.z) * CLUSTER_CELLS
     sql = f"""
         SELECT ST_AsMVTGeom(
                    ST_Transform(ST_SetSRID(ST_MakePoint(avg(s.lon), avg(s.lat)), 4326), 3857),
@@ -171,10 +226,12 @@ def cluster_sql(
                  floor((1.0 - ln(tan(radians(s.lat)) + 1.0 / cos(radians(s.lat))) / pi())
                        / 2.0 * %s)
     """  # noqa: S608 - Django-compiled SQL, values are parameters
-    return sql, [tile.z, tile.x, tile.y, *points_params, cells, cells]
+    return sql, [TILE_Z, TILE_X, TILE_Y, *points_params, TILE_CELLS, TILE_CELLS]
 
 
 def _param_text(value: Any) -> str:
+    if isinstance(value, TileSlot):
+        return value.text()
     if isinstance(value, GEOSGeometry):
         return value.hex.decode()
     ewkb = getattr(value, "ewkb", None)  # a geometry already adapted for the driver
@@ -183,15 +240,15 @@ def _param_text(value: Any) -> str:
     return repr(value)
 
 
-def fingerprint(layer: str, tile: TileAddress, sql: str, params: Sequence[Any]) -> str:
-    """Everything that decides a tile's bytes except the data itself.
+def fingerprint(layer: str, sql: str, params: Sequence[Any]) -> str:
+    """Everything that decides a tile's bytes except the tile address and the data.
 
     The compiled SQL carries the user's ward restriction, the filters and the
     day used for "overdue", so two users get the same fingerprint only when
-    their queries are identical.
+    their queries are identical. TileStatement.run adds the address.
     """
     digest = hashlib.sha256()
-    for part in (TILE_FORMAT, layer, f"{tile.z}/{tile.x}/{tile.y}", sql):
+    for part in (TILE_FORMAT, layer, sql):
         digest.update(part.encode())
         digest.update(b"\x00")
     for value in params:
@@ -242,33 +299,123 @@ class RenderedTile:
     body: bytes | None  # None: the client's copy is current (304)
 
 
-def render_tile(
-    *,
-    layer_sql: str,
-    layer_params: list[Any],
-    sources: Sequence[str],
-    tile_fingerprint: str,
-    client_etags: Sequence[str],
-    client_has_any: bool = False,
-) -> RenderedTile:
-    """Run one statement: read the layers' data version, and render the tile
-    only if the client's ETag is not the current one.
+# One statement per tile reads the layers' data version and renders the tile:
+# reading the version in the same statement (hence the same snapshot) as the
+# rows keeps ETag and bytes consistent under concurrent writes. The ETag is
+# md5(fingerprint of the tile's query : version).
+LAYER_VERSION = (
+    "SELECT coalesce(string_agg(version::text, '.' ORDER BY layer), '0') "
+    "FROM maps_layerversion WHERE layer = ANY(%s::text[])"
+)
+TILE_STATEMENT = "SELECT ({version}), ({layer_sql})"
+# When the client holds copies (If-None-Match), the statement renders the
+# tile only if none of them is current: a 304 costs one round trip.
+REVALIDATION_STATEMENT = """
+    SELECT v.version,
+           CASE WHEN %s OR md5(%s || ':' || v.version) = ANY(%s::text[]) THEN NULL
+                ELSE ({layer_sql}) END
+    FROM ({version}) AS v(version)
+"""
 
-    Reading the version in the same statement (hence the same snapshot) as the
-    rows keeps ETag and bytes consistent under concurrent writes.
+
+def tile_etag(tile_fingerprint: str, version: str) -> str:
+    return hashlib.md5(f"{tile_fingerprint}:{version}".encode()).hexdigest()  # noqa: S324 - a cache tag, not a secret
+
+
+@dataclass(frozen=True)
+class TileStatement:
+    """A layer's tile statement for one zoom band, access scope, filter set
+    and day, with TileSlots where the tile address goes.
+
+    It holds SQL text and constant parameters only: no rows, no data
+    version, nothing about a request. The version and the rows are read by
+    the statement every time it runs.
     """
-    sql = f"""
-        WITH v AS (
-            SELECT coalesce(string_agg(version::text, '.' ORDER BY layer), '0') AS version
-            FROM maps_layerversion WHERE layer = ANY(%s::text[])
-        ), e AS (SELECT md5(%s || ':' || v.version) AS etag FROM v)
-        SELECT e.etag,
-               CASE WHEN %s OR e.etag = ANY(%s::text[]) THEN NULL ELSE ({layer_sql}) END
-        FROM e
-    """  # noqa: S608 - Django-compiled SQL, values are parameters
-    params = [list(sources), tile_fingerprint, client_has_any, list(client_etags), *layer_params]
-    etag, body = run_statement(sql, params)
-    return RenderedTile(etag=etag, body=None if body is None else bytes(body))
+
+    sql: str
+    revalidation_sql: str
+    params: tuple[Any, ...]  # of the layer's query: constants and TileSlots
+    sources: tuple[str, ...]
+    fingerprint: str
+
+    @classmethod
+    def wrapping(
+        cls, layer: str, layer_sql: str, layer_params: Sequence[Any], sources: Sequence[str]
+    ) -> TileStatement:
+        return cls(
+            sql=TILE_STATEMENT.format(version=LAYER_VERSION, layer_sql=layer_sql),
+            revalidation_sql=REVALIDATION_STATEMENT.format(
+                version=LAYER_VERSION, layer_sql=layer_sql
+            ),
+            params=tuple(layer_params),
+            sources=tuple(sources),
+            fingerprint=fingerprint(layer, layer_sql, layer_params),
+        )
+
+    def tile_fingerprint(self, tile: TileAddress) -> str:
+        return hashlib.sha256(f"{self.fingerprint}:{tile.z}/{tile.x}/{tile.y}".encode()).hexdigest()
+
+    def layer_parameters(self, tile: TileAddress) -> list[Any]:
+        return [p.value(tile) if isinstance(p, TileSlot) else p for p in self.params]
+
+    def run(
+        self, tile: TileAddress, client_etags: Sequence[str], client_has_any: bool = False
+    ) -> RenderedTile:
+        tile_fingerprint = self.tile_fingerprint(tile)
+        if client_etags or client_has_any:
+            sql = self.revalidation_sql
+            params = [client_has_any, tile_fingerprint, list(client_etags)]
+            params += [*self.layer_parameters(tile), list(self.sources)]
+        else:
+            sql = self.sql
+            params = [list(self.sources), *self.layer_parameters(tile)]
+        version, body = run_statement(sql, params)
+        etag = tile_etag(tile_fingerprint, version)
+        return RenderedTile(etag=etag, body=None if body is None else bytes(body))
+
+
+class TileStatementCache:
+    """A small per-process LRU of TileStatements (or of a marker for "this
+    scope sees nothing").
+
+    Keeping them per process is safe because an entry is a pure function of
+    its key: the key must hold everything the statement was built from (the
+    caller's access scope, read from the database on every request, the
+    filters, the day). Nothing that changes without the key changing is kept.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.hits = 0
+        self.misses = 0
+        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_build(self, key: Hashable, build: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                self.hits += 1
+                return self._entries[key]
+        # Built outside the lock: two threads may both build a missing entry,
+        # which is harmless (the same pure value).
+        value = build()
+        with self._lock:
+            self.misses += 1
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return value
+
+    def entry_keys(self) -> list[Hashable]:
+        with self._lock:
+            return list(self._entries)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.hits = self.misses = 0
 
 
 def feature_collection_sql(
