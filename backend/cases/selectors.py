@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from backend.accounts.selectors import restrict_to_user_wards, ward_ids_of
@@ -34,13 +34,20 @@ def case_steps_visible_to(user: Any) -> QuerySet[CaseStep]:
     return CaseStep.objects.filter(case__in=cases_visible_to(user).values("pk"))
 
 
+def overdue_q(today: datetime.date) -> Q:
+    """The one definition of "overdue" (shared contract 3): an open stage whose
+    deadline is before `today`, the local date in Asia/Ho_Chi_Minh. Lists,
+    tiles, the dashboard and the deadline scan all filter with it."""
+    return Q(stage__in=sorted(OPEN_STAGES), stage_deadline__lt=today)
+
+
 def cases_overdue(today: datetime.date | None = None) -> QuerySet[ViolationCase]:
     """Open cases whose stage deadline has passed (shared contract 3), for every ward.
 
     Only for system jobs (the deadline scan); pages filter cases_visible_to.
     """
     today = today or timezone.localdate()
-    return ViolationCase.objects.filter(stage__in=OPEN_STAGES, stage_deadline__lt=today)
+    return ViolationCase.objects.filter(overdue_q(today))
 
 
 @dataclass(frozen=True)

@@ -25,13 +25,13 @@ from backend.audit.services import case_event_record
 from backend.cases.deadlines import deadline_from
 from backend.cases.models import (
     DOCUMENT_SYMBOLS,
-    OPEN_STAGES,
     CaseStep,
     DocumentType,
     PermitMatchKind,
     ViolationCase,
     ViolationType,
 )
+from backend.cases.selectors import cases_overdue
 from backend.cases.workflow import (
     ACTIONS,
     EARLIEST_RECORD_DAY,
@@ -723,11 +723,7 @@ def deadlines_scan(*, today: datetime.date | None = None) -> ScanResult:
 
 @transaction.atomic
 def _deadlines_scan_locked(today: datetime.date) -> ScanResult:
-    overdue = list(
-        ViolationCase.objects.filter(stage__in=OPEN_STAGES, stage_deadline__lt=today)
-        .select_related("ward", "deadline_rule")
-        .order_by("id")
-    )
+    overdue = list(cases_overdue(today).select_related("ward", "deadline_rule").order_by("id"))
     result = ScanResult(overdue=len(overdue))
     ids = [case.pk for case in overdue]
     ViolationCase.objects.filter(overdue_since__isnull=False).exclude(pk__in=ids).update(

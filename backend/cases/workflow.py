@@ -300,6 +300,36 @@ def refuse_legalisation(case: Any, value: str) -> str | None:
     return None
 
 
+# A sanction decision, whether this ward issues it or the competent authority
+# does after a transfer: the fine and the remedy with its period (Decree
+# 16/2022 Art. 81).
+SANCTION_FIELDS = (
+    Field(
+        "fine_amount",
+        "int",
+        gettext_lazy("Fine (VND)"),
+        True,
+        maximum=FINE_MAX_VND,
+        money=True,
+    ),
+    Field(
+        "remedy",
+        "choice",
+        gettext_lazy("Remedy"),
+        True,
+        choices=_remedy_choices,
+        refusal=refuse_legalisation,
+    ),
+    Field(
+        "remedy_days",
+        "int",
+        gettext_lazy("Days given to demolish (empty: the legal default)"),
+        minimum=1,
+        maximum=REMEDY_DAYS_MAX,
+    ),
+)
+
+
 # --- Deadlines ---------------------------------------------------------------
 @dataclass(frozen=True)
 class DeadlineStart:
@@ -433,29 +463,7 @@ _ACTIONS: list[Action] = [
         date_label=gettext_lazy("Date of issue"),
         document=DocumentType.MQD02,
         fields=(
-            Field(
-                "fine_amount",
-                "int",
-                gettext_lazy("Fine (VND)"),
-                True,
-                maximum=FINE_MAX_VND,
-                money=True,
-            ),
-            Field(
-                "remedy",
-                "choice",
-                gettext_lazy("Remedy"),
-                True,
-                choices=_remedy_choices,
-                refusal=refuse_legalisation,
-            ),
-            Field(
-                "remedy_days",
-                "int",
-                gettext_lazy("Days given to demolish (empty: the legal default)"),
-                minimum=1,
-                maximum=REMEDY_DAYS_MAX,
-            ),
+            *SANCTION_FIELDS,
             *SIGNER_FIELDS,
             Field("recipients", "textarea", gettext_lazy("Sent to")),
         ),
@@ -489,29 +497,7 @@ _ACTIONS: list[Action] = [
         fields=(
             Field("authority", "text", gettext_lazy("Issued by"), True, max_length=300),
             Field("decision_number", "text", gettext_lazy("Decision number"), True, max_length=60),
-            Field(
-                "fine_amount",
-                "int",
-                gettext_lazy("Fine (VND)"),
-                True,
-                maximum=FINE_MAX_VND,
-                money=True,
-            ),
-            Field(
-                "remedy",
-                "choice",
-                gettext_lazy("Remedy"),
-                True,
-                choices=_remedy_choices,
-                refusal=refuse_legalisation,
-            ),
-            Field(
-                "remedy_days",
-                "int",
-                gettext_lazy("Days given to demolish (empty: the legal default)"),
-                minimum=1,
-                maximum=REMEDY_DAYS_MAX,
-            ),
+            *SANCTION_FIELDS,
         ),
         deadline=DeadlineStart(DeadlineRuleCode.SERVE, anchor="act"),
         decides=True,

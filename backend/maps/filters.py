@@ -17,7 +17,8 @@ from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.cases.models import OPEN_STAGES, Stage, ViolationType
+from backend.cases.models import Stage, ViolationType
+from backend.cases.selectors import overdue_q
 from backend.errors import InvalidInput
 from gis.coords import parse_bbox
 
@@ -96,7 +97,7 @@ def local_midnight(day: datetime.date) -> datetime.datetime:
 
 def overdue_condition(today: datetime.date) -> Q:
     """Contract: an open stage whose deadline is before today (local date)."""
-    return Q(stage__in=sorted(OPEN_STAGES), stage_deadline__lt=today)
+    return overdue_q(today)
 
 
 def overdue_annotation(today: datetime.date) -> Case:

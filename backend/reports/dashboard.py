@@ -20,8 +20,9 @@ from django.utils import timezone
 from backend.accounts.selectors import user_sees_all_wards
 from backend.audit.selectors import ChainHead, chain_head
 from backend.cases.models import Stage, ViolationCase
+from backend.cases.selectors import overdue_q
 from backend.reports.filters import CaseFilters
-from backend.reports.selectors import OPEN_STAGE_VALUES, cases_matching, overdue_q
+from backend.reports.selectors import OPEN_STAGE_VALUES, cases_matching
 from backend.wards.models import Ward
 from backend.wards.selectors import wards_visible_to
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import DateField, Exists, F, Func, OuterRef, Q, QuerySet
+from django.db.models import DateField, Exists, F, Func, OuterRef, QuerySet
 from django.utils import timezone
 
 from backend.audit.models import CaseEvent
 from backend.cases.models import OPEN_STAGES, Stage, ViolationCase
-from backend.cases.selectors import cases_visible_to
+from backend.cases.selectors import cases_visible_to, overdue_q
 from backend.reports.filters import CaseFilters, month_bounds
 
 OPEN_STAGE_VALUES = [s.value for s in Stage if s in OPEN_STAGES]
@@ -24,11 +24,6 @@ class EventDay(Func):
 
     def __init__(self, payload: Any = None, at: Any = None, **extra: Any) -> None:
         super().__init__(payload or F("payload"), at or F("at"), **extra)
-
-
-def overdue_q(today: datetime.date) -> Q:
-    """Contract: an open stage whose deadline is before today (Asia/Ho_Chi_Minh)."""
-    return Q(stage__in=OPEN_STAGE_VALUES, stage_deadline__lt=today)
 
 
 def _events_of(**conditions: Any) -> Exists:
