@@ -100,6 +100,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Tiles of an already authenticated session, in one statement; everything
+    # else goes on down the stack (see the module).
+    "backend.maps.middleware.TileFastPathMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -143,6 +146,15 @@ if not DATABASE_URL:
     )
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+# Every connection of the app runs without JIT compilation and parallel
+# workers. Its statements take milliseconds (a map tile above all), but
+# PostGIS declares its functions expensive, so the planner would JIT-compile
+# (20–400 ms) and start workers for them, which only slows them down. Set once
+# per connection, not per statement: a SET costs as much as a light tile.
+_db_options = DATABASES["default"].setdefault("OPTIONS", {})
+_db_options["options"] = (
+    str(_db_options.get("options", "")) + " -c jit=off -c max_parallel_workers_per_gather=0"
+).strip()
 DATABASES["default"].setdefault("TEST", {})["NAME"] = env("DATABASE_TEST_NAME", None)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

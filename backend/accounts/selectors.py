@@ -36,13 +36,16 @@ def ward_ids_of(user: Any) -> list[int]:
         # Membership is of a ward, not of one version of its boundary: when a
         # ward is redrawn (a new row with the same official code), its staff
         # keep working there without being re-added.
-        cached = list(
-            _ward_model()
-            .objects.filter(code__in=user.memberships.values("ward__code"))
-            .values_list("id", flat=True)
-        )
+        cached = list(ward_ids_queryset(user.pk))
         user._ttxd_ward_ids = cached
     return list(cached)
+
+
+def ward_ids_queryset(user_id: int) -> QuerySet[Any]:
+    """The ids of every boundary version of the wards a user is a member of, in order."""
+    codes = WardMembership.objects.filter(user_id=user_id).values("ward__code")
+    wards: QuerySet[Any] = _ward_model().objects.all()
+    return wards.filter(code__in=codes).order_by("id").values_list("id", flat=True)
 
 
 def _ward_model() -> Any:

@@ -16,8 +16,12 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionS
 from django.db import connections, router
 from django.utils import timezone
 
+from backend.accounts.digests import text_digest
+
 
 class SessionStore(DatabaseSessionStore):
+    loaded_digest: str | None = None
+
     def load(self) -> dict[str, Any]:
         model = self.model
         connection = connections[router.db_for_read(model)]
@@ -32,5 +36,8 @@ class SessionStore(DatabaseSessionStore):
         if row is None:
             # Unknown or expired, as in the stock store: a new key on the next save.
             self._session_key = None
+            self.loaded_digest = None
             return {}
+        # What was read, for backend.accounts.snapshots to re-check later.
+        self.loaded_digest = text_digest(row[0])
         return self.decode(row[0])

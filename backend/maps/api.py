@@ -11,7 +11,6 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from drf_spectacular.types import OpenApiTypes
@@ -22,24 +21,41 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from backend.accounts.snapshots import (
+    SESSION,
+    TOKEN,
+    AuthSnapshot,
+    request_credentials,
+    snapshot_of,
+)
 from backend.cases.models import Stage, ViolationType
 from backend.errors import InvalidInput
 from backend.maps.filters import MapFilters, bbox_from_params
 from backend.maps.selectors import (
-    TILE_LAYERS,
+    TILE_LAYER_NAMES,
     case_stage_counts,
     case_summary,
     cases_feature_collection,
+    layer_tile,
+    layer_tile_guarded,
     map_search,
     permit_summary,
     permits_feature_collection,
+    tile_access_scope,
 )
-from backend.maps.tiles import TileAddress, parse_if_none_match
+from backend.maps.tiles import (
+    RenderedTile,
+    TileAddress,
+    TileStatementCache,
+    parse_if_none_match,
+)
 
 MVT_CONTENT_TYPE = "application/vnd.mapbox-vector-tile"
 # Private: a tile holds one user's view of their wards, never for a shared
 # cache. no-cache: the browser keeps it but asks each time (a 304 is cheap).
 TILE_CACHE_CONTROL = "private, no-cache"
+# The same URL gives each user their own tile.
+TILE_VARY = "Cookie, Authorization"
 SEARCH_MIN_LENGTH = 2
 SEARCH_MAX_LENGTH = 100
 
@@ -56,19 +72,26 @@ FILTER_PARAMETERS = [
 BBOX_PARAMETER = OpenApiParameter("bbox", str, description="minlon,minlat,maxlon,maxlat (WGS 84)")
 
 
-def _tile_user(request: HttpRequest) -> Any:
-    """The session user, or the user of an `Authorization: Token …` header."""
+# Per process: the authentication of recent tile requests, by credential,
+# with the access scope it gave (see backend.accounts.snapshots). An entry
+# only says what to re-check; each tile re-checks it in its own statement.
+TILE_SNAPSHOTS = TileStatementCache(size=4096)
+
+
+def _tile_user(request: HttpRequest) -> tuple[Any, str]:
+    """The session user, or the user of an `Authorization: Token …` header,
+    and which of the two it was."""
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        return user
+        return user, SESSION
     if request.headers.get("Authorization", "").startswith("Token "):
         try:
             found = TokenAuthentication().authenticate(request)  # type: ignore[arg-type]
         except AuthenticationFailed:
-            return None
+            return None, TOKEN
         if found:
-            return found[0]
-    return None
+            return found[0], TOKEN
+    return None, SESSION
 
 
 def _tile_int(value: str, name: str) -> int:
@@ -77,25 +100,14 @@ def _tile_int(value: str, name: str) -> int:
     return int(value)
 
 
-@require_safe
-def tile(request: HttpRequest, layer: str, z: str, x: str, y: str) -> HttpResponse:
-    """GET /api/tiles/{cases|permits|wards}/{z}/{x}/{y}.pbf with the map's filters."""
-    user = _tile_user(request)
-    if user is None:
-        return JsonResponse({"detail": _("Log in to see the map.")}, status=401)
-    builder = TILE_LAYERS.get(layer)
-    if builder is None:
-        return JsonResponse(
-            {"detail": _("There is no map layer called “%(layer)s”.") % {"layer": layer[:40]}},
-            status=404,
-        )
-    try:
-        address = TileAddress.checked(_tile_int(z, "z"), _tile_int(x, "x"), _tile_int(y, "y"))
-        filters = MapFilters.from_params(request.GET)
-    except InvalidInput as exc:
-        return JsonResponse(exc.as_dict(), status=400)
-    tags, any_tag = parse_if_none_match(request.META.get("HTTP_IF_NONE_MATCH", ""))
-    result = builder(user, address, filters, timezone.localdate(), tags, any_tag)
+def _tile_request(
+    request: HttpRequest, layer: str, z: str, x: str, y: str
+) -> tuple[TileAddress, MapFilters]:
+    address = TileAddress.checked(_tile_int(z, "z"), _tile_int(x, "x"), _tile_int(y, "y"))
+    return address, MapFilters.from_params(request.GET)
+
+
+def _tile_response(result: RenderedTile) -> HttpResponse:
     response: HttpResponse
     if result.body is None:
         response = HttpResponseNotModified()
@@ -103,8 +115,73 @@ def tile(request: HttpRequest, layer: str, z: str, x: str, y: str) -> HttpRespon
         response = HttpResponse(result.body, content_type=MVT_CONTENT_TYPE)
     response["ETag"] = f'"{result.etag}"'
     response["Cache-Control"] = TILE_CACHE_CONTROL
-    patch_vary_headers(response, ["Cookie", "Authorization"])
+    response["Vary"] = TILE_VARY  # a new response: nothing to merge with
     return response
+
+
+def tile_by_snapshot(
+    request: HttpRequest, layer: str, z: str, x: str, y: str
+) -> HttpResponse | None:
+    """The tile in one statement, when an earlier request of the same session
+    or token left a snapshot whose guard still holds; None otherwise (the
+    request then goes through the whole stack to `tile`).
+
+    Called by backend.maps.middleware.TileFastPathMiddleware, before the
+    rest of the middleware: everything it answers is a 200 or a 304 tile of
+    a request authenticated by its guard.
+    """
+    if layer not in TILE_LAYER_NAMES:
+        return None
+    entries: list[tuple[tuple[str, str], tuple[AuthSnapshot, tuple[Any, ...]]]] = []
+    for credential in request_credentials(request):
+        entry = TILE_SNAPSHOTS.get(credential)
+        if entry is not None:
+            entries.append((credential, entry))
+    if not entries:
+        return None
+    try:
+        address, filters = _tile_request(request, layer, z, x, y)
+    except InvalidInput:
+        return None  # answered by the ordinary path, after authentication
+    tags, any_tag = parse_if_none_match(request.META.get("HTTP_IF_NONE_MATCH", ""))
+    now = timezone.now()
+    today = timezone.localdate(now)
+    for credential, (snapshot, scope) in entries:
+        result = layer_tile_guarded(
+            layer, scope, snapshot.guard(now), address, filters, today, tags, any_tag
+        )
+        if result is not None:
+            return _tile_response(result)
+        TILE_SNAPSHOTS.discard(credential)
+    return None
+
+
+@require_safe
+def tile(request: HttpRequest, layer: str, z: str, x: str, y: str) -> HttpResponse:
+    """GET /api/tiles/{cases|permits|wards}/{z}/{x}/{y}.pbf with the map's filters.
+
+    The ordinary path: authenticate, build (or reuse) the statement, run it,
+    and leave a snapshot of the authentication for the next tiles (see
+    tile_by_snapshot).
+    """
+    user, credential = _tile_user(request)
+    if user is None:
+        return JsonResponse({"detail": _("Log in to see the map.")}, status=401)
+    if layer not in TILE_LAYER_NAMES:
+        return JsonResponse(
+            {"detail": _("There is no map layer called “%(layer)s”.") % {"layer": layer[:40]}},
+            status=404,
+        )
+    try:
+        address, filters = _tile_request(request, layer, z, x, y)
+    except InvalidInput as exc:
+        return JsonResponse(exc.as_dict(), status=400)
+    tags, any_tag = parse_if_none_match(request.META.get("HTTP_IF_NONE_MATCH", ""))
+    result = layer_tile(layer, user, address, filters, timezone.localdate(), tags, any_tag)
+    snapshot = snapshot_of(request, user, credential)
+    if snapshot is not None:
+        TILE_SNAPSHOTS.put(snapshot.cache_key, (snapshot, tile_access_scope(user)))
+    return _tile_response(result)
 
 
 def _geojson(text: str) -> HttpResponse:

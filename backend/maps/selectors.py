@@ -129,26 +129,6 @@ def _nothing_visible(layer: str) -> RenderedTile:
     return RenderedTile(etag=f"{layer}-nothing-visible", body=b"")
 
 
-def _render(
-    band: str,
-    layer: str,
-    user: Any,
-    filters: MapFilters,
-    today: datetime.date,
-    build: Callable[[Any, MapFilters, datetime.date], TileStatement | str],
-    tile: TileAddress,
-    client_etags: list[str],
-    client_has_any: bool,
-) -> RenderedTile:
-    key = (band, tile_access_scope(user), filters, today)
-    statement: TileStatement | str = TILE_STATEMENTS.get_or_build(
-        key, lambda: build(user, filters, today)
-    )
-    if isinstance(statement, str):  # NOTHING_VISIBLE
-        return _nothing_visible(layer)
-    return statement.run(tile, client_etags, client_has_any)
-
-
 def case_points_statement(
     user: Any, filters: MapFilters, today: datetime.date
 ) -> TileStatement | str:
@@ -226,7 +206,25 @@ def wards_statement(user: Any, filters: MapFilters, today: datetime.date) -> Til
     return TileStatement.wrapping("wards", layer_sql, layer_params, ("wards",))
 
 
-def case_tile(
+StatementBuilder = Callable[[Any, MapFilters, datetime.date], "TileStatement | str"]
+TILE_LAYER_NAMES = ("cases", "permits", "wards")
+
+
+def _band(layer: str, tile: TileAddress) -> tuple[str, StatementBuilder] | None:
+    """The statement family drawing `layer` at the tile's zoom (None: nothing drawn)."""
+    if layer == "cases":
+        if tile.z >= CASE_POINT_MIN_ZOOM:
+            return "cases:points", case_points_statement
+        return "cases:clusters", case_clusters_statement
+    if layer == "permits":
+        return ("permits", permits_statement) if tile.z >= PERMIT_MIN_ZOOM else None
+    if layer == "wards":
+        return "wards", wards_statement
+    raise ValueError(f"unknown tile layer {layer!r}")
+
+
+def layer_tile(
+    layer: str,
     user: Any,
     tile: TileAddress,
     filters: MapFilters,
@@ -234,53 +232,49 @@ def case_tile(
     client_etags: list[str],
     client_has_any: bool = False,
 ) -> RenderedTile:
-    """Cases in a tile: one point each from CASE_POINT_MIN_ZOOM, clusters below."""
-    if tile.z >= CASE_POINT_MIN_ZOOM:
-        band, build = "cases:points", case_points_statement
-    else:
-        band, build = "cases:clusters", case_clusters_statement
-    return _render(band, "cases", user, filters, today, build, tile, client_etags, client_has_any)
-
-
-def permit_tile(
-    user: Any,
-    tile: TileAddress,
-    filters: MapFilters,
-    today: datetime.date,
-    client_etags: list[str],
-    client_has_any: bool = False,
-) -> RenderedTile:
-    """Permit parcels from PERMIT_MIN_ZOOM; empty below."""
-    if tile.z < PERMIT_MIN_ZOOM:
-        return RenderedTile(etag="permits-below-min-zoom", body=b"")
-    return _render(
-        "permits",
-        "permits",
-        user,
-        filters,
-        today,
-        permits_statement,
-        tile,
-        client_etags,
-        client_has_any,
+    """One layer's tile as `user` may see it: cases (points from
+    CASE_POINT_MIN_ZOOM, clusters below), permit parcels (from
+    PERMIT_MIN_ZOOM, empty below) or the current ward boundaries."""
+    band = _band(layer, tile)
+    if band is None:
+        return RenderedTile(etag=f"{layer}-below-min-zoom", body=b"")
+    name, build = band
+    key = (name, tile_access_scope(user), filters, today)
+    statement: TileStatement | str = TILE_STATEMENTS.get_or_build(
+        key, lambda: build(user, filters, today)
     )
+    if isinstance(statement, str):  # NOTHING_VISIBLE
+        return _nothing_visible(layer)
+    rendered = statement.run(tile, client_etags, client_has_any)
+    assert rendered is not None  # only a guarded run gives none
+    return rendered
 
 
-def ward_tile(
-    user: Any,
+def layer_tile_guarded(
+    layer: str,
+    scope: tuple[Any, ...],
+    guard: tuple[str, list[Any]],
     tile: TileAddress,
     filters: MapFilters,
     today: datetime.date,
     client_etags: list[str],
     client_has_any: bool = False,
-) -> RenderedTile:
-    """Current ward boundaries."""
-    return _render(
-        "wards", "wards", user, filters, today, wards_statement, tile, client_etags, client_has_any
-    )
+) -> RenderedTile | None:
+    """The tile of a user whose access scope (tile_access_scope) was read on
+    an earlier request, run behind `guard`, SQL that holds only while that
+    user's authentication and scope are unchanged (backend.accounts.snapshots).
 
-
-TILE_LAYERS = {"cases": case_tile, "permits": permit_tile, "wards": ward_tile}
+    None when the guard fails, or when no statement is ready for the scope:
+    the caller then authenticates the request the ordinary way and calls
+    layer_tile, so this never answers anything layer_tile would not.
+    """
+    band = _band(layer, tile)
+    if band is None:
+        return None
+    statement = TILE_STATEMENTS.get((band[0], scope, filters, today))
+    if not isinstance(statement, TileStatement):
+        return None
+    return statement.run(tile, client_etags, client_has_any, guard=guard)
 
 
 # --- GeoJSON viewports ------------------------------------------------------------

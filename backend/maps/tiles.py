@@ -11,6 +11,7 @@ request, which keeps the ORM off the path of most tile requests.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import threading
@@ -83,10 +84,16 @@ class TileAddress:
 
         Mercator is monotonic in each axis, so the box of the corners is exact.
         """
-        minx, miny, maxx, maxy = self.bounds_3857(buffer_units)
-        west, south = mercator_to_lon_lat(max(minx, -WORLD_HALF), max(miny, -WORLD_HALF))
-        east, north = mercator_to_lon_lat(min(maxx, WORLD_HALF), min(maxy, WORLD_HALF))
-        return west, south, east, north
+        return _bounds_4326(self.z, self.x, self.y, buffer_units)
+
+
+@functools.lru_cache(maxsize=4096)
+def _bounds_4326(z: int, x: int, y: int, buffer_units: int) -> tuple[float, float, float, float]:
+    # Each side of the box is a statement parameter of its own: computed once per tile.
+    minx, miny, maxx, maxy = TileAddress(z, x, y).bounds_3857(buffer_units)
+    west, south = mercator_to_lon_lat(max(minx, -WORLD_HALF), max(miny, -WORLD_HALF))
+    east, north = mercator_to_lon_lat(min(maxx, WORLD_HALF), min(maxy, WORLD_HALF))
+    return west, south, east, north
 
 
 def mercator_to_lon_lat(x: float, y: float) -> tuple[float, float]:
@@ -272,24 +279,28 @@ def parse_if_none_match(header: str) -> tuple[list[str], bool]:
     return tags, False
 
 
-# Sent in the same query string as each map statement, so they hold for that
-# statement only (one implicit transaction; psycopg2 sends it as one simple
-# query). PostGIS declares its functions expensive, so the planner would JIT-
-# compile (20–400 ms) and start parallel workers for queries that take a few
-# milliseconds: both only slow a tile down.
-STATEMENT_SETTINGS = "SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0; "
-
-
 def run_statement(sql: str, params: Sequence[Any]) -> tuple[Any, ...]:
-    """Run one map statement under STATEMENT_SETTINGS; return its single row."""
+    """Run one map statement; return its single row.
+
+    Map statements rely on the connection's settings (no JIT, no parallel
+    workers: DATABASES in backend.settings).
+    """
     with connection.cursor() as cursor:
-        cursor.execute(STATEMENT_SETTINGS + sql, params)
+        cursor.execute(sql, params)
         return tuple(cursor.fetchone())
+
+
+def run_optional_row(sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
+    """Run one map statement; its row, or None if it has none."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return None if row is None else tuple(row)
 
 
 def run_rows(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
-        cursor.execute(STATEMENT_SETTINGS + sql, params)
+        cursor.execute(sql, params)
         return [tuple(row) for row in cursor.fetchall()]
 
 
@@ -307,15 +318,27 @@ LAYER_VERSION = (
     "SELECT coalesce(string_agg(version::text, '.' ORDER BY layer), '0') "
     "FROM maps_layerversion WHERE layer = ANY(%s::text[])"
 )
-TILE_STATEMENT = "SELECT ({version}), ({layer_sql})"
+TILE_STATEMENT = "SELECT ({version}) AS version, ({layer_sql}) AS tile"
 # When the client holds copies (If-None-Match), the statement renders the
 # tile only if none of them is current: a 304 costs one round trip.
 REVALIDATION_STATEMENT = """
     SELECT v.version,
            CASE WHEN %s OR md5(%s || ':' || v.version) = ANY(%s::text[]) THEN NULL
-                ELSE ({layer_sql}) END
+                ELSE ({layer_sql}) END AS tile
     FROM ({version}) AS v(version)
 """
+# Either statement behind a guard (backend.accounts.snapshots): the request's
+# authentication re-checked in the same snapshot as the rows. The guard has
+# no column of the rows, so PostgreSQL evaluates it once, first, as a
+# one-time filter: while it is false the tile is not built and there is no
+# row at all.
+GUARDED_STATEMENT = "SELECT i.version, i.tile FROM ({inner}) AS i WHERE {guard}"
+
+
+@functools.lru_cache(maxsize=1024)
+def guarded_sql(inner: str, guard: str) -> str:
+    """GUARDED_STATEMENT around a statement (both texts are long-lived objects)."""
+    return GUARDED_STATEMENT.format(inner=inner, guard=guard)
 
 
 def tile_etag(tile_fingerprint: str, version: str) -> str:
@@ -359,8 +382,13 @@ class TileStatement:
         return [p.value(tile) if isinstance(p, TileSlot) else p for p in self.params]
 
     def run(
-        self, tile: TileAddress, client_etags: Sequence[str], client_has_any: bool = False
-    ) -> RenderedTile:
+        self,
+        tile: TileAddress,
+        client_etags: Sequence[str],
+        client_has_any: bool = False,
+        guard: tuple[str, Sequence[Any]] | None = None,
+    ) -> RenderedTile | None:
+        """The tile, or None when a `guard` (SQL and parameters) was false."""
         tile_fingerprint = self.tile_fingerprint(tile)
         if client_etags or client_has_any:
             sql = self.revalidation_sql
@@ -369,14 +397,21 @@ class TileStatement:
         else:
             sql = self.sql
             params = [list(self.sources), *self.layer_parameters(tile)]
-        version, body = run_statement(sql, params)
+        if guard is None:
+            version, body = run_statement(sql, params)
+        else:
+            guard_sql, guard_params = guard
+            row = run_optional_row(guarded_sql(sql, guard_sql), [*params, *guard_params])
+            if row is None:
+                return None
+            version, body = row
         etag = tile_etag(tile_fingerprint, version)
         return RenderedTile(etag=etag, body=None if body is None else bytes(body))
 
 
 class TileStatementCache:
     """A small per-process LRU of TileStatements (or of a marker for "this
-    scope sees nothing").
+    scope sees nothing"); entries are never None.
 
     Keeping them per process is safe because an entry is a pure function of
     its key: the key must hold everything the statement was built from (the
@@ -391,21 +426,36 @@ class TileStatementCache:
         self._entries: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get_or_build(self, key: Hashable, build: Callable[[], Any]) -> Any:
+    def get(self, key: Hashable) -> Any | None:
+        """The entry for `key`, or None; never builds one."""
         with self._lock:
             if key in self._entries:
                 self._entries.move_to_end(key)
                 self.hits += 1
                 return self._entries[key]
+            return None
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def discard(self, key: Hashable) -> None:
+        with self._lock:
+            self._entries.pop(key, None)
+
+    def get_or_build(self, key: Hashable, build: Callable[[], Any]) -> Any:
+        value = self.get(key)
+        if value is not None:
+            return value
         # Built outside the lock: two threads may both build a missing entry,
         # which is harmless (the same pure value).
         value = build()
         with self._lock:
             self.misses += 1
-            self._entries[key] = value
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+        self.put(key, value)
         return value
 
     def entry_keys(self) -> list[Hashable]:

@@ -187,14 +187,17 @@ def test_query_counts_are_the_same_on_a_cold_and_a_warm_cache(
     make_case(ward_a, IN_A)
     url = tile_url(layer, *IN_A, z)
 
-    # A ward user: session, user, the user's wards (read every time), the tile.
-    client.force_login(inspector_a)
+    # A new session of a ward user: session, user, the user's wards, the tile;
+    # whether or not the statement was compiled for someone before.
     for _ in range(2):
+        client.logout()
+        client.force_login(inspector_a)
         with django_assert_num_queries(4):
             assert client.get(url).status_code == 200
     # A city user has no ward list to read.
-    client.force_login(auditor)
     for _ in range(2):
+        client.logout()
+        client.force_login(auditor)
         with django_assert_num_queries(3):
             assert client.get(url).status_code == 200
     assert TILE_STATEMENTS.hits == 2
@@ -247,3 +250,17 @@ def test_a_statement_fills_its_tile_slots_for_each_tile(auditor, today):
     assert here.size_m / 4096 * 4 in values_here
     assert there.bounds_4326(64)[0] in values_there
     assert statement.tile_fingerprint(here) != statement.tile_fingerprint(there)
+
+
+def test_map_statements_run_without_jit_or_parallel_workers():
+    # Set per connection (DATABASES OPTIONS): a light tile must not pay for a
+    # JIT compilation or for starting workers.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        jit = cursor.fetchone()[0]
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        workers = cursor.fetchone()[0]
+
+    assert (jit, workers) == ("off", "0")

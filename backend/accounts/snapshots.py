@@ -1,0 +1,147 @@
+"""A request's authentication, kept so that a later statement can re-check it.
+
+Every map tile is authenticated afresh: a logout, an expired session, a
+deactivation, a password, role or ward change must take effect on the very
+next tile. Done the ordinary way that costs three reads before the tile
+itself (session, user, the user's wards), more than a light tile's own query.
+
+After a request has been authenticated the ordinary way (Django's session
+and auth code, or DRF's token check), `snapshot_of` records what that
+decision rested on:
+
+- the credential: the session row's key and the digest of its content (the
+  content carries the user id and the HMAC of the password hash), or the API
+  token's key and its user;
+- the user's password hash (as a digest), active flag and role;
+- for ward roles, the ward ids the access selectors restrict to.
+
+`AuthSnapshot.guard()` is one SQL condition that holds only while every one
+of those facts is still what it was, checked against the rows themselves. A
+statement that includes it answers in the same database snapshot as its own
+rows, and answers nothing when it fails; the caller then authenticates the
+ordinary way (and may take a new snapshot). Nothing is trusted from memory
+alone: the memory only says which facts to re-check.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+from django.db import connection
+
+from backend.accounts.digests import digest_sql, text_digest
+from backend.accounts.models import WARD_ROLES
+from backend.accounts.selectors import ward_ids_of, ward_ids_queryset
+
+SESSION = "session"
+TOKEN = "token"  # noqa: S105 - a credential kind, not a secret
+TOKEN_PREFIX = "Token "  # noqa: S105 - the Authorization scheme, not a secret
+
+
+class _Now:
+    """Stands in a guard's parameters for the time the guard is checked."""
+
+    def __repr__(self) -> str:
+        return "NOW"
+
+
+NOW = _Now()
+
+
+def request_credentials(request: Any) -> list[tuple[str, str]]:
+    """The credentials a request carries, in the order they are tried."""
+    found: list[tuple[str, str]] = []
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if session_key:
+        found.append((SESSION, session_key))
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    if header.startswith(TOKEN_PREFIX):
+        found.append((TOKEN, header[len(TOKEN_PREFIX) :].strip()))
+    return found
+
+
+@dataclass(frozen=True)
+class AuthSnapshot:
+    credential: str  # SESSION or TOKEN
+    key: str
+    user_id: int
+    role: str
+    # None: the role's access does not depend on wards (city roles, no role).
+    ward_ids: tuple[int, ...] | None
+    condition: str  # the guard's SQL, with placeholders
+    params: tuple[Any, ...]  # its parameters, NOW where the current time goes
+
+    @property
+    def cache_key(self) -> tuple[str, str]:
+        return (self.credential, self.key)
+
+    def guard(self, now: datetime.datetime) -> tuple[str, list[Any]]:
+        """SQL true only while the facts this snapshot was taken on still hold."""
+        return self.condition, [now if p is NOW else p for p in self.params]
+
+
+def snapshot_of(request: Any, user: Any, credential: str) -> AuthSnapshot | None:
+    """The snapshot of a request just authenticated as `user` by `credential`.
+
+    None when there is nothing that can be re-checked (a session that was not
+    read from its row, or that this request changes).
+    """
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    quote = connection.ops.quote_name
+    user_model = get_user_model()
+    user_table = quote(user_model._meta.db_table)
+    parts: list[str] = []
+    params: list[Any] = []
+    if credential == SESSION:
+        session = request.session
+        content_digest = getattr(session, "loaded_digest", None)
+        if not content_digest or session.modified or not session.session_key:
+            return None
+        key = session.session_key
+        parts.append(
+            f"EXISTS (SELECT 1 FROM {quote(Session._meta.db_table)} s "  # noqa: S608 - model table names
+            f"WHERE s.session_key = %s AND s.expire_date > %s AND {digest_sql('s.session_data')} = %s)"
+        )
+        params += [key, NOW, content_digest]
+    elif credential == TOKEN:
+        from rest_framework.authtoken.models import Token
+
+        key = request.META.get("HTTP_AUTHORIZATION", "")[len(TOKEN_PREFIX) :].strip()
+        if not key:
+            return None
+        parts.append(
+            f"EXISTS (SELECT 1 FROM {quote(Token._meta.db_table)} t "  # noqa: S608 - model table names
+            "WHERE t.key = %s AND t.user_id = %s)"
+        )
+        params += [key, user.pk]
+    else:
+        raise ValueError(f"unknown credential {credential!r}")
+    # The session's auth hash is an HMAC of the password hash, so an unchanged
+    # password hash means the session still verifies; is_active and role are
+    # what the backends and the access selectors read from the user.
+    parts.append(
+        f"EXISTS (SELECT 1 FROM {user_table} u WHERE u.id = %s AND u.is_active "  # noqa: S608
+        f"AND u.role = %s AND {digest_sql('u.password')} = %s)"
+    )
+    params += [user.pk, str(user.role or ""), text_digest(user.password or "")]
+    ward_ids: tuple[int, ...] | None = None
+    if user.role in WARD_ROLES:
+        ward_ids = tuple(sorted(ward_ids_of(user)))
+        ward_sql, ward_params = ward_ids_queryset(user.pk).query.sql_with_params()
+        parts.append(f"ARRAY({ward_sql}) = %s::bigint[]")
+        params += [*ward_params, list(ward_ids)]
+    return AuthSnapshot(
+        credential=credential,
+        key=key,
+        user_id=user.pk,
+        role=str(user.role or ""),
+        ward_ids=ward_ids,
+        condition="(" + " AND ".join(parts) + ")",
+        params=tuple(params),
+    )
