@@ -6,10 +6,7 @@ import hashlib
 
 
 def text_digest(value: str) -> str:
-    """The hex SHA-256 of a text's UTF-8 bytes: what `digest_sql` computes."""
+    """The hex SHA-256 of a text's UTF-8 bytes, as accounts_access_unchanged
+    (migration accounts 0003) computes it in SQL:
+    encode(sha256(convert_to(value, 'UTF8')), 'hex')."""
     return hashlib.sha256(value.encode()).hexdigest()
-
-
-def digest_sql(expression: str) -> str:
-    """SQL for the text_digest of a text expression."""
-    return f"encode(sha256(convert_to({expression}, 'UTF8')), 'hex')"

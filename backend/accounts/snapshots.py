@@ -15,8 +15,9 @@ decision rested on:
 - the user's password hash (as a digest), active flag and role;
 - for ward roles, the ward ids the access selectors restrict to.
 
-`AuthSnapshot.guard()` is one SQL condition that holds only while every one
-of those facts is still what it was, checked against the rows themselves. A
+`AuthSnapshot.guard()` is one SQL condition (accounts_access_unchanged, a
+PL/pgSQL function from migration accounts 0003) that holds only while every
+one of those facts is still what it was, checked against the rows themselves. A
 statement that includes it answers in the same database snapshot as its own
 rows, and answers nothing when it fails; the caller then authenticates the
 ordinary way (and may take a new snapshot). Nothing is trusted from memory
@@ -30,13 +31,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.sessions.models import Session
-from django.db import connection
 
-from backend.accounts.digests import digest_sql, text_digest
+from backend.accounts.digests import text_digest
 from backend.accounts.models import WARD_ROLES
-from backend.accounts.selectors import ward_ids_of, ward_ids_queryset
+from backend.accounts.selectors import ward_ids_of
 
 SESSION = "session"
 TOKEN = "token"  # noqa: S105 - a credential kind, not a secret
@@ -85,6 +83,11 @@ class AuthSnapshot:
         return self.condition, [now if p is NOW else p for p in self.params]
 
 
+# Defined by migration accounts 0003; the ward ids it compares are those of
+# ward_ids_queryset (tests/accounts/test_snapshots.py keeps the two equal).
+GUARD_SQL = "accounts_access_unchanged(%s, %s, %s, %s, %s, %s, %s, %s::bigint[])"
+
+
 def snapshot_of(request: Any, user: Any, credential: str) -> AuthSnapshot | None:
     """The snapshot of a request just authenticated as `user` by `credential`.
 
@@ -93,55 +96,38 @@ def snapshot_of(request: Any, user: Any, credential: str) -> AuthSnapshot | None
     """
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
-    quote = connection.ops.quote_name
-    user_model = get_user_model()
-    user_table = quote(user_model._meta.db_table)
-    parts: list[str] = []
-    params: list[Any] = []
+    session_key = session_digest = token_key = None
     if credential == SESSION:
         session = request.session
-        content_digest = getattr(session, "loaded_digest", None)
-        if not content_digest or session.modified or not session.session_key:
+        session_digest = getattr(session, "loaded_digest", None)
+        if not session_digest or session.modified or not session.session_key:
             return None
-        key = session.session_key
-        parts.append(
-            f"EXISTS (SELECT 1 FROM {quote(Session._meta.db_table)} s "  # noqa: S608 - model table names
-            f"WHERE s.session_key = %s AND s.expire_date > %s AND {digest_sql('s.session_data')} = %s)"
-        )
-        params += [key, NOW, content_digest]
+        key = session_key = session.session_key
     elif credential == TOKEN:
-        from rest_framework.authtoken.models import Token
-
-        key = request.META.get("HTTP_AUTHORIZATION", "")[len(TOKEN_PREFIX) :].strip()
+        key = token_key = request.META.get("HTTP_AUTHORIZATION", "")[len(TOKEN_PREFIX) :].strip()
         if not key:
             return None
-        parts.append(
-            f"EXISTS (SELECT 1 FROM {quote(Token._meta.db_table)} t "  # noqa: S608 - model table names
-            "WHERE t.key = %s AND t.user_id = %s)"
-        )
-        params += [key, user.pk]
     else:
         raise ValueError(f"unknown credential {credential!r}")
     # The session's auth hash is an HMAC of the password hash, so an unchanged
     # password hash means the session still verifies; is_active and role are
     # what the backends and the access selectors read from the user.
-    parts.append(
-        f"EXISTS (SELECT 1 FROM {user_table} u WHERE u.id = %s AND u.is_active "  # noqa: S608
-        f"AND u.role = %s AND {digest_sql('u.password')} = %s)"
-    )
-    params += [user.pk, str(user.role or ""), text_digest(user.password or "")]
-    ward_ids: tuple[int, ...] | None = None
-    if user.role in WARD_ROLES:
-        ward_ids = tuple(sorted(ward_ids_of(user)))
-        ward_sql, ward_params = ward_ids_queryset(user.pk).query.sql_with_params()
-        parts.append(f"ARRAY({ward_sql}) = %s::bigint[]")
-        params += [*ward_params, list(ward_ids)]
+    ward_ids = tuple(sorted(ward_ids_of(user))) if user.role in WARD_ROLES else None
     return AuthSnapshot(
         credential=credential,
         key=key,
         user_id=user.pk,
         role=str(user.role or ""),
         ward_ids=ward_ids,
-        condition="(" + " AND ".join(parts) + ")",
-        params=tuple(params),
+        condition=GUARD_SQL,
+        params=(
+            session_key,
+            session_digest,
+            token_key,
+            NOW,
+            user.pk,
+            str(user.role or ""),
+            text_digest(user.password or ""),
+            None if ward_ids is None else list(ward_ids),
+        ),
     )

@@ -343,3 +343,44 @@ def test_credentials_are_read_from_the_cookie_and_the_token_header(rf):
 
     assert request_credentials(request) == [("session", "k" * 32), ("token", "abc123")]
     assert request_credentials(rf.get("/", HTTP_AUTHORIZATION="Bearer x")) == []
+
+
+# --- What the middleware leaves to the whole stack ---------------------------------------
+
+
+def test_the_middleware_matches_the_tile_urls_of_the_url_conf():
+    from django.urls import reverse
+
+    from backend.maps.middleware import TILE_URL
+
+    path = reverse("map_tile", args=["cases", 15, 26101, 15396])
+
+    assert TILE_URL.match(path[1:]) is not None
+    assert TILE_URL.match(reverse("map_counts")[1:]) is None
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "status"),
+    [
+        ({"QUERY_STRING": "note=%00"}, 400),  # NUL: refused by its middleware
+        ({"HTTP_HOST": "evil.example"}, 400),  # not an allowed host
+    ],
+)
+def test_requests_the_other_middleware_refuses_are_still_refused(
+    client, auditor, ward_a, django_assert_num_queries, kwargs, status
+):
+    url = tile_url("wards", *IN_A, 12)
+    client.force_login(auditor)
+    assert client.get(url).status_code == 200  # the snapshot is there
+
+    response = client.generic("GET", url, **kwargs)
+
+    assert response.status_code == status
+
+
+def test_a_write_to_a_tile_url_is_refused_by_the_view(client, auditor, ward_a):
+    url = tile_url("wards", *IN_A, 12)
+    client.force_login(auditor)
+    client.get(url)
+
+    assert client.post(url).status_code in (403, 405)
