@@ -238,3 +238,28 @@ def test_the_applications_writes_succeed_as_the_runtime_role(
     assert chain_verify().intact
     with connection.cursor() as cursor:
         cursor.execute("RESET ROLE")
+
+
+def test_map_tiles_work_as_the_runtime_role(
+    client: Any, ward_a: Any, inspector_a: Any, django_assert_num_queries: Any
+) -> None:
+    """The first tile the ordinary way, the next one through the guard function."""
+    from tests.maps.conftest import IN_A, features, make_case, tile_url
+
+    make_case(ward_a, IN_A)
+    call_command("grant_runtime_role", ROLE, stdout=StringIO())
+    with connection.cursor() as cursor:
+        cursor.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(ROLE)))
+    client.force_login(inspector_a)
+    url = tile_url("cases", *IN_A, 15)
+
+    first = client.get(url)
+    with django_assert_num_queries(1):
+        again = client.get(url)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user")
+        assert cursor.fetchone()[0] == ROLE
+        cursor.execute("RESET ROLE")
+    assert len(features(first, "cases")) == 1
+    assert again.content == first.content
