@@ -1,4 +1,4 @@
-"""Writes of the accounts app: the sign-in throttle's counts."""
+"""Writes of the accounts app: the sign-in throttle's counts, the system account."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from backend.accounts.models import FailedLogin, normalise_login_username
+from backend.accounts.models import FailedLogin, User, normalise_login_username
 from backend.accounts.selectors import login_failure_window
 
 
@@ -41,3 +41,24 @@ def login_failures_clear(*, username: object) -> int:
         return 0
     deleted, _ = FailedLogin.objects.filter(username=name).delete()
     return deleted
+
+
+# The account automatic changes are recorded under (migration accounts 0004).
+SYSTEM_USERNAME = "system"
+
+
+def system_actor() -> User:
+    """The actor of changes nobody made by hand, such as the deadline scan's.
+
+    Inactive, without a usable password and without a role: it can never
+    sign in and sees nothing. Created by migration accounts 0004, or here if
+    it was removed since.
+    """
+    user, created = User.objects.get_or_create(
+        username=SYSTEM_USERNAME,
+        defaults={"full_name": "Hệ thống TTXD (tự động)", "is_active": False, "role": ""},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user

@@ -16,6 +16,9 @@ class EventKind(models.TextChoices):
     PHOTO_ADDED = "photo_added", _("Photo added")
     STAGE_CHANGED = "stage_changed", _("Stage changed")
     NOTE = "note", _("Note")
+    # Recorded by the deadline scan (actor: the system account).
+    OVERDUE = "overdue", _("Deadline passed")
+    OVERDUE_CLEARED = "overdue_cleared", _("No longer overdue")
 
 
 class CaseEvent(models.Model):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from backend.accounts.models import Role
 from backend.accounts.selectors import users_of_ward, ward_ids_of
+from backend.accounts.services import system_actor
 from backend.audit.models import EventKind
 from backend.audit.services import case_event_record
 from backend.cases.deadlines import deadline_from
@@ -693,6 +694,7 @@ class ScanResult:
     skipped: bool = False
     overdue: int = 0
     newly_marked: int = 0
+    cleared: int = 0
     notifications: int = 0
     emails: int = 0
 
@@ -726,9 +728,18 @@ def _deadlines_scan_locked(today: datetime.date) -> ScanResult:
     overdue = list(cases_overdue(today).select_related("ward", "deadline_rule").order_by("id"))
     result = ScanResult(overdue=len(overdue))
     ids = [case.pk for case in overdue]
-    ViolationCase.objects.filter(overdue_since__isnull=False).exclude(pk__in=ids).update(
-        overdue_since=None
+    # Flags left from a deadline that no longer stands (a step clears its own).
+    to_clear = list(
+        ViolationCase.objects.select_for_update()
+        .filter(overdue_since__isnull=False)
+        .exclude(pk__in=ids)
+        .order_by("id")
     )
+    cleared_since = {case.pk: case.overdue_since for case in to_clear}
+    for case in to_clear:
+        case.overdue_since = None
+    ViolationCase.objects.bulk_update(to_clear, ["overdue_since"], batch_size=500)
+    result.cleared = len(to_clear)
     to_mark = []
     for case in overdue:
         assert case.stage_deadline is not None  # filtered on stage_deadline__lt
@@ -794,4 +805,45 @@ def _deadlines_scan_locked(today: datetime.date) -> ScanResult:
                 for user_id in auditors
             ]
     result.notifications = notifications_record(items)
+    # Last, as every service's history: the chain lock is held from the first
+    # event to the end of the scan's transaction.
+    _record_overdue_flags(to_mark, to_clear, cleared_since)
     return result
+
+
+def _record_overdue_flags(
+    marked: list[ViolationCase],
+    cleared: list[ViolationCase],
+    cleared_since: dict[int, datetime.date | None],
+) -> None:
+    """One event per flag the scan set or cleared, under the system account."""
+    if not (marked or cleared):
+        return
+    actor = system_actor()
+    for case in marked:
+        assert case.stage_deadline is not None and case.overdue_since is not None
+        case_event_record(
+            case=case,
+            actor=actor,
+            kind=EventKind.OVERDUE,
+            stage_before=case.stage,
+            stage_after=case.stage,
+            payload={
+                "due": case.stage_deadline.isoformat(),
+                "rule": case.deadline_rule.code if case.deadline_rule else "",
+                "overdue_since": case.overdue_since.isoformat(),
+            },
+        )
+    for case in cleared:
+        since = cleared_since.get(case.pk)
+        case_event_record(
+            case=case,
+            actor=actor,
+            kind=EventKind.OVERDUE_CLEARED,
+            stage_before=case.stage,
+            stage_after=case.stage,
+            payload={
+                "due": case.stage_deadline.isoformat() if case.stage_deadline else "",
+                "was_overdue_since": since.isoformat() if since else "",
+            },
+        )

@@ -149,13 +149,13 @@ def test_the_command_reports_what_it_did(people: Any) -> None:
     out = io.StringIO()
     call_command("scan_deadlines", stdout=out)
     assert (
-        "1 overdue case(s), 1 newly marked; 2 new notification(s), 2 e-mail(s) sent."
-        in out.getvalue()
+        "1 overdue case(s), 1 newly marked, 0 no longer overdue; "
+        "2 new notification(s), 2 e-mail(s) sent." in out.getvalue()
     )
     out = io.StringIO()
     future = (timezone.localdate() - datetime.timedelta(days=10)).isoformat()
     call_command("scan_deadlines", "--today", future, stdout=out)
-    assert out.getvalue().startswith("0 overdue case(s)")
+    assert out.getvalue().startswith("0 overdue case(s), 0 newly marked, 1 no longer overdue;")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -182,3 +182,86 @@ def test_two_scans_at_once_notify_and_mail_once(people: Any) -> None:
     assert Notification.objects.count() == 6
     assert len(mail.outbox) == 6
     assert len({(m.to[0], m.subject) for m in mail.outbox}) == 6
+
+
+# --- The scan's changes are in the case history ---------------------------------------
+
+
+def scan_events(case: Any) -> list[Any]:
+    from backend.audit.models import CaseEvent, EventKind
+
+    return list(
+        CaseEvent.objects.filter(
+            case=case, kind__in=[EventKind.OVERDUE, EventKind.OVERDUE_CLEARED]
+        ).order_by("seq")
+    )
+
+
+def test_marking_a_case_overdue_is_recorded_once_under_the_system_account(people: Any) -> None:
+    from backend.audit.verification import chain_verify
+
+    case = overdue_case(people, days_overdue=3)
+    deadlines_scan()
+    deadlines_scan()
+
+    case.refresh_from_db()
+    (event,) = scan_events(case)
+    assert event.kind == "overdue" and event.actor.username == "system"
+    assert event.stage_before == event.stage_after == case.stage
+    assert event.payload == {
+        "due": case.stage_deadline.isoformat(),
+        "rule": case.deadline_rule.code,
+        "overdue_since": case.overdue_since.isoformat(),
+    }
+    assert event.kind_label() == "Deadline passed"
+    assert chain_verify().intact
+
+
+def test_a_flag_the_scan_clears_is_recorded_too(people: Any) -> None:
+    case = overdue_case(people, days_overdue=3)
+    deadlines_scan()
+    case.refresh_from_db()
+    was = case.overdue_since
+    # The deadline moves (as a corrected calendar would move it): no longer overdue.
+    type(case).objects.filter(pk=case.pk).update(
+        stage_deadline=timezone.localdate() + datetime.timedelta(days=5)
+    )
+
+    result = deadlines_scan()
+
+    case.refresh_from_db()
+    assert result.cleared == 1 and case.overdue_since is None
+    marked, cleared = scan_events(case)
+    assert cleared.kind == "overdue_cleared" and cleared.actor == marked.actor
+    assert cleared.payload["was_overdue_since"] == was.isoformat()
+
+
+def test_the_system_account_can_never_sign_in_or_see_anything(client: Any, people: Any) -> None:
+    from backend.accounts.services import system_actor
+    from backend.cases.selectors import cases_visible_to
+
+    overdue_case(people, days_overdue=1)
+    actor = system_actor()
+
+    assert not actor.is_active and not actor.has_usable_password() and actor.role == ""
+    assert not client.login(username="system", password="")
+    assert cases_visible_to(actor).count() == 0
+    assert system_actor().pk == actor.pk
+
+
+def test_the_case_timeline_shows_the_scans_event(client: Any, people: Any) -> None:
+    case = overdue_case(people, days_overdue=2)
+    deadlines_scan()
+    client.force_login(people["leader"])
+
+    response = client.get(f"/api/cases/{case.pk}/timeline/")
+
+    page = client.get(f"/cases/{case.pk}/")
+
+    assert response.status_code == 200
+    overdue = [e for e in response.json()["events"] if e["kind"] == "overdue"]
+    assert len(overdue) == 1
+    assert overdue[0]["actor_username"] == "system"
+    assert overdue[0]["changes_stage"] is False and overdue[0]["on_time"] is None
+    assert page.status_code == 200
+    assert "Hệ thống TTXD (tự động)" in page.content.decode()

@@ -33,6 +33,7 @@ class Command(BaseCommand):
             self.stdout.write("Another deadline scan is running; nothing done.")
             return
         self.stdout.write(
-            f"{result.overdue} overdue case(s), {result.newly_marked} newly marked; "
+            f"{result.overdue} overdue case(s), {result.newly_marked} newly marked, "
+            f"{result.cleared} no longer overdue; "
             f"{result.notifications} new notification(s), {result.emails} e-mail(s) sent."
         )
