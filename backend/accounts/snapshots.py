@@ -51,16 +51,36 @@ class _Now:
 NOW = _Now()
 
 
-def request_credentials(request: Any) -> list[tuple[str, str]]:
-    """The credentials a request carries, in the order they are tried."""
-    found: list[tuple[str, str]] = []
+def token_key(request: Any) -> str | None:
+    """The key of an `Authorization: Token <key>` header, read as DRF's
+    TokenAuthentication reads it (None where DRF would refuse the header)."""
+    if not request.META.get("HTTP_AUTHORIZATION", "").startswith(TOKEN_PREFIX):
+        return None
+    from rest_framework.authentication import get_authorization_header
+
+    parts = get_authorization_header(request).split()
+    if len(parts) != 2:
+        return None
+    try:
+        return str(parts[1].decode())
+    except UnicodeError:
+        return None
+
+
+def request_credential(request: Any) -> tuple[str, str] | None:
+    """The credential the ordinary path would authenticate this request by.
+
+    backend.maps.api.tile takes the session's user whenever the session is
+    valid, and looks at a token only otherwise. Whether the session is valid
+    is what a snapshot of it re-checks, so a request with a session cookie is
+    only ever answered by that session's snapshot; a token counts only
+    without one.
+    """
     session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
     if session_key:
-        found.append((SESSION, session_key))
-    header = request.META.get("HTTP_AUTHORIZATION", "")
-    if header.startswith(TOKEN_PREFIX):
-        found.append((TOKEN, header[len(TOKEN_PREFIX) :].strip()))
-    return found
+        return (SESSION, session_key)
+    key = token_key(request)
+    return (TOKEN, key) if key else None
 
 
 @dataclass(frozen=True)
@@ -96,7 +116,7 @@ def snapshot_of(request: Any, user: Any, credential: str) -> AuthSnapshot | None
     """
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
-    session_key = session_digest = token_key = None
+    session_key = session_digest = token = None
     if credential == SESSION:
         session = request.session
         session_digest = getattr(session, "loaded_digest", None)
@@ -104,7 +124,7 @@ def snapshot_of(request: Any, user: Any, credential: str) -> AuthSnapshot | None
             return None
         key = session_key = session.session_key
     elif credential == TOKEN:
-        key = token_key = request.META.get("HTTP_AUTHORIZATION", "")[len(TOKEN_PREFIX) :].strip()
+        key = token = token_key(request)
         if not key:
             return None
     else:
@@ -123,7 +143,7 @@ def snapshot_of(request: Any, user: Any, credential: str) -> AuthSnapshot | None
         params=(
             session_key,
             session_digest,
-            token_key,
+            token,
             NOW,
             user.pk,
             str(user.role or ""),

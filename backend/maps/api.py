@@ -25,7 +25,7 @@ from backend.accounts.snapshots import (
     SESSION,
     TOKEN,
     AuthSnapshot,
-    request_credentials,
+    request_credential,
     snapshot_of,
 )
 from backend.cases.models import Stage, ViolationType
@@ -95,7 +95,8 @@ def _tile_user(request: HttpRequest) -> tuple[Any, str]:
 
 
 def _tile_int(value: str, name: str) -> int:
-    if not value.isdigit() or len(value) > 8:
+    # ASCII digits only: str.isdigit() also takes "²" (which int() refuses) and "١٥".
+    if not (value.isascii() and value.isdecimal()) or len(value) > 8:
         raise InvalidInput(_("Tile coordinates must be whole numbers (%(name)s).") % {"name": name})
     return int(value)
 
@@ -132,13 +133,12 @@ def tile_by_snapshot(
     """
     if layer not in TILE_LAYER_NAMES:
         return None
-    entries: list[tuple[tuple[str, str], tuple[AuthSnapshot, tuple[Any, ...]]]] = []
-    for credential in request_credentials(request):
-        entry = TILE_SNAPSHOTS.get(credential)
-        if entry is not None:
-            entries.append((credential, entry))
-    if not entries:
+    credential = request_credential(request)
+    entry = TILE_SNAPSHOTS.get(credential) if credential else None
+    if entry is None:
         return None
+    snapshot: AuthSnapshot = entry[0]
+    scope: tuple[Any, ...] = entry[1]
     try:
         address, filters = _tile_request(request, layer, z, x, y)
     except InvalidInput:
@@ -146,14 +146,16 @@ def tile_by_snapshot(
     tags, any_tag = parse_if_none_match(request.META.get("HTTP_IF_NONE_MATCH", ""))
     now = timezone.now()
     today = timezone.localdate(now)
-    for credential, (snapshot, scope) in entries:
-        result = layer_tile_guarded(
-            layer, scope, snapshot.guard(now), address, filters, today, tags, any_tag
-        )
-        if result is not None:
-            return _tile_response(result)
+    result = layer_tile_guarded(
+        layer, scope, snapshot.guard(now), address, filters, today, tags, any_tag
+    )
+    if result is None:
         TILE_SNAPSHOTS.discard(credential)
-    return None
+        return None
+    response = _tile_response(result)
+    # As CommonMiddleware would set it on the ordinary path.
+    response["Content-Length"] = str(len(response.content))
+    return response
 
 
 @require_safe

@@ -42,7 +42,8 @@ class TileFastPathMiddleware:
     def _fast(self, request: HttpRequest) -> HttpResponse | None:
         if request.method not in ("GET", "HEAD"):
             return None
-        match = TILE_URL.match(request.path_info[1:])
+        # fullmatch, as Django's resolver matches a pattern ending in `$`.
+        match = TILE_URL.fullmatch(request.path_info[1:])
         if match is None:
             return None
         # What the skipped middleware would refuse is left to it.

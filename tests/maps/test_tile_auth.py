@@ -20,7 +20,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from backend.accounts.models import Role, WardMembership
-from backend.accounts.snapshots import request_credentials
+from backend.accounts.snapshots import request_credential
 from backend.maps.api import TILE_SNAPSHOTS
 from backend.maps.selectors import TILE_STATEMENTS
 from backend.maps.tiles import GUARDED_STATEMENT
@@ -94,6 +94,8 @@ def test_after_the_first_tile_each_tile_is_one_statement(
         again = client.get(url)
     with django_assert_num_queries(1):
         revalidated = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    with django_assert_num_queries(1):
+        head = client.head(url)
 
     assert first.status_code == again.status_code == 200
     assert again.content == first.content
@@ -101,6 +103,8 @@ def test_after_the_first_tile_each_tile_is_one_statement(
     assert again["Cache-Control"] == first["Cache-Control"] == "private, no-cache"
     assert revalidated.status_code == 304
     assert revalidated["ETag"] == first["ETag"]
+    assert head.status_code == 200 and head["ETag"] == first["ETag"]
+    assert again["Content-Length"] == first["Content-Length"] == str(len(first.content))
     for response in (again, revalidated):
         assert set(varies(response)) == {"Cookie", "Authorization"}
         # What the security middleware adds to every answer.
@@ -312,8 +316,72 @@ def test_another_users_session_cookie_never_reuses_a_snapshot(
     other = Client()
     other.force_login(inspector_b)
 
-    assert case_ids(other.get(url)) == {both_wards["b"]}
+    # Its own first tile: session, user, wards, tile (the statement is not
+    # shared either: another ward, another scope).
+    with django_assert_num_queries(4):
+        theirs = case_ids(other.get(url))
+    assert theirs == {both_wards["b"]}
     assert case_ids(client.get(url)) == {both_wards["a"]}
+
+
+def test_a_session_and_a_token_in_one_request_answer_as_the_session(
+    client, inspector_a, auditor, both_wards, django_assert_num_queries
+):
+    url = tile_url("cases", *BORDER, 15)
+    token = Token.objects.create(user=auditor)
+    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    # The token's own snapshot exists (a city user: both wards)…
+    assert case_ids(client.get(url, **auth)) == {both_wards["a"], both_wards["b"]}
+    assert case_ids(client.get(url, **auth)) == {both_wards["a"], both_wards["b"]}
+    client.force_login(inspector_a)
+
+    # …but with the inspector's session cookie the answer is the session's,
+    # on the ordinary path, on the fast path, and after the session changed.
+    first = case_ids(client.get(url, **auth))
+    with django_assert_num_queries(1):
+        again = case_ids(client.get(url, **auth))
+    session = client.session
+    session["map_view"] = "15/10.77/106.70"
+    session.save()
+    after_change = case_ids(client.get(url, **auth))
+
+    assert first == again == after_change == {both_wards["a"]}
+
+
+def test_a_token_of_a_deactivated_user_gets_no_tile(
+    client, inspector_a, ward_a, django_assert_num_queries
+):
+    make_case(ward_a, IN_A)
+    token = Token.objects.create(user=inspector_a)
+    url = tile_url("cases", *IN_A, 15)
+    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    client.get(url, **auth)
+    with django_assert_num_queries(1):
+        client.get(url, **auth)
+
+    inspector_a.is_active = False
+    inspector_a.save()
+
+    assert client.get(url, **auth).status_code == 401
+
+
+def test_a_token_outlives_a_password_change_as_in_the_api(
+    client, inspector_a, ward_a, django_assert_num_queries
+):
+    make_case(ward_a, IN_A)
+    token = Token.objects.create(user=inspector_a)
+    url = tile_url("cases", *IN_A, 15)
+    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    client.get(url, **auth)
+
+    inspector_a.set_password("a-brand-new-password-9")
+    inspector_a.save()
+
+    # The guard fails (the password changed), the ordinary path accepts the
+    # token as DRF does, and the next tile is one statement again.
+    assert len(features(client.get(url, **auth), "cases")) == 1
+    with django_assert_num_queries(1):
+        assert len(features(client.get(url, **auth), "cases")) == 1
 
 
 # --- The guard itself ----------------------------------------------------------------------
@@ -337,12 +405,23 @@ def test_a_failing_guard_runs_nothing_behind_it():
         assert cursor.fetchall() == [("v", None)]
 
 
-def test_credentials_are_read_from_the_cookie_and_the_token_header(rf):
-    request = rf.get("/", HTTP_AUTHORIZATION="Token abc123")
-    request.COOKIES[settings.SESSION_COOKIE_NAME] = "k" * 32
+def test_the_credential_is_the_one_the_ordinary_path_would_use(rf):
+    with_both = rf.get("/", HTTP_AUTHORIZATION="Token abc123")
+    with_both.COOKIES[settings.SESSION_COOKIE_NAME] = "k" * 32
 
-    assert request_credentials(request) == [("session", "k" * 32), ("token", "abc123")]
-    assert request_credentials(rf.get("/", HTTP_AUTHORIZATION="Bearer x")) == []
+    assert request_credential(with_both) == ("session", "k" * 32)
+    assert request_credential(rf.get("/", HTTP_AUTHORIZATION="Token abc123")) == (
+        "token",
+        "abc123",
+    )
+    # Read as DRF reads it: two parts split on ASCII spaces, nothing stripped.
+    assert request_credential(rf.get("/", HTTP_AUTHORIZATION="Token abc\x1f")) == (
+        "token",
+        "abc\x1f",
+    )
+    assert request_credential(rf.get("/", HTTP_AUTHORIZATION="Token a b")) is None
+    assert request_credential(rf.get("/", HTTP_AUTHORIZATION="Bearer x")) is None
+    assert request_credential(rf.get("/")) is None
 
 
 # --- What the middleware leaves to the whole stack ---------------------------------------
@@ -376,6 +455,42 @@ def test_requests_the_other_middleware_refuses_are_still_refused(
     response = client.generic("GET", url, **kwargs)
 
     assert response.status_code == status
+
+
+def test_a_user_agent_the_settings_refuse_is_refused(client, auditor, ward_a, settings):
+    import re
+
+    url = tile_url("wards", *IN_A, 12)
+    client.force_login(auditor)
+    client.get(url)
+    settings.DISALLOWED_USER_AGENTS = [re.compile("BadBot")]
+
+    assert client.get(url, HTTP_USER_AGENT="BadBot/1.0").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/tiles/wards/12/3262/1925.pbf%0A",  # a newline after the URL
+        "/api/tiles/wards/12/3262/1925.pbf/",
+    ],
+)
+def test_near_tile_urls_are_not_tiles(client, auditor, ward_a, path):
+    client.force_login(auditor)
+    client.get(tile_url("wards", *IN_A, 12))
+
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("z", ["1²", "١٥", "+5", " 5"])
+def test_tile_numbers_are_ascii_digits_or_a_400(client, auditor, ward_a, z):
+    client.force_login(auditor)
+    client.get(tile_url("wards", *IN_A, 12))
+
+    response = client.get(f"/api/tiles/wards/{z}/0/0.pbf")
+
+    assert response.status_code == 400
+    assert "z" in response.json()["detail"]
 
 
 def test_a_write_to_a_tile_url_is_refused_by_the_view(client, auditor, ward_a):
