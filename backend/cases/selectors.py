@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from backend.accounts.selectors import restrict_to_user_wards, ward_ids_of
@@ -39,6 +39,28 @@ def overdue_q(today: datetime.date) -> Q:
     deadline is before `today`, the local date in Asia/Ho_Chi_Minh. Lists,
     tiles, the dashboard and the deadline scan all filter with it."""
     return Q(stage__in=sorted(OPEN_STAGES), stage_deadline__lt=today)
+
+
+def overdue_flag(today: datetime.date) -> Case:
+    """overdue_q as a boolean column, for statements that select the flag
+    (exports, the dashboard's map, the map's tiles)."""
+    return Case(
+        When(overdue_q(today), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
+def case_is_overdue(case: ViolationCase, today: datetime.date) -> bool:
+    """overdue_q for one case already in memory (a page showing it).
+
+    tests/cases/test_overdue.py holds it to overdue_q for every stage.
+    """
+    return (
+        case.stage in OPEN_STAGES
+        and case.stage_deadline is not None
+        and case.stage_deadline < today
+    )
 
 
 def cases_overdue(today: datetime.date | None = None) -> QuerySet[ViolationCase]:

@@ -13,12 +13,12 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.contrib.gis.geos import Polygon
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.db.models import Case, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.cases.models import Stage, ViolationType
-from backend.cases.selectors import overdue_q
+from backend.cases.selectors import overdue_flag, overdue_q
 from backend.errors import InvalidInput
 from gis.coords import parse_bbox
 
@@ -101,11 +101,7 @@ def overdue_condition(today: datetime.date) -> Q:
 
 
 def overdue_annotation(today: datetime.date) -> Case:
-    return Case(
-        When(overdue_condition(today), then=Value(True)),
-        default=Value(False),
-        output_field=BooleanField(),
-    )
+    return overdue_flag(today)
 
 
 @dataclass(frozen=True)

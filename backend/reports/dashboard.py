@@ -19,10 +19,10 @@ from django.utils import timezone
 
 from backend.accounts.selectors import user_sees_all_wards
 from backend.audit.selectors import ChainHead, chain_head
-from backend.cases.models import Stage, ViolationCase
+from backend.cases.models import Stage
 from backend.cases.selectors import overdue_q
 from backend.reports.filters import CaseFilters
-from backend.reports.selectors import OPEN_STAGE_VALUES, cases_matching
+from backend.reports.selectors import OPEN_STAGE_VALUES, cases_matching, selection_sql
 from backend.wards.models import Ward
 from backend.wards.selectors import wards_visible_to
 
@@ -122,11 +122,6 @@ class Dashboard:
         }
 
 
-def _selection_sql(cases: QuerySet[ViolationCase]) -> tuple[str, tuple[Any, ...]]:
-    sql, params = cases.order_by().values("id").query.sql_with_params()
-    return sql, tuple(params)
-
-
 def _rows(sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -223,7 +218,7 @@ def audit_dashboard(
     today = today or timezone.localdate()
     filters = filters.scope
     cases = cases_matching(user, filters, today)
-    selection, sel_params = _selection_sql(cases)
+    selection, sel_params = selection_sql(cases)
 
     wards = {
         w.code: WardFigures(code=w.code, name=w.name) for w in visible_wards(user, filters, today)
@@ -264,7 +259,7 @@ def audit_dashboard(
         target.stage_spans[stage] = spans
 
     # 3. Steps that answered a deadline, and how many came on time.
-    for code, on_time, timed in _rows(ON_TIME_SQL.format(selection=selection), sel_params):
+    for code, on_time, timed in _rows(ON_TIME_SQL.format(selection=selection), tuple(sel_params)):
         target = figures(code)
         target.steps_on_time, target.steps_timed = on_time, timed
 
@@ -343,7 +338,7 @@ WITH sel AS ({selection}),
 stats AS (
     SELECT w.code,
            count(*) FILTER (WHERE c.stage = ANY(%s)) AS open,
-           count(*) FILTER (WHERE c.stage = ANY(%s) AND c.stage_deadline < %s) AS overdue
+           count(*) FILTER (WHERE sel.overdue) AS overdue
     FROM cases_violationcase c
     JOIN sel ON sel.id = c.id
     JOIN wards_ward w ON w.id = c.ward_id
@@ -376,7 +371,7 @@ def overdue_map_geojson(user: Any, filters: CaseFilters, today: datetime.date | 
     """Ward boundaries with their open and overdue counts, as GeoJSON text built in SQL."""
     today = today or timezone.localdate()
     filters = filters.scope
-    selection, sel_params = _selection_sql(cases_matching(user, filters, today))
+    selection, sel_params = selection_sql(cases_matching(user, filters, today), today)
     shapes_sql, shapes_params = (
         visible_wards(user, filters, today).values("id").query.sql_with_params()
     )
@@ -384,6 +379,6 @@ def overdue_map_geojson(user: Any, filters: CaseFilters, today: datetime.date | 
     with connection.cursor() as cursor:
         cursor.execute(
             sql,
-            (*sel_params, OPEN_STAGE_VALUES, OPEN_STAGE_VALUES, today, *shapes_params),
+            (*sel_params, OPEN_STAGE_VALUES, *shapes_params),
         )
         return str(cursor.fetchone()[0])

@@ -42,6 +42,7 @@ from django.utils import timezone, translation
 
 from backend.audit.models import EventKind
 from backend.cases.models import DocumentType, Stage, ViolationCase, ViolationType
+from backend.reports.selectors import selection_sql
 
 FETCH_SIZE = 2000
 CSV_BATCH = 500
@@ -119,7 +120,7 @@ CASES_SQL = """
 WITH sel AS ({selection})
 SELECT c.code, w.code, w.name, c.violation_type, c.violation_type, c.stage, c.stage,
        c.stage_deadline,
-       (c.stage = ANY(%s) AND c.stage_deadline < %s),
+       sel.overdue,
        c.detected_at, c.address, ST_Y(c.location), ST_X(c.location), p.number,
        COALESCE(NULLIF(u.full_name, ''), u.username),
        (SELECT count(*) FROM audit_caseevent e WHERE e.case_id = c.id),
@@ -169,7 +170,7 @@ SELECT json_build_object(
         'stage', c.stage,
         'stage_label', %s::jsonb ->> c.stage,
         'stage_deadline', c.stage_deadline,
-        'overdue', (c.stage = ANY(%s) AND c.stage_deadline < %s),
+        'overdue', sel.overdue,
         'detected_at', c.detected_at,
         'address', c.address,
         'permit', p.number,
@@ -196,17 +197,6 @@ JOIN wards_ward w ON w.id = c.ward_id
 LEFT JOIN permits_permit p ON p.id = c.permit_id
 ORDER BY w.code, c.code
 """
-
-
-def _selection(cases: QuerySet[ViolationCase]) -> tuple[str, list[Any]]:
-    sql, params = cases.order_by().values("id").query.sql_with_params()
-    return sql, list(params)
-
-
-def _open_stages() -> list[str]:
-    from backend.reports.selectors import OPEN_STAGE_VALUES
-
-    return OPEN_STAGE_VALUES
 
 
 def _stream(sql: str, params: list[Any]) -> Iterator[tuple[Any, ...]]:
@@ -248,8 +238,8 @@ def _date(value: Any) -> datetime.date | None:
 
 def case_rows(cases: QuerySet[ViolationCase], today: datetime.date) -> Iterator[list[Any]]:
     labels = Labels()
-    selection, params = _selection(cases)
-    for row in _stream(CASES_SQL.format(selection=selection), [*params, _open_stages(), today]):
+    selection, params = selection_sql(cases, today)
+    for row in _stream(CASES_SQL.format(selection=selection), params):
         values = list(row)
         values[4] = labels.violation.get(values[4], values[4])
         values[6] = labels.stage.get(values[6], values[6])
@@ -259,7 +249,7 @@ def case_rows(cases: QuerySet[ViolationCase], today: datetime.date) -> Iterator[
 
 def event_rows(cases: QuerySet[ViolationCase]) -> Iterator[list[Any]]:
     labels = Labels()
-    selection, params = _selection(cases)
+    selection, params = selection_sql(cases)
     for row in _stream(EVENTS_SQL.format(selection=selection), params):
         values = list(row)
         values[3] = labels.kind.get(values[3], values[3])
@@ -308,15 +298,13 @@ def csv_stream(columns: list[Column], rows: Iterator[list[Any]]) -> Iterator[str
 # --- GeoJSON -------------------------------------------------------------------
 def geojson_stream(cases: QuerySet[ViolationCase], today: datetime.date) -> Iterator[str]:
     labels = Labels()
-    selection, params = _selection(cases)
+    selection, params = selection_sql(cases, today)
     rows = _stream(
         GEOJSON_SQL.format(selection=selection),
         [
             *params,
             json.dumps(labels.violation, ensure_ascii=False),
             json.dumps(labels.stage, ensure_ascii=False),
-            _open_stages(),
-            today,
         ],
     )
     yield '{"type":"FeatureCollection","features":[\n'

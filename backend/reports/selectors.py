@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from backend.audit.models import CaseEvent
 from backend.cases.models import OPEN_STAGES, Stage, ViolationCase
-from backend.cases.selectors import cases_visible_to, overdue_q
+from backend.cases.selectors import cases_visible_to, overdue_flag, overdue_q
 from backend.reports.filters import CaseFilters, month_bounds
 
 OPEN_STAGE_VALUES = [s.value for s in Stage if s in OPEN_STAGES]
@@ -82,3 +82,16 @@ def timeline_events(case: ViolationCase) -> QuerySet[CaseEvent]:
         .annotate(day=EventDay())
         .order_by("day", "seq")
     )
+
+
+def selection_sql(
+    cases: QuerySet[ViolationCase], today: datetime.date | None = None
+) -> tuple[str, list[Any]]:
+    """SQL selecting the cases' ids, for the reports' `WITH sel AS (…)`
+    statements; with `today`, also their `overdue` flag (overdue_q), so no
+    statement spells the condition out again."""
+    if today is not None:
+        cases = cases.annotate(overdue=overdue_flag(today))
+    fields = ["id", "overdue"] if today is not None else ["id"]
+    sql, params = cases.order_by().values(*fields).query.sql_with_params()
+    return sql, list(params)

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_safe
 
 from backend.accounts.selectors import user_sees_all_wards
 from backend.cases.models import Stage, ViolationType
+from backend.cases.selectors import case_is_overdue
 from backend.errors import InvalidInput
 from backend.reports import exports
 from backend.reports.dashboard import Dashboard, WardFigures, audit_dashboard, overdue_map_geojson
@@ -57,11 +58,7 @@ def case_timeline_page(request: HttpRequest, pk: int) -> HttpResponse:
             "case": case,
             "entries": entries,
             "summary": timeline_summary(entries),
-            "overdue": bool(
-                case.stage in OPEN_STAGE_VALUES
-                and case.stage_deadline is not None
-                and case.stage_deadline < today
-            ),
+            "overdue": case_is_overdue(case, today),
             "today": today,
         },
     )
