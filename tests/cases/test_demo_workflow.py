@@ -41,3 +41,24 @@ def test_without_a_leader_cases_wait_for_the_decision(inspector_a: Any) -> None:
     advance_demo_cases(cases, random.Random(3), {"inspector": inspector_a, "leader": None})
     stages = {type(c).objects.get(pk=c.pk).stage for c in cases}
     assert stages <= {Stage.DETECTED, Stage.SUSPENDED}
+
+
+def test_the_demo_caseload_looks_like_a_wards(actors: Any) -> None:
+    """Old cases are mostly dealt with; of the open ones, most are on track,
+    so the overdue ones stand out on the map instead of colouring it all."""
+    rng = random.Random(11)
+    types = ["art16_7", "art16_9", "art16_6", "art16_10", "art16_8"]
+    cases = [
+        open_case(actors["inspector"], days_ago=rng.randint(1, 300), violation_type=types[i % 5])
+        for i in range(60)
+    ]
+    advance_demo_cases(cases, random.Random(5), actors)
+
+    today = timezone.localdate()
+    refreshed = [type(c).objects.get(pk=c.pk) for c in cases]
+    open_cases = [c for c in refreshed if c.is_open]
+    overdue = [c for c in open_cases if c.stage_deadline and c.stage_deadline < today]
+    old = [c for c in refreshed if (today - timezone.localdate(c.detected_at)).days > 200]
+    assert open_cases and overdue
+    assert len(overdue) <= 0.6 * len(open_cases), (len(overdue), len(open_cases))
+    assert sum(not c.is_open for c in old) >= 0.6 * len(old), len(old)
