@@ -38,6 +38,6 @@ class SessionStore(DatabaseSessionStore):
             self._session_key = None
             self.loaded_digest = None
             return {}
-        # What was read, for backend.accounts.snapshots to re-check later.
+        # What was read, for snapshot_of (backend.accounts.selectors) to re-check later.
         self.loaded_digest = text_digest(row[0])
         return self.decode(row[0])

@@ -31,8 +31,8 @@ from backend.cases.services import (
 from backend.cases.workflow import fields_for_api, parse_expected_version
 from backend.errors import InvalidInput
 from backend.filters import filter_bbox, filter_choice, filter_ward_code
+from backend.idempotency import honours_idempotency_key
 from backend.permissions import ReadOnlyUnlessWardUser
-from backend.photos.idempotency import honours_idempotency_key
 from gis.geometry import GeometryProblem, parse_geometry
 
 

@@ -20,6 +20,10 @@ from backend.cases.workflow import (
     role_refusal,
 )
 
+# Other apps read the workflow table through this module: the earliest date
+# a record may carry (their filters offer no earlier year).
+from backend.cases.workflow import EARLIEST_RECORD_DAY as EARLIEST_RECORD_DAY
+
 
 def cases_visible_to(user: Any) -> QuerySet[ViolationCase]:
     """Every case list, detail, tile, export and download starts here."""

@@ -21,7 +21,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from backend.accounts.snapshots import (
+from backend.accounts.selectors import (
     SESSION,
     TOKEN,
     AuthSnapshot,
@@ -73,7 +73,7 @@ BBOX_PARAMETER = OpenApiParameter("bbox", str, description="minlon,minlat,maxlon
 
 
 # Per process: the authentication of recent tile requests, by credential,
-# with the access scope it gave (see backend.accounts.snapshots). An entry
+# with the access scope it gave (see snapshot_of in backend.accounts.selectors). An entry
 # only says what to re-check; each tile re-checks it in its own statement.
 TILE_SNAPSHOTS = TileStatementCache(size=4096)
 

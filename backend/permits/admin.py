@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from backend.admin_base import MapAdmin
 from backend.permits.models import Permit
-from backend.web.admin_base import MapAdmin
 
 
 @admin.register(Permit)

@@ -1,8 +1,8 @@
 from django.contrib import admin
 
+from backend.admin_base import MapAdmin
 from backend.photos.models import IdempotencyRecord, SitePhoto
 from backend.photos.selectors import photos_visible_to
-from backend.web.admin_base import MapAdmin
 
 
 def _is_superuser(request) -> bool:  # type: ignore[no-untyped-def]

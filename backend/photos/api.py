@@ -20,13 +20,13 @@ from rest_framework.views import APIView
 
 from backend.cases.selectors import cases_visible_to
 from backend.errors import InvalidInput
-from backend.permissions import ReadOnlyUnlessWardUser
-from backend.photos.idempotency import (
+from backend.idempotency import (
     HEADER,
     idempotency_key_check,
     response_remember,
     response_replayed,
 )
+from backend.permissions import ReadOnlyUnlessWardUser
 from backend.photos.models import SitePhoto
 from backend.photos.selectors import photos_of_case
 from backend.photos.services import photo_ingest

@@ -19,7 +19,7 @@ from backend.accounts.selectors import ward_ids_of
 from backend.audit.models import EventKind
 from backend.audit.services import case_event_record
 from backend.errors import Conflict, InvalidInput, NotAllowed
-from backend.photos.idempotency import fingerprint_of, idempotency_claim, idempotency_remember
+from backend.idempotency import fingerprint_of, idempotency_claim, idempotency_remember
 from backend.photos.imaging import PreparedPhoto, photo_prepare, sha256_hex
 from backend.photos.models import IdempotencyRecord, IdempotencyScope, SitePhoto
 from backend.photos.storage import object_store, photo_key, photo_storage

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.cases.models import Stage, ViolationType
-from backend.cases.workflow import EARLIEST_RECORD_DAY
+from backend.cases.selectors import EARLIEST_RECORD_DAY
 from backend.errors import InvalidInput
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")

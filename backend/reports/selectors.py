@@ -11,7 +11,10 @@ from django.utils import timezone
 from backend.audit.models import CaseEvent
 from backend.cases.models import OPEN_STAGES, Stage, ViolationCase
 from backend.cases.selectors import cases_visible_to, overdue_flag, overdue_q
-from backend.reports.filters import CaseFilters, month_bounds
+
+# CaseFilters is the parameter of cases_matching: other apps take it from here.
+from backend.reports.filters import CaseFilters as CaseFilters
+from backend.reports.filters import month_bounds
 
 OPEN_STAGE_VALUES = [s.value for s in Stage if s in OPEN_STAGES]
 

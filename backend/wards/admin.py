@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from backend.admin_base import MapAdmin
 from backend.wards.models import Ward
-from backend.web.admin_base import MapAdmin
 
 
 @admin.register(Ward)

@@ -13,8 +13,7 @@ from django.views.decorators.http import require_GET, require_safe
 
 from backend.accounts.models import Role
 from backend.errors import InvalidInput
-from backend.reports.filters import CaseFilters
-from backend.reports.selectors import cases_matching
+from backend.reports.selectors import CaseFilters, cases_matching
 from backend.wards.selectors import wards_visible_to
 
 
@@ -37,7 +36,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def case_list(request: HttpRequest) -> HttpResponse:
-    # The audit dashboard links its figures here with filters (backend.reports.filters).
+    # The audit dashboard links its figures here with filters (CaseFilters, the
+    # parameter of the reports selector cases_matching).
     try:
         filters = CaseFilters.from_params(request.GET)
     except InvalidInput as exc:

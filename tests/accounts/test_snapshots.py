@@ -19,9 +19,8 @@ from rest_framework.authtoken.models import Token
 
 from backend.accounts.digests import text_digest
 from backend.accounts.models import Role, WardMembership
-from backend.accounts.selectors import ward_ids_of
+from backend.accounts.selectors import SESSION, TOKEN, AuthSnapshot, snapshot_of, ward_ids_of
 from backend.accounts.sessions import SessionStore
-from backend.accounts.snapshots import SESSION, TOKEN, AuthSnapshot, snapshot_of
 from tests.factories import UserFactory, WardFactory
 
 pytestmark = pytest.mark.django_db

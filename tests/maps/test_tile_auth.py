@@ -2,7 +2,7 @@
 
 The first tile of a session is authenticated the ordinary way (session,
 user, wards, then the tile). The next ones re-check all of that inside the
-tile's own statement (backend.accounts.snapshots). These tests warm that
+tile's own statement (snapshot_of in backend.accounts.selectors). These tests warm that
 path, change one fact the access rested on, and expect the very next tile
 to be what a fresh sign-in would get.
 """
@@ -20,7 +20,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from backend.accounts.models import Role, WardMembership
-from backend.accounts.snapshots import request_credential
+from backend.accounts.selectors import request_credential
 from backend.maps.api import TILE_SNAPSHOTS
 from backend.maps.selectors import TILE_STATEMENTS
 from backend.maps.tiles import GUARDED_STATEMENT

@@ -1,4 +1,4 @@
-"""accounts_access_unchanged(): the guard of backend.accounts.snapshots, in PL/pgSQL.
+"""accounts_access_unchanged(): the guard of an authentication snapshot (backend.accounts.selectors), in PL/pgSQL.
 
 True only while a request's credential (a session row with the same content,
 unexpired; or an API token of the same user), the user's password hash,
