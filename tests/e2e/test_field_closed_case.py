@@ -67,3 +67,15 @@ def test_photo_for_a_case_closed_while_offline_is_refused_with_the_reason_not_re
     phone.wait_for_timeout(1500)
     assert phone.evaluate(READ_QUEUE_WITH_REASON)[0]["state"] == "refused"
     assert SitePhoto.objects.count() == 0
+
+    # Back on the list the closed case is gone, but the photo and the reason
+    # are shown there until the inspector removes it from the phone.
+    phone.goto(f"{live_server.url}/field/#/")
+    phone.wait_for_selector("#field[data-ready=true]")
+    section = phone.locator("#refused-photos")
+    section.wait_for()
+    assert phone.locator(f"[data-case-id='{case.pk}']").count() == 0
+    assert case.code in section.locator(".reason").inner_text()
+    section.get_by_role("button").click()
+    section.wait_for(state="detached")
+    assert phone.evaluate(READ_QUEUE_WITH_REASON) == []

@@ -212,6 +212,17 @@ async function renderList() {
   const pendingCases = (await allItems(CASES)).filter(
     (item) => item.state !== DONE && item.user === config.user,
   );
+  // Photos the server refused for a case that has left this list (closed,
+  // transferred, taken out of the inspector's wards): the case page can no
+  // longer be reached, so they and the server's reason are shown here.
+  const listed = new Set(state.cases.map((item) => `case:${item.id}`));
+  const strayRefusals = (await allItems(PHOTOS)).filter(
+    (item) =>
+      item.state === REFUSED &&
+      item.user === config.user &&
+      item.caseId != null &&
+      !listed.has(item.caseRef),
+  );
   const search = fold(state.search);
   const cases = state.cases
     .filter((item) => !search || fold(`${item.code} ${item.address}`).includes(search))
@@ -239,6 +250,14 @@ async function renderList() {
     searchBox,
     pendingCases.length
       ? h("ul", { class: "cards" }, pendingCases.map((item) => pendingCaseCard(item)))
+      : null,
+    strayRefusals.length
+      ? h("section", { id: "refused-photos" },
+          h("h2", {}, _("Photos not accepted")),
+          h("p", { class: "muted small" },
+            _("Their case is no longer in your list. They stay on this phone until you remove them.")),
+          h("ul", { class: "photos" }, strayRefusals.map((item) => queuedPhotoCard(item, null))),
+        )
       : null,
     cases.length
       ? h("ul", { class: "cards", id: "case-list" }, cases.map((item) => caseCard(item)))
@@ -421,7 +440,8 @@ function queuedPhotoCard(item, site) {
     state.objectUrls.push(url);
     thumbnail = h("img", { src: url, alt: "", class: "thumb" });
   }
-  const distance = item.device ? distanceM(item.device, site) : null;
+  // `site`: the case's position; none for a photo shown apart from its case.
+  const distance = item.device && site ? distanceM(item.device, site) : null;
   let reason = "";
   if (item.user && item.user !== config.user) {
     reason = fill(_("Taken by %(user)s: it is sent when they log in on this phone."), { user: item.user });
@@ -434,7 +454,9 @@ function queuedPhotoCard(item, site) {
     thumbnail,
     h("div", { class: "photo-info" },
       h("span", { class: `badge ${item.state}` }, stateLabel(item.state)),
-      h("div", { class: "distance" }, `≈ ${distanceText(distance, item.device && item.device.accuracy)}`),
+      site
+        ? h("div", { class: "distance" }, `≈ ${distanceText(distance, item.device && item.device.accuracy)}`)
+        : null,
       h("div", { class: "small muted" }, formatDateTime(item.capturedAt)),
       item.note ? h("div", { class: "small" }, item.note) : null,
       reason ? h("div", { class: "small error reason" }, reason) : null,
