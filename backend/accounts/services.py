@@ -54,11 +54,15 @@ def system_actor() -> User:
     sign in and sees nothing. Created by migration accounts 0004, or here if
     it was removed since.
     """
-    user, created = User.objects.get_or_create(
+    user, _created = User.objects.get_or_create(
         username=SYSTEM_USERNAME,
         defaults={"full_name": "Hệ thống TTXD (tự động)", "is_active": False, "role": ""},
     )
-    if created:
+    # Locked again if anyone opened it up in the admin: it must never sign in
+    # or see a ward, whatever is recorded under it.
+    if user.is_active or user.role or user.is_staff or user.has_usable_password():
+        user.is_active = user.is_staff = user.is_superuser = False
+        user.role = ""
         user.set_unusable_password()
-        user.save(update_fields=["password"])
+        user.save(update_fields=["is_active", "is_staff", "is_superuser", "role", "password"])
     return user

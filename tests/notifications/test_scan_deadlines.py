@@ -248,6 +248,14 @@ def test_the_system_account_can_never_sign_in_or_see_anything(client: Any, peopl
     assert cases_visible_to(actor).count() == 0
     assert system_actor().pk == actor.pk
 
+    # Opened up by hand in the admin, it is locked again at its next use.
+    actor.is_active, actor.role = True, "city_auditor"
+    actor.set_password("someone-set-this-1")
+    actor.save()
+    again = system_actor()
+    assert again.pk == actor.pk
+    assert not again.is_active and again.role == "" and not again.has_usable_password()
+
 
 def test_the_case_timeline_shows_the_scans_event(client: Any, people: Any) -> None:
     case = overdue_case(people, days_overdue=2)
