@@ -819,31 +819,29 @@ def _record_overdue_flags(
     """One event per flag the scan set or cleared, under the system account."""
     if not (marked or cleared):
         return
-    actor = system_actor()
+    flags: list[tuple[ViolationCase, str, dict[str, Any]]] = []
     for case in marked:
         assert case.stage_deadline is not None and case.overdue_since is not None
-        case_event_record(
-            case=case,
-            actor=actor,
-            kind=EventKind.OVERDUE,
-            stage_before=case.stage,
-            stage_after=case.stage,
-            payload={
-                "due": case.stage_deadline.isoformat(),
-                "rule": case.deadline_rule.code if case.deadline_rule else "",
-                "overdue_since": case.overdue_since.isoformat(),
-            },
-        )
+        payload = {
+            "due": case.stage_deadline.isoformat(),
+            "rule": case.deadline_rule.code if case.deadline_rule else "",
+            "overdue_since": case.overdue_since.isoformat(),
+        }
+        flags.append((case, EventKind.OVERDUE, payload))
     for case in cleared:
         since = cleared_since.get(case.pk)
+        payload = {
+            "due": case.stage_deadline.isoformat() if case.stage_deadline else "",
+            "was_overdue_since": since.isoformat() if since else "",
+        }
+        flags.append((case, EventKind.OVERDUE_CLEARED, payload))
+    actor = system_actor()
+    for case, kind, payload in flags:
         case_event_record(
             case=case,
             actor=actor,
-            kind=EventKind.OVERDUE_CLEARED,
+            kind=kind,
             stage_before=case.stage,
             stage_after=case.stage,
-            payload={
-                "due": case.stage_deadline.isoformat() if case.stage_deadline else "",
-                "was_overdue_since": since.isoformat() if since else "",
-            },
+            payload=payload,
         )

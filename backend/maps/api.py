@@ -73,8 +73,9 @@ BBOX_PARAMETER = OpenApiParameter("bbox", str, description="minlon,minlat,maxlon
 
 
 # Per process: the authentication of recent tile requests, by credential,
-# with the access scope it gave (see snapshot_of in backend.accounts.selectors). An entry
-# only says what to re-check; each tile re-checks it in its own statement.
+# with the access scope it gave (see snapshot_of in backend.accounts.selectors).
+# An entry only says what to re-check; each tile re-checks it in its own
+# statement.
 TILE_SNAPSHOTS = TileStatementCache(size=4096)
 
 

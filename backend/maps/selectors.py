@@ -262,7 +262,8 @@ def layer_tile_guarded(
 ) -> RenderedTile | None:
     """The tile of a user whose access scope (tile_access_scope) was read on
     an earlier request, run behind `guard`, SQL that holds only while that
-    user's authentication and scope are unchanged (snapshot_of in backend.accounts.selectors).
+    user's authentication and scope are unchanged (snapshot_of in
+    backend.accounts.selectors).
 
     None when the guard fails, or when no statement is ready for the scope:
     the caller then authenticates the request the ordinary way and calls

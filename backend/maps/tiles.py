@@ -327,11 +327,11 @@ REVALIDATION_STATEMENT = """
                 ELSE ({layer_sql}) END AS tile
     FROM ({version}) AS v(version)
 """
-# Either statement behind a guard (snapshot_of in backend.accounts.selectors): the request's
-# authentication re-checked in the same snapshot as the rows. The guard has
-# no column of the rows, so PostgreSQL evaluates it once, first, as a
-# one-time filter: while it is false the tile is not built and there is no
-# row at all.
+# Either statement behind a guard (snapshot_of in backend.accounts.selectors):
+# the request's authentication re-checked in the same snapshot as the rows.
+# The guard has no column of the rows, so PostgreSQL evaluates it once,
+# first, as a one-time filter: while it is false the tile is not built and
+# there is no row at all.
 GUARDED_STATEMENT = "SELECT i.version, i.tile FROM ({inner}) AS i WHERE {guard}"
 
 

@@ -2,9 +2,9 @@
 
 The first tile of a session is authenticated the ordinary way (session,
 user, wards, then the tile). The next ones re-check all of that inside the
-tile's own statement (snapshot_of in backend.accounts.selectors). These tests warm that
-path, change one fact the access rested on, and expect the very next tile
-to be what a fresh sign-in would get.
+tile's own statement (snapshot_of in backend.accounts.selectors). These
+tests warm that path, change one fact the access rested on, and expect the
+very next tile to be what a fresh sign-in would get.
 """
 
 from __future__ import annotations
@@ -176,48 +176,37 @@ def test_signing_out_ends_tiles_at_once(client, inspector_a, ward_a, django_asse
     assert client.get(url).status_code == 401
 
 
-def test_an_expired_session_gets_no_tile(client, inspector_a, ward_a, django_assert_num_queries):
-    make_case(ward_a, IN_A)
-    url = tile_url("cases", *IN_A, 15)
-    warmed(client, inspector_a, url, django_assert_num_queries)
+def _expire(client: Any, user: Any) -> None:
     row = session_of(client)
     row.expire_date = timezone.now() - datetime.timedelta(seconds=1)
     row.save()
 
-    assert client.get(url).status_code == 401
+
+def _deactivate(client: Any, user: Any) -> None:
+    user.is_active = False
+    user.save()
 
 
-def test_a_deactivated_user_gets_no_tile(client, inspector_a, ward_a, django_assert_num_queries):
-    make_case(ward_a, IN_A)
-    url = tile_url("cases", *IN_A, 15)
-    warmed(client, inspector_a, url, django_assert_num_queries)
-
-    inspector_a.is_active = False
-    inspector_a.save()
-
-    assert client.get(url).status_code == 401
+def _change_password(client: Any, user: Any) -> None:
+    user.set_password("a-brand-new-password-9")
+    user.save()
 
 
-def test_a_password_change_ends_the_sessions_tiles(
-    client, inspector_a, ward_a, django_assert_num_queries
+def _tamper(client: Any, user: Any) -> None:
+    row = session_of(client)
+    row.session_data = row.session_data[:-3] + "AAA"
+    row.save()
+
+
+@pytest.mark.parametrize("revoke", [_expire, _deactivate, _change_password, _tamper])
+def test_a_revoked_session_gets_no_tile(
+    client, inspector_a, ward_a, django_assert_num_queries, revoke
 ):
     make_case(ward_a, IN_A)
     url = tile_url("cases", *IN_A, 15)
     warmed(client, inspector_a, url, django_assert_num_queries)
 
-    inspector_a.set_password("a-brand-new-password-9")
-    inspector_a.save()
-
-    assert client.get(url).status_code == 401
-
-
-def test_a_tampered_session_gets_no_tile(client, inspector_a, ward_a, django_assert_num_queries):
-    make_case(ward_a, IN_A)
-    url = tile_url("cases", *IN_A, 15)
-    warmed(client, inspector_a, url, django_assert_num_queries)
-    row = session_of(client)
-    row.session_data = row.session_data[:-3] + "AAA"
-    row.save()
+    revoke(client, inspector_a)
 
     assert client.get(url).status_code == 401
 
@@ -348,14 +337,20 @@ def test_a_session_and_a_token_in_one_request_answer_as_the_session(
     assert first == again == after_change == {both_wards["a"]}
 
 
+def token_tiles(client: Any, user: Any, ward: Any) -> tuple[str, dict[str, str]]:
+    """A case in `ward`, a token of `user`, and a first tile with it (the snapshot)."""
+    make_case(ward, IN_A)
+    token = Token.objects.create(user=user)
+    url = tile_url("cases", *IN_A, 15)
+    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    assert client.get(url, **auth).status_code == 200
+    return url, auth
+
+
 def test_a_token_of_a_deactivated_user_gets_no_tile(
     client, inspector_a, ward_a, django_assert_num_queries
 ):
-    make_case(ward_a, IN_A)
-    token = Token.objects.create(user=inspector_a)
-    url = tile_url("cases", *IN_A, 15)
-    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
-    client.get(url, **auth)
+    url, auth = token_tiles(client, inspector_a, ward_a)
     with django_assert_num_queries(1):
         client.get(url, **auth)
 
@@ -368,11 +363,7 @@ def test_a_token_of_a_deactivated_user_gets_no_tile(
 def test_a_token_outlives_a_password_change_as_in_the_api(
     client, inspector_a, ward_a, django_assert_num_queries
 ):
-    make_case(ward_a, IN_A)
-    token = Token.objects.create(user=inspector_a)
-    url = tile_url("cases", *IN_A, 15)
-    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
-    client.get(url, **auth)
+    url, auth = token_tiles(client, inspector_a, ward_a)
 
     inspector_a.set_password("a-brand-new-password-9")
     inspector_a.save()

@@ -1,4 +1,6 @@
-"""accounts_access_unchanged(): the guard of an authentication snapshot (backend.accounts.selectors), in PL/pgSQL.
+"""accounts_access_unchanged(): an authentication snapshot's guard, in PL/pgSQL.
+
+The snapshots are taken by snapshot_of (backend.accounts.selectors).
 
 True only while a request's credential (a session row with the same content,
 unexpired; or an API token of the same user), the user's password hash,
