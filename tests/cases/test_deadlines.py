@@ -73,23 +73,26 @@ def test_seeded_swaps_and_days_in_lieu(db: Any) -> None:
     assert not cal.is_working_day(D(2027, 5, 3))  # 1/5/2027 is a Saturday
 
 
+def detected(actor: Any, day: datetime.date, violation_type: str = "art16_7") -> Any:
+    """A case opened through the service, detected on `day` at 9:00."""
+    return case_open(actor=actor, location=SITE, violation_type=violation_type, detected_at=at(day))
+
+
+def steps(case: Any, *taken: tuple[Any, ...]) -> Any:
+    """Each (actor, action, day[, extra data]) through case_transition, in order."""
+    for actor, action, day, *extra in taken:
+        data = data_for(action, day, **(extra[0] if extra else {}))
+        case = case_transition(actor=actor, case=case, action=action, data=data)
+    return case
+
+
 def test_a_record_on_friday_13_2_2026_has_its_decision_due_7_wd_after_tet(
     inspector_a: Any, leader_a: Any
 ) -> None:
     with time_machine.travel(at(D(2026, 2, 13), 15), tick=False):
-        case = case_open(
-            actor=inspector_a,
-            location=SITE,
-            violation_type="art16_7",
-            detected_at=at(D(2026, 2, 12)),
-        )
+        case = detected(inspector_a, D(2026, 2, 12))
         assert case.stage_deadline == D(2026, 2, 16 + 7)  # 2 WD: Fri 13/2, then Mon 23/2
-        case = case_transition(
-            actor=inspector_a,
-            case=case,
-            action="record_violation",
-            data=data_for("record_violation", D(2026, 2, 13)),
-        )
+        case = steps(case, (inspector_a, "record_violation", D(2026, 2, 13)))
     # Rest 14–22/2; WD 1..5 = 23–27/2, 6 = Mon 2/3, 7 = Tue 3/3.
     assert case.stage == Stage.SUSPENDED
     assert case.stage_deadline == D(2026, 3, 3)
@@ -115,31 +118,13 @@ def test_legalising_runs_from_the_decisions_issue_date_not_its_service(
     inspector_a: Any, leader_a: Any
 ) -> None:
     with time_machine.travel(at(D(2026, 3, 20)), tick=False):
-        case = case_open(
-            actor=inspector_a,
-            location=SITE,
-            violation_type="art16_7",
-            detected_at=at(D(2026, 2, 25)),
-        )
-        case = case_transition(
-            actor=inspector_a,
-            case=case,
-            action="record_violation",
-            data=data_for("record_violation", D(2026, 2, 26)),
-        )
-        case = case_transition(
-            actor=leader_a,
-            case=case,
-            action="issue_sanction_decision",
-            data=data_for("issue_sanction_decision", D(2026, 3, 2), remedy="legalise"),
+        case = steps(
+            detected(inspector_a, D(2026, 2, 25)),
+            (inspector_a, "record_violation", D(2026, 2, 26)),
+            (leader_a, "issue_sanction_decision", D(2026, 3, 2), {"remedy": "legalise"}),
         )
         assert case.stage_deadline == D(2026, 3, 5)  # serve within 3 WD
-        case = case_transition(
-            actor=inspector_a,
-            case=case,
-            action="serve_decision_legalise",
-            data=data_for("serve_decision_legalise", D(2026, 3, 4)),
-        )
+        case = steps(case, (inspector_a, "serve_decision_legalise", D(2026, 3, 4)))
     assert case.stage == Stage.LEGALISING
     assert case.stage_deadline == D(2026, 4, 1)  # 30 d after 2/3, an individual house
     assert case.deadline_rule.code == "legalise_house"
@@ -149,29 +134,11 @@ def test_a_project_gets_ninety_days_and_a_demolition_period_rolls_off_tet(
     inspector_a: Any, leader_a: Any
 ) -> None:
     with time_machine.travel(at(D(2026, 2, 27)), tick=False):
-        case = case_open(
-            actor=inspector_a,
-            location=SITE,
-            violation_type="art16_9",
-            detected_at=at(D(2026, 1, 20)),
-        )
-        case = case_transition(
-            actor=inspector_a,
-            case=case,
-            action="record_violation",
-            data=data_for("record_violation", D(2026, 1, 21), works_class="other_works"),
-        )
-        case = case_transition(
-            actor=leader_a,
-            case=case,
-            action="issue_sanction_decision",
-            data=data_for("issue_sanction_decision", D(2026, 1, 28)),
-        )
-        case = case_transition(
-            actor=inspector_a,
-            case=case,
-            action="serve_decision_demolish",
-            data=data_for("serve_decision_demolish", D(2026, 2, 1)),
+        case = steps(
+            detected(inspector_a, D(2026, 1, 20), "art16_9"),
+            (inspector_a, "record_violation", D(2026, 1, 21), {"works_class": "other_works"}),
+            (leader_a, "issue_sanction_decision", D(2026, 1, 28)),
+            (inspector_a, "serve_decision_demolish", D(2026, 2, 1)),
         )
     # 15 d after 1/2 ends Mon 16/2, inside Tết: the period ends on the first working day.
     assert case.stage_deadline == D(2026, 2, 23)
@@ -182,29 +149,11 @@ def test_a_demolition_period_set_in_the_decision_replaces_the_default(
     inspector_a: Any, leader_a: Any
 ) -> None:
     with time_machine.travel(at(D(2026, 3, 20)), tick=False):
-        case = case_open(
-            actor=inspector_a,
-            location=SITE,
-            violation_type="art16_10",
-            detected_at=at(D(2026, 3, 2)),
-        )
-        case = case_transition(
-            actor=inspector_a,
-            case=case,
-            action="record_violation",
-            data=data_for("record_violation", D(2026, 3, 3)),
-        )
-        case = case_transition(
-            actor=leader_a,
-            case=case,
-            action="issue_sanction_decision",
-            data=data_for("issue_sanction_decision", D(2026, 3, 5), remedy_days="30"),
-        )
-        case = case_transition(
-            actor=inspector_a,
-            case=case,
-            action="serve_decision_demolish",
-            data=data_for("serve_decision_demolish", D(2026, 3, 6)),
+        case = steps(
+            detected(inspector_a, D(2026, 3, 2), "art16_10"),
+            (inspector_a, "record_violation", D(2026, 3, 3)),
+            (leader_a, "issue_sanction_decision", D(2026, 3, 5), {"remedy_days": "30"}),
+            (inspector_a, "serve_decision_demolish", D(2026, 3, 6)),
         )
     assert case.stage_deadline == D(2026, 4, 6)  # 30 d after Fri 6/3 = Sun 5/4 → Mon 6/4
 
@@ -213,23 +162,10 @@ def test_an_explanation_moves_the_decision_to_one_month_after_the_record(
     inspector_a: Any,
 ) -> None:
     with time_machine.travel(at(D(2026, 2, 5)), tick=False):
-        case = case_open(
-            actor=inspector_a,
-            location=SITE,
-            violation_type="art16_7",
-            detected_at=at(D(2026, 1, 29)),
-        )
-        case = case_transition(
-            actor=inspector_a,
-            case=case,
-            action="record_violation",
-            data=data_for("record_violation", D(2026, 1, 30)),
-        )
-        case = case_transition(
-            actor=inspector_a,
-            case=case,
-            action="request_explanation",
-            data=data_for("request_explanation", D(2026, 2, 2)),
+        case = steps(
+            detected(inspector_a, D(2026, 1, 29)),
+            (inspector_a, "record_violation", D(2026, 1, 30)),
+            (inspector_a, "request_explanation", D(2026, 2, 2)),
         )
     assert case.stage == Stage.SUSPENDED
     assert case.stage_deadline == D(2026, 3, 2)  # 30/1 + 1 month = Mon 2/3 (28/2 Saturday)
@@ -237,20 +173,10 @@ def test_an_explanation_moves_the_decision_to_one_month_after_the_record(
 
 def test_a_transfer_gives_ten_working_days_from_the_record(inspector_a: Any, leader_a: Any) -> None:
     with time_machine.travel(at(D(2026, 3, 13)), tick=False):
-        case = case_open(
-            actor=inspector_a,
-            location=SITE,
-            violation_type="art16_7",
-            detected_at=at(D(2026, 3, 2)),
-        )
-        case = case_transition(
-            actor=inspector_a,
-            case=case,
-            action="record_violation",
-            data=data_for("record_violation", D(2026, 3, 3)),
-        )
-        case = case_transition(
-            actor=leader_a, case=case, action="transfer", data=data_for("transfer", D(2026, 3, 5))
+        case = steps(
+            detected(inspector_a, D(2026, 3, 2)),
+            (inspector_a, "record_violation", D(2026, 3, 3)),
+            (leader_a, "transfer", D(2026, 3, 5)),
         )
     assert case.stage == Stage.TRANSFERRED
     assert case.stage_deadline == D(2026, 3, 17)  # 10 WD after Tue 3/3
@@ -268,30 +194,10 @@ def test_a_case_keeps_the_rules_in_force_on_its_detection_date(
         basis="Nghị định thay thế (giả định cho phép thử)",
     )
     with time_machine.travel(at(D(2027, 1, 5)), tick=False):
-        old = case_open(
-            actor=inspector_a,
-            location=SITE,
-            violation_type="art16_7",
-            detected_at=at(D(2026, 12, 31)),
-        )
-        new = case_open(
-            actor=inspector_a,
-            location=SITE,
-            violation_type="art16_7",
-            detected_at=at(D(2027, 1, 4)),
-        )
-        old = case_transition(
-            actor=inspector_a,
-            case=old,
-            action="record_violation",
-            data=data_for("record_violation", D(2027, 1, 5)),
-        )
-        new = case_transition(
-            actor=inspector_a,
-            case=new,
-            action="record_violation",
-            data=data_for("record_violation", D(2027, 1, 5)),
-        )
+        old = detected(inspector_a, D(2026, 12, 31))
+        new = detected(inspector_a, D(2027, 1, 4))
+        old = steps(old, (inspector_a, "record_violation", D(2027, 1, 5)))
+        new = steps(new, (inspector_a, "record_violation", D(2027, 1, 5)))
     assert old.stage_deadline == D(2027, 1, 14)  # 7 WD after Tue 5/1/2027
     assert new.stage_deadline == D(2027, 1, 19)  # 10 WD
     assert new.deadline_rule.basis.startswith("Nghị định thay thế")

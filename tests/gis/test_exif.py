@@ -28,6 +28,18 @@ def dms(value: float) -> tuple[tuple[int, int], ...]:
     return ((degrees, 1), (minutes, 1), (seconds, 10000))
 
 
+def raw_gps(lat_ref: bytes, lat: tuple, lon_ref: bytes, lon: tuple) -> bytes:
+    """An EXIF block with these GPS tags exactly as written (odd encodings included)."""
+    return block(
+        gps={
+            piexif.GPSIFD.GPSLatitudeRef: lat_ref,
+            piexif.GPSIFD.GPSLatitude: lat,
+            piexif.GPSIFD.GPSLongitudeRef: lon_ref,
+            piexif.GPSIFD.GPSLongitude: lon,
+        }
+    )
+
+
 def gps(lat: float, lon: float, extra: dict | None = None) -> dict:
     tags = {
         piexif.GPSIFD.GPSLatitudeRef: b"N" if lat >= 0 else b"S",
@@ -56,28 +68,14 @@ def test_position_in_every_hemisphere_from_degrees_minutes_seconds(lat: float, l
 
 
 def test_position_from_degrees_and_decimal_minutes() -> None:
-    raw = block(
-        gps={
-            piexif.GPSIFD.GPSLatitudeRef: b"N",
-            piexif.GPSIFD.GPSLatitude: ((10, 1), (466167, 10000)),
-            piexif.GPSIFD.GPSLongitudeRef: b"E",
-            piexif.GPSIFD.GPSLongitude: ((106, 1), (420583, 10000), (0, 1)),
-        }
-    )
+    raw = raw_gps(b"N", ((10, 1), (466167, 10000)), b"E", ((106, 1), (420583, 10000), (0, 1)))
     facts = exif_facts_from_bytes(raw)
     assert facts.lat == pytest.approx(10 + 46.6167 / 60, abs=1e-6)
     assert facts.lon == pytest.approx(106 + 42.0583 / 60, abs=1e-6)
 
 
 def test_position_from_decimal_degrees_and_lower_case_references() -> None:
-    raw = block(
-        gps={
-            piexif.GPSIFD.GPSLatitudeRef: b"s\x00",
-            piexif.GPSIFD.GPSLatitude: ((33856784, 1000000),),
-            piexif.GPSIFD.GPSLongitudeRef: b"e",
-            piexif.GPSIFD.GPSLongitude: ((151215297, 1000000),),
-        }
-    )
+    raw = raw_gps(b"s\x00", ((33856784, 1000000),), b"e", ((151215297, 1000000),))
     facts = exif_facts_from_bytes(raw)
     assert (facts.lat, facts.lon) == pytest.approx((-33.856784, 151.215297))
 
@@ -95,14 +93,7 @@ def test_unknown_reference_is_no_position() -> None:
 
 
 def test_zero_over_zero_rationals_are_no_position_not_a_point_at_zero() -> None:
-    raw = block(
-        gps={
-            piexif.GPSIFD.GPSLatitudeRef: b"N",
-            piexif.GPSIFD.GPSLatitude: ((0, 0), (0, 0), (0, 0)),
-            piexif.GPSIFD.GPSLongitudeRef: b"E",
-            piexif.GPSIFD.GPSLongitude: ((0, 0), (0, 0), (0, 0)),
-        }
-    )
+    raw = raw_gps(b"N", ((0, 0), (0, 0), (0, 0)), b"E", ((0, 0), (0, 0), (0, 0)))
     facts = exif_facts_from_bytes(raw)
     assert (facts.lat, facts.lon) == (None, None)
     assert "gps_position_invalid" in facts.problems
@@ -116,14 +107,7 @@ def test_receiver_default_at_zero_zero_is_no_position() -> None:
 
 
 def test_latitude_over_ninety_is_no_position() -> None:
-    raw = block(
-        gps={
-            piexif.GPSIFD.GPSLatitudeRef: b"N",
-            piexif.GPSIFD.GPSLatitude: ((91, 1), (0, 1), (0, 1)),
-            piexif.GPSIFD.GPSLongitudeRef: b"E",
-            piexif.GPSIFD.GPSLongitude: ((106, 1), (0, 1), (0, 1)),
-        }
-    )
+    raw = raw_gps(b"N", ((91, 1), (0, 1), (0, 1)), b"E", ((106, 1), (0, 1), (0, 1)))
     facts = exif_facts_from_bytes(raw)
     assert not facts.has_position
     assert "gps_position_invalid" in facts.problems
