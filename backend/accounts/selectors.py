@@ -88,6 +88,30 @@ def users_of_ward(ward_id: int, role: str | None = None) -> QuerySet[User]:
     return qs.distinct()
 
 
+def users_visible_to(user: Any) -> QuerySet[User]:
+    """Accounts this user may look at: everyone for city roles, else their wards' and their own."""
+    if user_sees_all_wards(user):
+        return User.objects.all()
+    if not (user and user.is_authenticated):
+        return User.objects.none()
+    codes = _ward_model().objects.filter(pk__in=ward_ids_of(user)).values("code")
+    members = WardMembership.objects.filter(ward__code__in=codes).values("user_id")
+    return User.objects.filter(Q(pk__in=members) | Q(pk=user.pk))
+
+
+def failed_logins_visible_to(user: Any) -> QuerySet[FailedLogin]:
+    """Failed sign-ins under the names of users_visible_to(user).
+
+    A name that matches no account is left out: it is often a password typed
+    into the username box, or a probe from outside, and no ward owns it.
+    """
+    names = {
+        normalise_login_username(name)
+        for name in users_visible_to(user).values_list("username", flat=True)
+    }
+    return FailedLogin.objects.filter(username__in=names)
+
+
 @dataclass(frozen=True)
 class Lockout:
     """Sign-ins are refused until `until` (backend.accounts.throttle)."""

@@ -5,21 +5,12 @@ from django.http import HttpRequest
 
 from backend.accounts.models import WARD_ROLES
 from backend.accounts.selectors import inspectors_visible_to, ward_ids_of
-from backend.admin_base import MapAdmin
+from backend.admin_base import MapAdmin, sees_every_ward_in_admin
 from backend.audit.models import CaseEvent
 from backend.cases.models import CalendarDay, CaseStep, DeadlineRule, Stage, ViolationCase
 from backend.cases.selectors import case_steps_visible_to, cases_visible_to
 from backend.cases.services import EDITABLE_FIELDS, case_update
 from backend.errors import ServiceError
-
-
-def sees_every_ward_in_admin(request: HttpRequest) -> bool:
-    """Superusers see every row (whatever their role); everyone else what the selectors allow.
-
-    Without this, a ward user given staff access and a case permission would
-    list every ward's cases here: the admin applies model permissions only.
-    """
-    return bool(getattr(request.user, "is_superuser", False))
 
 
 @admin.register(ViolationCase)
@@ -28,7 +19,7 @@ class ViolationCaseAdmin(MapAdmin):
     fields through the same service, so every change leaves its event."""
 
     list_display = ["code", "ward", "stage", "stage_deadline", "violation_type", "detected_at"]
-    list_filter = ["ward", "stage", "violation_type"]
+    list_filter = [("ward", admin.RelatedOnlyFieldListFilter), "stage", "violation_type"]
     search_fields = ["code", "address"]
     list_select_related = ["ward"]
     readonly_fields = [

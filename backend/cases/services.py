@@ -220,7 +220,7 @@ def case_open(
         assigned_inspector = actor
     inspector = _check_inspector(assigned_inspector, ward)
 
-    match = permit_matching(location, settings.TTXD_PERMIT_MATCH_RADIUS_M)
+    match = permit_matching(location, settings.TTXD_PERMIT_MATCH_RADIUS_M, ward=ward)
     year = detected_day.year
     sequence = next_number(ward=ward, year=year, series="case")
     first_deadline = deadline_from("record", detected_on=detected_day, anchor=detected_day)

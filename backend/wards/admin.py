@@ -1,11 +1,17 @@
-from django.contrib import admin
+from typing import Any
 
-from backend.admin_base import MapAdmin
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from backend.admin_base import MapAdmin, WardScopedMixin
 from backend.wards.models import Ward
+from backend.wards.selectors import wards_visible_to
 
 
 @admin.register(Ward)
-class WardAdmin(MapAdmin):
+class WardAdmin(WardScopedMixin, MapAdmin):
+    # Scoped too because the ward pickers elsewhere (autocomplete) search here.
     list_display = [
         "name",
         "code",
@@ -17,3 +23,6 @@ class WardAdmin(MapAdmin):
     ]
     list_filter = ["province", "is_demo_geometry"]
     search_fields = ["name", "code", "slug"]
+
+    def visible_rows(self, request: HttpRequest) -> QuerySet[Any]:
+        return wards_visible_to(request.user)

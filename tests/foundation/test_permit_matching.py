@@ -28,8 +28,8 @@ def parcel_permit(ward_a: Any) -> Any:
     return PermitFactory(number="P-1", ward=ward_a, parcel=box(WEST, SOUTH, EAST, NORTH))
 
 
-def test_point_inside_a_parcel_matches_its_permit(parcel_permit: Any) -> None:
-    match = permit_matching(Point(106.6901, 10.7701, srid=4326), 30.0)
+def test_point_inside_a_parcel_matches_its_permit(ward_a: Any, parcel_permit: Any) -> None:
+    match = permit_matching(Point(106.6901, 10.7701, srid=4326), 30.0, ward=ward_a)
     assert (match.permit, match.how, match.distance_m) == (parcel_permit, "parcel", 0.0)
 
 
@@ -38,24 +38,26 @@ def test_point_inside_a_parcel_matches_its_permit(parcel_permit: Any) -> None:
     [Point(EAST, MID_LAT, srid=4326), Point(WEST, SOUTH, srid=4326)],
     ids=["on an edge", "on a corner"],
 )
-def test_point_on_the_parcel_boundary_matches_as_inside(parcel_permit: Any, point: Point) -> None:
-    match = permit_matching(point, 30.0)
+def test_point_on_the_parcel_boundary_matches_as_inside(
+    ward_a: Any, parcel_permit: Any, point: Point
+) -> None:
+    match = permit_matching(point, 30.0, ward=ward_a)
     assert (match.permit, match.how) == (parcel_permit, "parcel")
 
 
 @pytest.mark.parametrize("metres", [5.0, 20.0, 29.0])
 def test_point_near_one_parcel_matches_the_nearest_with_its_distance(
-    parcel_permit: Any, metres: float
+    ward_a: Any, parcel_permit: Any, metres: float
 ) -> None:
-    match = permit_matching(east_of_parcel(metres), 30.0)
+    match = permit_matching(east_of_parcel(metres), 30.0, ward=ward_a)
     assert match.permit == parcel_permit
     assert match.how == "nearest"
     assert match.distance_m == pytest.approx(metres, rel=0.01)
 
 
-def test_point_north_of_a_parcel_is_measured_in_metres_too(parcel_permit: Any) -> None:
+def test_point_north_of_a_parcel_is_measured_in_metres_too(ward_a: Any, parcel_permit: Any) -> None:
     point = Point(106.6901, NORTH + lat_offset(15.0), srid=4326)
-    match = permit_matching(point, 30.0)
+    match = permit_matching(point, 30.0, ward=ward_a)
     assert match.how == "nearest"
     assert match.distance_m == pytest.approx(15.0, rel=0.01)
 
@@ -81,7 +83,7 @@ def test_of_two_candidates_the_nearer_wins(ward_a: Any) -> None:
         ),
     )
 
-    match = permit_matching(point, 30.0)
+    match = permit_matching(point, 30.0, ward=ward_a)
 
     assert farther.pk < nearer.pk
     assert match.permit == nearer
@@ -95,13 +97,17 @@ def test_containing_parcel_wins_over_a_nearer_edge(ward_a: Any, parcel_permit: A
         ward=ward_a,
         parcel=box(EAST + lon_offset(MID_LAT, 1), SOUTH, EAST + 0.0002, NORTH),
     )
-    match = permit_matching(Point(EAST - lon_offset(MID_LAT, 0.5), MID_LAT, srid=4326), 30.0)
+    match = permit_matching(
+        Point(EAST - lon_offset(MID_LAT, 0.5), MID_LAT, srid=4326), 30.0, ward=ward_a
+    )
     assert (match.permit, match.how) == (parcel_permit, "parcel")
 
 
 @pytest.mark.parametrize("metres", [31.0, 45.0, 500.0])
-def test_point_beyond_the_radius_matches_no_permit(parcel_permit: Any, metres: float) -> None:
-    match = permit_matching(east_of_parcel(metres), 30.0)
+def test_point_beyond_the_radius_matches_no_permit(
+    ward_a: Any, parcel_permit: Any, metres: float
+) -> None:
+    match = permit_matching(east_of_parcel(metres), 30.0, ward=ward_a)
     assert (match.permit, match.how, match.distance_m) == (None, "none", None)
 
 
@@ -157,6 +163,6 @@ def test_radius_works_at_the_north_of_vietnam(ward_a: Any) -> None:
         number="NORTH", ward=ward_a, parcel=box(105.0, lat, 105.0002, lat + 0.0002)
     )
     point = Point(105.0002 + lon_offset(lat + 0.0001, 29.0), lat + 0.0001, srid=4326)
-    match = permit_matching(point, 30.0)
+    match = permit_matching(point, 30.0, ward=ward_a)
     assert match.permit == permit
     assert match.distance_m == pytest.approx(29.0, rel=0.01)
