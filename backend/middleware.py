@@ -2,61 +2,153 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
+from backend.control_characters import (
+    control_character_code,
+    control_character_message,
+    first_control_character,
+    without_control_characters,
+)
 from backend.errors import InvalidInput
 
-NUL = "\x00"
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+MULTIPART_CONTENT_TYPE = "multipart/form-data"
+
+# (field name or None for the address, its name as shown, the character)
+Found = tuple[str | None, str, str]
 
 
-class RefuseNulCharactersMiddleware:
-    """Answer 400 for a NUL character in the path, the query string or a URL-encoded form.
+class RefuseControlCharactersMiddleware:
+    """Answer 400 for an invisible control character in anything a person sends as text.
 
-    PostgreSQL text cannot hold NUL: a search or a filter with one made the
-    database refuse the query, and the user saw a server error. JSON and
-    multipart bodies are not read here (multipart would be parsed before the
-    photo upload's own limits apply): the services refuse NUL in those fields.
+    Checked: the path, the query string, URL-encoded forms, JSON bodies and the
+    text fields of multipart pages (backend.control_characters says which
+    characters). The API's multipart bodies are left to their views, which
+    stream uploads through their own size limits: the services there refuse
+    the same characters in their text fields.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        found = self._input_with_nul(request)
+        try:
+            found = self._in_request(request)
+        except RequestDataTooBig:
+            return _too_large(request)
         if found is None:
             return self.get_response(request)
-        field, shown = found
-        message = _(
-            "“%(field)s” contains a NUL character (an invisible control character), which "
-            "cannot be stored. Remove it and send the request again."
-        ) % {"field": shown}
-        if request.path.startswith("/api/"):
-            error = InvalidInput(message, field=field, code="nul_character")
-            return JsonResponse(error.as_dict(), status=400)
-        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return _refusal(request, found)
 
-    def _input_with_nul(self, request: HttpRequest) -> tuple[str | None, str] | None:
-        """(field name or None for the path, its name as shown) of the first NUL, or None."""
-        if NUL in request.path:
-            return None, _("The address")
-        for key, values in request.GET.lists():
-            if NUL in key or any(NUL in value for value in values):
-                return _shown(key)
+    def process_view(
+        self, request: HttpRequest, view: Any, args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        # A page's multipart form is parsed right after this anyway (CSRF reads
+        # request.POST); an API view (DRF's, with `cls`) parses its own.
+        if (
+            request.method != "POST"
+            or request.content_type != MULTIPART_CONTENT_TYPE
+            or hasattr(view, "cls")
+        ):
+            return None
+        try:
+            found = _in_fields(request.POST.lists())
+        except OSError:
+            return None  # the client went away: the view finds out itself
+        return None if found is None else _refusal(request, found)
+
+    def _in_request(self, request: HttpRequest) -> Found | None:
+        char = first_control_character(request.path)
+        if char:
+            return None, _("The address"), char
+        found = _in_fields(request.GET.lists())
+        if found:
+            return found
         if request.method == "POST" and request.content_type == FORM_CONTENT_TYPE:
             try:
-                fields = request.POST
+                return _in_fields(request.POST.lists())
             except OSError:
                 return None  # the client went away: the view finds out itself
-            for key, values in fields.lists():
-                if NUL in key or any(NUL in value for value in values):
-                    return _shown(key)
+        if _is_json(request.content_type) and request.method in ("POST", "PUT", "PATCH"):
+            return _in_json_body(request)
         return None
 
 
-def _shown(key: str) -> tuple[str, str]:
-    name = key.replace(NUL, "") or "detail"
-    return name, name
+def _is_json(content_type: str | None) -> bool:
+    return bool(content_type) and (
+        content_type == "application/json" or str(content_type).endswith("+json")
+    )
+
+
+def _in_fields(fields: Iterator[tuple[str, list[Any]]] | Any) -> Found | None:
+    for key, values in fields:
+        for text in (key, *(value for value in values if isinstance(value, str))):
+            char = first_control_character(text)
+            if char:
+                return _named(key, char)
+    return None
+
+
+def _in_json_body(request: HttpRequest) -> Found | None:
+    if not request.body:
+        return None
+    try:
+        body = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        return None  # not JSON: the view answers that
+    return _in_json(body, "detail")
+
+
+def _in_json(value: Any, field: str) -> Found | None:
+    """The first control character in any string or key, named by its nearest key."""
+    if isinstance(value, str):
+        char = first_control_character(value)
+        return _named(field, char) if char else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            char = first_control_character(key)
+            if char:
+                return _named(key, char)
+            found = _in_json(item, key)
+            if found:
+                return found
+    elif isinstance(value, list):
+        for item in value:
+            found = _in_json(item, field)
+            if found:
+                return found
+    return None
+
+
+def _named(key: str, char: str) -> Found:
+    name = without_control_characters(key) or "detail"
+    return name, name, char
+
+
+def _refusal(request: HttpRequest, found: Found) -> HttpResponse:
+    field, shown, char = found
+    message = control_character_message(shown, char)
+    if request.path.startswith("/api/"):
+        error = InvalidInput(message, field=field, code=control_character_code(char))
+        return JsonResponse(error.as_dict(), status=400)
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
+def _too_large(request: HttpRequest) -> HttpResponse:
+    # request.body is capped (DATA_UPLOAD_MAX_MEMORY_SIZE); photos are multipart, not read here.
+    megabytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+    message = _("The request is too large: at most %(limit)d MB of form or JSON data.") % {
+        "limit": megabytes
+    }
+    if request.path.startswith("/api/"):
+        error = InvalidInput(message, code="request_too_large")
+        return JsonResponse(error.as_dict(), status=413)
+    return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")

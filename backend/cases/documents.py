@@ -31,6 +31,7 @@ from docx.shared import Cm, Pt
 from backend.cases.models import CaseStep, DocumentType, ViolationCase, ViolatorKind
 from backend.cases.selectors import case_document_step, case_photos, case_steps
 from backend.cases.workflow import Remedy
+from backend.control_characters import without_control_characters
 from backend.errors import InvalidInput
 from backend.permits.selectors import permits_visible_to
 
@@ -232,6 +233,15 @@ def _new_document() -> Any:
     return doc
 
 
+def _text(value: Any) -> str:
+    """Text fit for the document's XML.
+
+    Input refuses control characters now, but rows stored before may hold
+    them, and python-docx refuses the whole document for one.
+    """
+    return without_control_characters(str(value))
+
+
 def _para(
     doc: Any,
     text: str = "",
@@ -243,7 +253,7 @@ def _para(
 ) -> Any:
     p = doc.add_paragraph()
     if text:
-        run = p.add_run(text)
+        run = p.add_run(_text(text))
         run.bold, run.italic = bold, italic
         if size:
             run.font.size = Pt(size)
@@ -255,8 +265,8 @@ def _para(
 
 def _labelled(doc: Any, label: str, value: Any) -> None:
     p = doc.add_paragraph()
-    p.add_run(f"{label}: ")
-    p.add_run(str(value) if value not in (None, "") else "....................").bold = True
+    p.add_run(_text(f"{label}: "))
+    p.add_run(_text(value) if value not in (None, "") else "....................").bold = True
     p.paragraph_format.space_after = Pt(2)
 
 
@@ -264,7 +274,7 @@ def _cell_lines(cell: Any, lines: list[tuple[str, bool, bool]]) -> None:
     cell.paragraphs[0].text = ""
     for index, (text, bold, italic) in enumerate(lines):
         p = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
-        run = p.add_run(text)
+        run = p.add_run(_text(text))
         run.bold, run.italic = bold, italic
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
@@ -816,8 +826,8 @@ def document_generate(*, user: Any, case: ViolationCase, document_type: str) -> 
     assert step is not None
     doc = _new_document()
     BUILDERS[DocumentType(document_type)](doc, case, step, user)
-    doc.core_properties.title = f"{document_type} {step.document_number} {case.code}"
-    doc.core_properties.author = step.signer
+    doc.core_properties.title = _text(f"{document_type} {step.document_number} {case.code}")
+    doc.core_properties.author = _text(step.signer)
     out = io.BytesIO()
     doc.save(out)
     safe_number = step.document_number.split("/")[0]

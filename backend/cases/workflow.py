@@ -32,6 +32,7 @@ from backend.cases.models import (
     Stage,
     ViolatorKind,
 )
+from backend.control_characters import code_point, first_control_character
 from backend.errors import InvalidInput
 from backend.permits.models import WorksClass
 
@@ -928,8 +929,17 @@ def clean_field(f: Field, raw: Any, case: Any) -> Any:
         return value
     if not isinstance(raw, str):
         raise ValueError(_("Enter text, not a number, a list or an object."))
-    if "\x00" in raw:
+    char = first_control_character(raw)
+    if char == "\x00":
         raise ValueError(_("The text contains a NUL character, which cannot be stored. Remove it."))
+    if char:
+        raise ValueError(
+            _(
+                "The text contains an invisible control character (%(code)s), which cannot be "
+                "stored. Remove it (retype the text if you pasted it)."
+            )
+            % {"code": code_point(char)}
+        )
     text = raw.strip()
     if len(text) > f.max_length:
         raise ValueError(

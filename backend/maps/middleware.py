@@ -10,7 +10,7 @@ redirect, security headers) and calls it for requests that can take that
 path; anything it does not answer goes down the whole stack as before.
 
 Only a 200 or a 304 of a valid tile request is answered here. An anonymous
-request, a first tile, a request with a NUL, a disallowed host or user
+request, a first tile, a request with a control character, a disallowed host or user
 agent, a bad coordinate or filter, a failed guard: all of these get the
 ordinary path and its ordinary answer.
 """
@@ -24,11 +24,11 @@ from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 
+from backend.control_characters import first_control_character
 from backend.maps.api import tile_by_snapshot
 from backend.maps.urls import TILE_PATH
 
 TILE_URL = re.compile(TILE_PATH)
-NUL = "\x00"
 
 
 class TileFastPathMiddleware:
@@ -53,8 +53,8 @@ class TileFastPathMiddleware:
             request.get_host()
         except DisallowedHost:
             return None
-        if NUL in request.path or any(
-            NUL in key or any(NUL in value for value in values)
+        if first_control_character(request.path) or any(
+            first_control_character(key) or any(first_control_character(v) for v in values)
             for key, values in request.GET.lists()
         ):
             return None

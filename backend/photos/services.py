@@ -18,6 +18,11 @@ from backend.accounts.models import WARD_ROLES
 from backend.accounts.selectors import ward_ids_of
 from backend.audit.models import EventKind
 from backend.audit.services import case_event_record
+from backend.control_characters import (
+    control_character_code,
+    control_character_message,
+    first_control_character,
+)
 from backend.errors import Conflict, InvalidInput, NotAllowed
 from backend.idempotency import fingerprint_of, idempotency_claim, idempotency_remember
 from backend.photos.imaging import PreparedPhoto, photo_prepare, sha256_hex
@@ -145,13 +150,13 @@ def _clean_note(note: Any) -> str:
         return ""
     if not isinstance(note, str):
         raise InvalidInput(_("The note must be text."), field="note", code="not_text")
-    if "\x00" in note:
+    char = first_control_character(note)
+    if char:
+        # Multipart bodies reach this service unchecked (backend.middleware).
         raise InvalidInput(
-            _(
-                "The note contains a NUL character, which cannot be stored. Remove it and send again."
-            ),
+            control_character_message(_("note"), char),
             field="note",
-            code="nul_character",
+            code=control_character_code(char),
         )
     text: str = note.strip()
     if len(text) > NOTE_MAX_LENGTH:

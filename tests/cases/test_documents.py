@@ -11,8 +11,9 @@ from docx import Document
 from PIL import Image
 
 from backend.cases.documents import location_sketch_png, money_in_words, number_in_words
-from backend.cases.models import Stage
+from backend.cases.models import Stage, ViolationCase
 from backend.cases.services import case_transition, case_update
+from backend.wards.models import Ward
 from tests.cases.conftest import PATHS, SITE, open_case, walk
 
 
@@ -185,3 +186,22 @@ def test_the_location_sketch_is_an_image_drawn_offline(actors: Any) -> None:
     image = Image.open(io.BytesIO(location_sketch_png(case)))
     assert image.size == (900, 900)
     assert image.getpixel((450, 450)) != (255, 255, 255)  # the site's marker
+
+
+def test_documents_still_generate_when_stored_text_holds_control_characters(
+    api: Any, actors: Any
+) -> None:
+    # Rows stored before input refused control characters; XML cannot hold them.
+    case = open_case(actors["inspector"], days_ago=5)
+    case = walk(case, PATHS[Stage.SUSPENDED], actors, gap_days=1)
+    ViolationCase.objects.filter(pk=case.pk).update(
+        violator_name="Nguyễn\x01 Văn\x1b Bình", address="45\x0b Đường Thử\x7f"
+    )
+    Ward.objects.filter(pk=case.ward_id).update(name="Phường\x0c A")
+
+    response = docx(api, actors["inspector"], case, "MBB01")
+
+    assert response.status_code == 200, response.content[:300]
+    text = text_of(response.content)
+    assert "Nguyễn Văn Bình" in text and "45 Đường Thử" in text
+    assert "ỦY BAN NHÂN DÂN PHƯỜNG A" in text

@@ -433,6 +433,7 @@ def test_the_middleware_matches_the_tile_urls_of_the_url_conf():
     ("kwargs", "status"),
     [
         ({"QUERY_STRING": "note=%00"}, 400),  # NUL: refused by its middleware
+        ({"QUERY_STRING": "note=%01"}, 400),  # any control character, likewise
         ({"HTTP_HOST": "evil.example"}, 400),  # not an allowed host
     ],
 )
