@@ -33,4 +33,5 @@ RUN DATABASE_URL=postgis://build@localhost/build DJANGO_SECRET_KEY=build \
 
 USER ttxd
 EXPOSE 8000
-CMD ["gunicorn", "backend.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120"]
+# Threaded workers, bounded requests: see deploy/gunicorn.conf.py.
+CMD ["gunicorn", "--config", "deploy/gunicorn.conf.py", "backend.wsgi:application"]

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import secrets
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,6 +23,101 @@ SERVICES = COMPOSE["services"]
 SETTINGS = (ROOT / "backend" / "settings.py").read_text()
 APP_IMAGE = "ttxd-web:latest"
 RUNTIME_ROLE = "ttxd_app"
+DOCKERFILE = (ROOT / "Dockerfile").read_text()
+ENV_EXAMPLE_TEXT = (ROOT / ".env.example").read_text()
+MINIO_INIT = (ROOT / "deploy" / "minio" / "init.sh").read_text()
+GUNICORN_COMMAND = "gunicorn --config deploy/gunicorn.conf.py backend.wsgi:application"
+
+
+# --- Compose's view of the environment ----------------------------------------
+# `docker compose` reads .env and fills ${VAR}, ${VAR:-default}, ${VAR:?error}
+# (and their forms without the colon) into the file; $$ is a literal $.
+_INTERPOLATION = re.compile(r"\$(?:(\$)|\{(\w+)(?:(:?[-?+])([^}]*))?\}|(\w+))")
+
+
+class MissingVariable(Exception):
+    pass
+
+
+def interpolate(text: str, variables: dict[str, str]) -> str:
+    def expand(match: re.Match[str]) -> str:
+        if match.group(1):
+            return "$"
+        name = match.group(2) or match.group(5)
+        operator, argument = match.group(3), match.group(4) or ""
+        assert "${" not in argument, "nested interpolation is not supported here"
+        value = variables.get(name)
+        present, filled = value is not None, bool(value)
+        if operator is None:
+            return value or ""
+        if operator in (":?", "?"):
+            if not (filled if operator == ":?" else present):
+                raise MissingVariable(f"{name}: {argument}")
+            return value or ""
+        if operator in (":-", "-"):
+            return (value or "") if (filled if operator == ":-" else present) else argument
+        return argument if (filled if operator == ":+" else present) else ""
+
+    return _INTERPOLATION.sub(expand, text)
+
+
+def dotenv(text: str) -> dict[str, str]:
+    """KEY=VALUE lines, as compose reads .env (comments and blank lines skipped)."""
+    values = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, _, value = line.partition("=")
+        values[name.strip()] = value.strip().strip("'\"")
+    return values
+
+
+def required_variables() -> set[str]:
+    return set(re.findall(r"\$\{(\w+):\?", COMPOSE_TEXT))
+
+
+def operator_env() -> dict[str, str]:
+    """.env as an operator makes it: .env.example with each required secret filled in."""
+    values = dotenv(ENV_EXAMPLE_TEXT)
+    for name in required_variables():
+        if not values.get(name):
+            values[name] = secrets.token_hex(32)
+    return values
+
+
+def image_env() -> dict[str, str]:
+    """The ENV instructions of the Dockerfile."""
+    values = {}
+    for block in re.findall(r"^ENV ((?:.*\\\n)*.*)$", DOCKERFILE, re.M):
+        for word in shlex.split(block.replace("\\\n", " ")):
+            name, _, value = word.partition("=")
+            values[name] = value
+    return values
+
+
+def container_env(service: str, variables: dict[str, str]) -> dict[str, str]:
+    """What a process in the service's container sees: the image's ENV, then compose's."""
+    return {
+        **image_env(),
+        **{
+            name: interpolate(str(value), variables)
+            for name, value in SERVICES[service]["environment"].items()
+        },
+    }
+
+
+def run_in(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """Run python ARGS… here with exactly `env` (and a PATH to find nothing else)."""
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env={**env, "PATH": os.environ["PATH"]},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def app_services() -> dict[str, Any]:
@@ -48,7 +148,8 @@ def test_compose_describes_database_migrations_web_object_store_and_scheduler() 
     assert set(app_services()) == {"migrate", "web", "scheduler"}
     assert "gunicorn" in SERVICES["web"]["command"]
     assert "scan_deadlines" in SERVICES["scheduler"]["command"]
-    assert "mc mb" in SERVICES["minio-init"]["entrypoint"]
+    assert "proxy" in SERVICES and SERVICES["proxy"]["image"].startswith("nginx:")
+    assert "mc mb" in MINIO_INIT
     # Static files are collected in the image at build time.
     assert "collectstatic" in (ROOT / "Dockerfile").read_text()
 
@@ -128,3 +229,122 @@ def test_env_example_sets_every_variable_compose_requires() -> None:
         if line and not line.startswith("#")
     }
     assert required <= example, required - example
+
+
+def test_env_example_ships_no_secret_so_compose_refuses_to_start_until_each_is_set() -> None:
+    example = dotenv(ENV_EXAMPLE_TEXT)
+    secret_names = {n for n in example if re.search(r"PASSWORD|SECRET", n)}
+    assert {
+        "POSTGRES_PASSWORD",
+        "TTXD_APP_DB_PASSWORD",
+        "DJANGO_SECRET_KEY",
+        "MINIO_ROOT_PASSWORD",
+        "MINIO_APP_SECRET_KEY",
+    } <= secret_names
+    for name in secret_names:
+        assert example[name] == "", f"{name} has a value in .env.example"
+        assert name in required_variables(), f"compose starts without {name}"
+    try:
+        container_env("web", example)
+    except MissingVariable:
+        pass
+    else:
+        raise AssertionError("compose would start the web service with .env.example as it is")
+
+
+def test_check_deploy_finds_nothing_with_the_web_services_environment() -> None:
+    result = run_in(
+        container_env("web", operator_env()),
+        "manage.py",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout, result.stdout
+
+
+def test_check_deploy_warns_when_the_https_settings_are_left_out() -> None:
+    # What the web service's settings protect against: the development defaults.
+    env = {
+        name: value
+        for name, value in container_env("web", operator_env()).items()
+        if not name.startswith("DJANGO_SECURE_")
+    }
+    result = run_in(env, "manage.py", "check", "--deploy")
+    for warning in ("security.W004", "security.W008", "security.W012", "security.W016"):
+        assert warning in result.stderr, result.stderr
+
+
+def test_web_service_settings_trust_only_the_proxys_headers_and_the_apps_store_keys() -> None:
+    variables = operator_env()
+    script = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "o = s.STORAGES['default']['OPTIONS']; print(json.dumps({"
+        "'proxy_ssl_header': s.SECURE_PROXY_SSL_HEADER, 'x_forwarded_host': s.USE_X_FORWARDED_HOST,"
+        "'proxies': s.TTXD_TRUSTED_PROXY_COUNT, 'hsts': s.SECURE_HSTS_SECONDS,"
+        "'cookies': [s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY],"
+        "'redirect': s.SECURE_SSL_REDIRECT, 'access_key': o['access_key'],"
+        "'secret_key': o['secret_key'], 'bucket': o['bucket_name'], 'hosts': s.ALLOWED_HOSTS}))"
+    )
+    result = run_in(container_env("web", variables), "-c", script)
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout)
+    assert seen["proxy_ssl_header"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert seen["x_forwarded_host"] is False and seen["proxies"] == 1
+    assert seen["hsts"] >= 31536000 and seen["redirect"] is True
+    assert seen["cookies"] == [True, True, True]
+    # The app's own MinIO user, never the root account.
+    assert seen["access_key"] == variables["MINIO_APP_ACCESS_KEY"] != variables["MINIO_ROOT_USER"]
+    assert seen["secret_key"] == variables["MINIO_APP_SECRET_KEY"]
+    assert seen["secret_key"] != variables["MINIO_ROOT_PASSWORD"]
+    assert seen["bucket"] == variables["MINIO_BUCKET"]
+    # The health check asks as the site's host, which must be allowed.
+    assert urlsplit(variables["TTXD_SITE_URL"]).hostname in seen["hosts"]
+
+
+def test_no_app_service_holds_the_object_stores_root_keys() -> None:
+    for name, service in app_services().items():
+        for value in service["environment"].values():
+            assert "MINIO_ROOT" not in str(value), name
+
+
+def test_only_the_tls_proxy_publishes_ports() -> None:
+    published = {name for name, service in SERVICES.items() if service.get("ports")}
+    assert published == {"proxy"}
+    assert {str(port).split(":")[-1] for port in SERVICES["proxy"]["ports"]} == {
+        "80",
+        "443",
+        "9443",
+    }
+    mounts = " ".join(SERVICES["proxy"]["volumes"])
+    assert "./deploy/nginx/ttxd.conf:/etc/nginx/conf.d/default.conf:ro" in mounts
+
+
+def test_web_runs_gunicorn_with_its_config_in_compose_and_in_the_image() -> None:
+    assert SERVICES["web"]["command"] == GUNICORN_COMMAND
+    cmd = re.search(r"^CMD (.*)$", DOCKERFILE, re.M)
+    assert cmd and " ".join(json.loads(cmd.group(1))) == GUNICORN_COMMAND
+    assert (ROOT / "deploy" / "gunicorn.conf.py").exists()
+
+
+def test_minio_init_runs_the_script_that_creates_the_app_user_and_versions_the_bucket() -> None:
+    init = SERVICES["minio-init"]
+    assert init["entrypoint"] == ["sh", "/deploy/init.sh"]
+    assert "./deploy/minio/init.sh:/deploy/init.sh:ro" in init["volumes"]
+    for needed in ("MINIO_ROOT_PASSWORD", "MINIO_APP_ACCESS_KEY", "MINIO_APP_SECRET_KEY"):
+        assert needed in init["environment"]
+        assert f"${{{needed}" in MINIO_INIT or f"${needed}" in MINIO_INIT
+    for step in (
+        "mc admin policy create ttxd ttxd-app",
+        'mc admin user add ttxd "$MINIO_APP_ACCESS_KEY" "$MINIO_APP_SECRET_KEY"',
+        'mc admin policy attach ttxd ttxd-app --user "$MINIO_APP_ACCESS_KEY"',
+        'mc version enable "ttxd/$MINIO_BUCKET"',
+    ):
+        assert step in MINIO_INIT, step
+    # The same bucket and user as the app's.
+    web = SERVICES["web"]["environment"]
+    assert web["AWS_STORAGE_BUCKET_NAME"] == init["environment"]["MINIO_BUCKET"]
+    assert web["AWS_ACCESS_KEY_ID"] == init["environment"]["MINIO_APP_ACCESS_KEY"]
+    assert web["AWS_SECRET_ACCESS_KEY"] == init["environment"]["MINIO_APP_SECRET_KEY"]

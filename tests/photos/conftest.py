@@ -131,7 +131,8 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
         "-master.volumeSizeLimitMB=64",
         f"-volume.port={ports['v']}",
         f"-volume.port.grpc={ports['vg']}",
-        "-volume.max=4",
+        # Each bucket takes volumes of its own (the app-user tests add one).
+        "-volume.max=16",
         "-volume.preStopSeconds=0",
         "-filer",
         f"-filer.port={ports['f']}",
@@ -142,6 +143,8 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
         f"-s3.port.grpc={ports['sg']}",
         f"-s3.localSocket={root / 's3.sock'}",
         f"-s3.config={root / 's3.json'}",
+        # Writable IAM: the app-user tests create a user with the compose policy.
+        "-s3.iam.readOnly=false",
         "-s3.port.iceberg=0",
         "-s3.port.lance=0",
     ]

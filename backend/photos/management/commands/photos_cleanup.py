@@ -5,6 +5,10 @@ leaves files without a row: harmless, since no page can reach them, but
 they take space. Only objects older than --older-than-hours are touched, so
 uploads still in progress are never disturbed; each deletion is made under
 the same per-content lock that ingest holds until its commit.
+
+In the compose stack the object store refuses to let the app delete
+originals (deploy/minio/init.sh): those orphans are reported as kept, and
+only the store's administrator can remove them.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from botocore.exceptions import ClientError
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
@@ -51,7 +56,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         storage = photo_storage()
         cutoff = timezone.now() - dt.timedelta(hours=options["older_than_hours"])
-        found = deleted = 0
+        found = deleted = refused = 0
         for key in objects_under(storage):
             try:
                 modified = storage.get_modified_time(key)
@@ -70,12 +75,21 @@ class Command(BaseCommand):
                     continue  # an ingest of these bytes is running: not an orphan for long
                 if is_referenced(key):
                     continue
-                storage.delete(key)
+                try:
+                    storage.delete(key)
+                except ClientError as error:
+                    if error.response.get("Error", {}).get("Code") != "AccessDenied":
+                        raise
+                    refused += 1
+                    self.stdout.write(f"kept {key}: the store refuses to delete it")
+                    continue
                 deleted += 1
         verb = "deleted" if options["delete"] else "found (run with --delete to remove)"
         self.stdout.write(
             f"{found} orphaned object(s); {deleted if options['delete'] else found} {verb}."
         )
+        if refused:
+            self.stdout.write(f"{refused} kept: this account may not delete them.")
         if options["purge_idempotency"]:
             limit = timezone.now() - dt.timedelta(days=settings.TTXD_IDEMPOTENCY_RETENTION_DAYS)
             purged, _ = IdempotencyRecord.objects.filter(created_at__lt=limit).delete()
