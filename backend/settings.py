@@ -10,8 +10,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -84,6 +86,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "rest_framework_gis",
     "drf_spectacular",
+    "csp",
     "backend.accounts",
     "backend.wards",
     "backend.permits",
@@ -103,6 +106,8 @@ MIDDLEWARE = [
     # Tiles of an already authenticated session, in one statement; everything
     # else goes on down the stack (see the module).
     "backend.maps.middleware.TileFastPathMiddleware",
+    # Content-Security-Policy on every response the stack builds (django-csp).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -252,6 +257,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only: no browsable HTML API that could reflect input into a page;
+    # people read the API at /api/docs/.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "backend.api_errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "backend.pagination.GeoJsonPagination",
@@ -332,6 +340,45 @@ TTXD_BASEMAP_URL = env("TTXD_BASEMAP_URL", "https://tile.openstreetmap.org/{z}/{
 TTXD_BASEMAP_ATTRIBUTION = env("TTXD_BASEMAP_ATTRIBUTION", "© OpenStreetMap contributors")
 # Where maps open when there is nothing to show: central Ho Chi Minh City (lat, lon).
 TTXD_MAP_CENTER = (10.7769, 106.7009)
+
+
+# --- Content-Security-Policy (django-csp) -------------------------------------
+# No inline script, handler or style attribute on any page: a script that
+# reaches a page through user input cannot run. The one inline block (the map
+# page's import map) carries the request's nonce. Images may also come from
+# the base map's tile server and, with S3 storage, from the object store that
+# serves signed photo URLs; nothing else leaves the app's own origin.
+def _origin(url: str | None) -> str | None:
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+_image_origins = [
+    o
+    for o in (
+        _origin(TTXD_BASEMAP_URL),
+        _origin(env("AWS_S3_PUBLIC_ENDPOINT_URL") or env("AWS_S3_ENDPOINT_URL"))
+        if STORAGE_BACKEND == "s3"
+        else None,
+    )
+    if o
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:", *_image_origins],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # Debian 12 ships GDAL 3.6, which cannot sandbox file/network access. TTXD
 # never hands GDAL a user-supplied spatial reference definition, so the

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from backend.accounts.api import TokenView
@@ -33,7 +33,14 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/auth/token/", TokenView.as_view(), name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api-schema", template_name="web/swagger_ui.html"
+        ),
+        name="api-docs",
+    ),
     # Before the API router: map tiles are the most frequent request, and
     # URL resolution tries patterns in order.
     path("", include("backend.maps.urls")),
@@ -46,3 +53,9 @@ urlpatterns = [
     path("", include("backend.notifications.urls")),
     path("", include("backend.field.urls")),
 ]
+
+# Error answers: escaped pages, JSON under /api/ (backend.error_pages).
+handler400 = "backend.error_pages.bad_request"
+handler403 = "backend.error_pages.permission_denied"
+handler404 = "backend.error_pages.page_not_found"
+handler500 = "backend.error_pages.server_error"

@@ -751,9 +751,14 @@ def _deadlines_scan_locked(today: datetime.date) -> ScanResult:
     result.newly_marked = len(to_mark)
 
     leaders: dict[int, list[int]] = {}
+    inspectors: dict[int, set[int]] = {}
     for ward_id in {case.ward_id for case in overdue}:
         leaders[ward_id] = list(
             users_of_ward(ward_id, role=Role.WARD_LEADER).values_list("id", flat=True)
+        )
+        # The assignment may be stale: only an active inspector still in the ward hears.
+        inspectors[ward_id] = set(
+            users_of_ward(ward_id, role=Role.INSPECTOR).values_list("id", flat=True)
         )
     auditors = list(
         get_user_model()
@@ -781,7 +786,7 @@ def _deadlines_scan_locked(today: datetime.date) -> ScanResult:
         }
         event = f"{case.pk}:{case.stage}:{due.isoformat()}"
         ward_people = set(leaders.get(case.ward_id, []))
-        if case.assigned_inspector_id:
+        if case.assigned_inspector_id in inspectors.get(case.ward_id, set()):
             ward_people.add(case.assigned_inspector_id)
         items += [
             {

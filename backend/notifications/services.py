@@ -11,11 +11,13 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from psycopg2.extras import execute_values
 
-from backend.notifications.models import Notification, notification_message
+from backend.accounts.models import WARD_ROLES, Role, WardMembership
+from backend.notifications.models import Notification, NotificationKind, notification_message
 
 log = logging.getLogger(__name__)
 
@@ -58,16 +60,34 @@ def notifications_record(items: Iterable[dict[str, Any]]) -> int:
     return created
 
 
+def still_in_audience(notifications: QuerySet[Notification]) -> QuerySet[Notification]:
+    """The notices whose recipient is, now, still someone who should hear of the case.
+
+    A notice waits for its e-mail until the next run, and its recipient may
+    have been deactivated, moved out of the case's ward or given another role
+    meanwhile: the mail would then tell a stranger about the ward's case.
+    """
+    in_case_ward = WardMembership.objects.filter(
+        user_id=OuterRef("recipient_id"), ward__code=OuterRef("case__ward__code")
+    )
+    ward_audience = Q(recipient__role__in=WARD_ROLES) & Q(Exists(in_case_ward))
+    city_audience = Q(kind=NotificationKind.OVERDUE_ESCALATED, recipient__role=Role.CITY_AUDITOR)
+    return notifications.filter(recipient__is_active=True).filter(ward_audience | city_audience)
+
+
 def notifications_email_pending(*, limit: int = 1000) -> int:
-    """E-mail each notification not yet e-mailed, once.
+    """E-mail each notification not yet e-mailed, once, if its recipient still should hear.
 
     Rows are claimed with SKIP LOCKED: two scans running at once share the
-    work instead of both sending. A failed send leaves the row for the next run.
+    work instead of both sending. A failed send leaves the row for the next run;
+    one whose recipient left the audience (still_in_audience) is never sent.
     """
     sent = 0
     with transaction.atomic():
         pending = list(
-            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            still_in_audience(
+                Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            )
             .filter(emailed_at__isnull=True)
             .exclude(recipient__email="")
             .select_related("recipient")
