@@ -14,7 +14,6 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
-    HttpResponseBadRequest,
     StreamingHttpResponse,
 )
 from django.http.response import HttpResponseBase
@@ -27,6 +26,7 @@ from django.views.decorators.http import require_safe
 from backend.accounts.selectors import user_sees_all_wards
 from backend.cases.models import Stage, ViolationType
 from backend.cases.selectors import case_is_overdue
+from backend.error_pages import json_error
 from backend.errors import InvalidInput
 from backend.reports import exports
 from backend.reports.dashboard import Dashboard, WardFigures, audit_dashboard, overdue_map_geojson
@@ -182,7 +182,8 @@ def audit_dashboard_page(request: HttpRequest) -> HttpResponse:
 def audit_map(request: HttpRequest) -> HttpResponse:
     filters, error = _filters_or_error(request)
     if error:
-        return HttpResponseBadRequest(error)
+        # A data download, not a page: the reason as JSON, never as markup.
+        return json_error(error, code="invalid_filter")
     response = HttpResponse(
         overdue_map_geojson(request.user, filters), content_type="application/geo+json"
     )
@@ -209,7 +210,8 @@ def audit_export(request: HttpRequest, table: str, fmt: str) -> HttpResponseBase
         raise Http404(_("No such export."))
     filters, error = _filters_or_error(request)
     if error:
-        return HttpResponseBadRequest(error)
+        # A data download, not a page: the reason as JSON, never as markup.
+        return json_error(error, code="invalid_filter")
     today = timezone.localdate()
     cases = cases_matching(request.user, filters, today)
     filename = _download_name(table, fmt)

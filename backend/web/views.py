@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
@@ -38,13 +38,15 @@ def home(request: HttpRequest) -> HttpResponse:
 def case_list(request: HttpRequest) -> HttpResponse:
     # The audit dashboard links its figures here with filters (CaseFilters, the
     # parameter of the reports selector cases_matching).
+    wards = wards_visible_to(request.user).order_by("name")
     try:
         filters = CaseFilters.from_params(request.GET)
     except InvalidInput as exc:
-        return HttpResponseBadRequest(str(exc.message))
+        # The same page, escaped, with the reason and no list: never the input as markup.
+        refused = {"cases": [], "wards": wards, "error": exc.message}
+        return render(request, "web/case_list.html", refused, status=400)
     matching = cases_matching(request.user, filters)
     cases = matching.order_by("stage_deadline", "-detected_at")[:200]
-    wards = wards_visible_to(request.user).order_by("name")
     context: dict[str, Any] = {"cases": cases, "wards": wards}
     if filters != CaseFilters():
         context.update(filtered=True, matching_count=matching.count(), query=filters.query())

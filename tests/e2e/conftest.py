@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -64,3 +65,17 @@ def log_in(page: Any, live_server: Any, username: str, password: str) -> None:
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+def wait_until(page: Any, predicate: str, timeout_s: float = 15.0) -> None:
+    """Poll an (async) JS function until it returns true.
+
+    Playwright's wait_for_function compiles its predicate inside the page,
+    which the pages' Content-Security-Policy (no 'unsafe-eval') forbids;
+    page.evaluate goes through the DevTools protocol and is not affected.
+    """
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(predicate):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout_s} s: {predicate}")
+        page.wait_for_timeout(100)

@@ -13,7 +13,7 @@ from django.test import Client
 
 from backend.accounts.models import Role
 from backend.photos.services import photo_ingest
-from tests.e2e.conftest import log_in, screenshot
+from tests.e2e.conftest import log_in, screenshot, wait_until
 from tests.factories import WARD_A_BOX, WARD_B_BOX, CaseFactory, UserFactory, WardFactory, box
 from tests.photos import imagery
 
@@ -82,7 +82,7 @@ def open_app(page: Any, live_server: Any) -> None:
     page.goto(f"{live_server.url}/field/")
     page.wait_for_selector("#field[data-ready=true]")
     # Photos go through the service worker once it controls the page.
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_until(page, "() => navigator.serviceWorker.controller !== null")
 
 
 def first_user_sees_the_photo_online_and_offline(
@@ -107,10 +107,11 @@ def test_after_logout_the_next_user_gets_no_photo_of_the_last(
     phone.click("form[action='/logout/'] button[type=submit]")
     phone.wait_for_url(f"{live_server.url}/login/")
     # The login page drops every user's photos and the app page of the last user.
-    phone.wait_for_function(
-        "async () => !(await caches.keys()).some((name) => name.startsWith('ttxd-photos-'))"
+    wait_until(
+        phone,
+        "async () => !(await caches.keys()).some((name) => name.startsWith('ttxd-photos-'))",
     )
-    phone.wait_for_function(f"async () => !(await ({APP_PAGE_KEPT})())")
+    wait_until(phone, f"async () => !(await ({APP_PAGE_KEPT})())")
 
     log_in(phone, live_server, "thanh_tra_b", PASSWORD)
     open_app(phone, live_server)

@@ -38,6 +38,9 @@
     const textarea = document.getElementById(el.dataset.textarea);
     const type = (el.dataset.geomType || "GEOMETRY").toUpperCase();
     const center = el.dataset.center.split(",").map(Number);
+    // Sized from data attributes: the page's CSP allows no style attribute.
+    el.style.width = Number(el.dataset.width) + "px";
+    el.style.height = Number(el.dataset.height) + "px";
     const map = L.map(el).setView([center[0], center[1]], 12);
     if (el.dataset.basemapUrl) {
       L.tileLayer(el.dataset.basemapUrl, {
@@ -63,7 +66,10 @@
           if (b.isValid()) map.fitBounds(b, { maxZoom: 19, padding: [20, 20], animate: false });
         }
       } catch (e) {
-        el.insertAdjacentHTML("afterend", '<p class="errornote">' + e.message + "</p>");
+        const note = document.createElement("p");
+        note.className = "errornote";
+        note.textContent = e.message;
+        el.after(note);
       }
     }
     const isPoint = type.indexOf("POINT") >= 0;
