@@ -17,7 +17,9 @@ encoded in UTF-8. Numbers with an integral value are written as integers
 come back as the integer 5 and must hash the same. Other floats keep Python's
 shortest round-trip form. NaN and infinities are refused.
 
-Anyone can re-check the chain with these rules alone (e.g. with
+An event about a workflow step or a site photo has `payload["record"]`, the
+hash of that row (backend.audit.records); it is part of the payload like any
+other key. Anyone can re-check the chain with these rules alone (e.g. with
 `SELECT seq, case_id, actor_id, kind, at, stage_before, stage_after,
 payload::text, prev_hash, hash FROM audit_caseevent ORDER BY seq`), without
 this code base: that is what makes a recorded chain head a proof.

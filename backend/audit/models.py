@@ -19,6 +19,9 @@ class EventKind(models.TextChoices):
     # Recorded by the deadline scan (actor: the system account).
     OVERDUE = "overdue", _("Deadline passed")
     OVERDUE_CLEARED = "overdue_cleared", _("No longer overdue")
+    # Appended by audit migration 0005 for steps and photos recorded before
+    # events carried their rows' hashes.
+    RECORD_SEALED = "record_sealed", _("Record sealed")
 
 
 class CaseEvent(models.Model):
@@ -27,7 +30,10 @@ class CaseEvent(models.Model):
     Never updated or deleted: database triggers refuse UPDATE, DELETE and
     TRUNCATE (migration 0003), and backend.audit.services.case_event_record is
     the only writer. Events form one hash chain across the whole table (see
-    backend.audit.chain), checked by `manage.py verify_audit`.
+    backend.audit.chain), checked by `manage.py verify_audit`. The insert
+    trigger (migration 0005) dates them by the database clock, never before
+    the event they follow, and checks the hash of the step or photo row an
+    event records (`payload["record"]`, see backend.audit.records).
     """
 
     case = models.ForeignKey(
@@ -73,6 +79,32 @@ class CaseEvent(models.Model):
 
     def kind_label(self) -> str:
         return str(EventKind(self.kind).label) if self.kind in EventKind.values else self.kind
+
+
+class PublishedHead(models.Model):
+    """A chain head written down where the application's role cannot write.
+
+    `manage.py verify_audit --publish`, run daily as the schema owner, adds
+    one after a whole verification; every later verification checks that the
+    chain still holds each of them, so history proven up to a published head
+    cannot be rewritten by anyone with the runtime role's privileges. The
+    runtime role may only read this table (grant_runtime_role); the insert
+    trigger (migration 0006) refuses a head the chain does not hold or one
+    behind the last published, and sets the time and the database role.
+    """
+
+    event_count = models.BigIntegerField(_("events in the chain"))
+    hash = models.CharField(_("hash"), max_length=64)
+    published_at = models.DateTimeField(_("published at"))
+    published_by = models.CharField(_("database role"), max_length=63)
+
+    class Meta:
+        verbose_name = _("published chain head")
+        verbose_name_plural = _("published chain heads")
+        ordering = ["event_count", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.event_count} {self.hash[:16]}"
 
 
 class HistoryIsAppendOnly(Exception):

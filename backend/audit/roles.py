@@ -10,6 +10,8 @@ creates the role if the owner may (CREATEROLE) and sets its privileges:
 - history tables (those carrying the ttxd_history_append_only trigger, see
   audit migration 0003: case events, workflow steps, site photos): SELECT and
   INSERT only;
+- published chain heads (audit migration 0006): SELECT only, so the heads
+  that prove yesterday's history are out of the application's reach;
 - django_migrations and PostGIS's spatial_ref_sys: SELECT only (the schema
   is the owner's business);
 - default privileges, so tables a later migration creates are covered too
@@ -28,6 +30,8 @@ from psycopg2 import sql
 from psycopg2.extensions import encrypt_password
 
 HISTORY_TRIGGER = "ttxd_history_append_only"
+# Append-only too, and written only by the owner (verify_audit --publish).
+OWNER_ONLY_TABLES = ("audit_publishedhead",)
 
 
 class RuntimeRoleRefused(Exception):
@@ -49,6 +53,17 @@ def history_tables() -> list[str]:
         cursor.execute(
             "SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname = %s ORDER BY 1",
             [HISTORY_TRIGGER],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def owner_only_tables() -> list[str]:
+    """The owner-only tables this database has (a fresh one may predate them)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM unnest(%s::text[]) AS name "
+            "WHERE to_regclass('public.' || name) IS NOT NULL ORDER BY 1",
+            [list(OWNER_ONLY_TABLES)],
         )
         return [row[0] for row in cursor.fetchall()]
 
@@ -88,7 +103,8 @@ def _refuse_unsafe(name: str) -> None:
 
 @transaction.atomic
 def runtime_role_grant(name: str, *, login: bool = False, password: str | None = None) -> list[str]:
-    """Create (if missing) and grant the runtime role; returns its history tables.
+    """Create (if missing) and grant the runtime role; returns its history tables
+    (where it may SELECT and INSERT; see owner_only_tables() for SELECT only).
 
     A password (not empty) implies LOGIN.
     """
@@ -132,11 +148,18 @@ def runtime_role_grant(name: str, *, login: bool = False, password: str | None =
                     "REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON public.spatial_ref_sys FROM {}"
                 ).format(role)
             )
-        tables = history_tables()
+        owner_only = owner_only_tables()
+        tables = [t for t in history_tables() if t not in owner_only]
         for table in tables:
             cursor.execute(
                 sql.SQL("REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {role}").format(
                     table=sql.SQL(table), role=role
+                )
+            )
+        for table in owner_only:
+            cursor.execute(
+                sql.SQL("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {table} FROM {role}").format(
+                    table=sql.Identifier(table), role=role
                 )
             )
     return tables

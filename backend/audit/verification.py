@@ -1,20 +1,29 @@
 """Walk the event chain and find the first place where history was changed.
 
 Streams the table in `seq` order through a server-side cursor: memory stays
-flat however long the history is.
+flat however long the history is. Along the way it checks that time never
+goes backwards and that the chain still holds every published head; then it
+recomputes, in the database, the hash of every workflow step and site photo
+and compares it with the event that records the row.
 """
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg2 import sql
 
 from backend.audit.chain import GENESIS_HASH, content_canonical, event_hash, payload_canonical
+from backend.audit.records import RECORD_KEY, RECORD_TABLES, RecordTable
 
 FETCH_SIZE = 5000
+# Record problems are listed up to this many: one is enough to fail.
+RECORD_PROBLEMS_SHOWN = 50
 
 
 @dataclass(frozen=True)
@@ -27,8 +36,25 @@ class ChainHead:
 class ChainBreak:
     seq: int
     event_id: int | None
-    problem: str  # edited | missing | out_of_order | relinked | head_changed | truncated
+    # edited | missing | out_of_order | relinked | rewound | head_changed | truncated
+    # | published_head_changed | published_head_truncated
+    problem: str
     message: str
+
+
+@dataclass
+class RecordProblem:
+    table: str
+    row_id: int | None
+    event_id: int | None
+    problem: str  # unrecorded | changed | missing
+    message: str
+
+
+@dataclass(frozen=True)
+class _Published:
+    head: ChainHead
+    published_at: datetime.datetime
 
 
 @dataclass
@@ -39,10 +65,20 @@ class ChainReport:
     # Given an earlier head: is everything up to it unchanged?
     earlier_head: ChainHead | None = None
     earlier_head_confirmed: bool | None = None
+    # Heads published in audit_publishedhead that the chain was found to hold.
+    published_confirmed: int = 0
+    published_total: int = 0
+    records_checked: int = 0
+    record_problems: list[RecordProblem] = field(default_factory=list)
 
     @property
     def intact(self) -> bool:
-        return not self.breaks and self.earlier_head_confirmed is not False
+        return (
+            not self.breaks
+            and not self.record_problems
+            and self.earlier_head_confirmed is not False
+            and self.published_confirmed == self.published_total
+        )
 
 
 def _seq_of_hash(digest: str) -> tuple[int, int] | None:
@@ -104,74 +140,291 @@ def chain_head() -> ChainHead:
     return ChainHead(0, GENESIS_HASH) if row is None else ChainHead(int(row[0]), str(row[1]))
 
 
+def _published_heads() -> dict[int, list[_Published]]:
+    by_count: dict[int, list[_Published]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT event_count, hash, published_at FROM audit_publishedhead ORDER BY event_count, id"
+        )
+        for count, digest, published_at in cursor.fetchall():
+            by_count.setdefault(int(count), []).append(
+                _Published(ChainHead(int(count), str(digest)), published_at)
+            )
+    return by_count
+
+
+def _published_changed(seq: int, event_id: int, stored: str, published: _Published) -> ChainBreak:
+    return ChainBreak(
+        seq,
+        event_id,
+        "published_head_changed",
+        _(
+            "The head published on %(when)s has hash %(recorded)s… at position %(seq)s, but the "
+            "event there (id %(id)s) now has hash %(actual)s…: history up to that head was "
+            "rewritten after it was published."
+        )
+        % {
+            "when": _when(published.published_at),
+            "recorded": published.head.hash[:16],
+            "seq": seq,
+            "id": event_id,
+            "actual": stored[:16],
+        },
+    )
+
+
+def _when(moment: datetime.datetime) -> str:
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
+
+
 def chain_verify(earlier_head: ChainHead | None = None) -> ChainReport:
-    """Check every event's link and hash in chain order; stop at the first break.
+    """Check every event's link, hash and time in chain order; stop at the first break.
 
     A recomputed hash that differs means the event's content was edited; a
     skipped position means events were deleted; a previous hash that belongs
-    to a later event means events were swapped. Deleting the newest events
-    leaves a shorter but consistent chain: only an earlier recorded head (its
-    count and hash) reveals that, which is why the city writes heads down.
+    to a later event means events were swapped; a time earlier than the
+    previous event's means it was back-dated. Deleting the newest events
+    leaves a shorter but consistent chain, and an owner of the database can
+    rewrite it whole: only a head recorded earlier (its count and hash)
+    reveals that, which is why heads are published daily and the city writes
+    them down. Then every step and photo row is checked against the event
+    that records it (check_records).
     """
     report = ChainReport(head=ChainHead(0, GENESIS_HASH), earlier_head=earlier_head)
     expected_seq = 1
     prev_hash = GENESIS_HASH
     prev_id: int | None = None
+    prev_at: datetime.datetime | None = None
     # A named (server-side) cursor lives in a transaction: one query, one snapshot.
-    with transaction.atomic(), connection.chunked_cursor() as cursor:
-        cursor.execute(
-            "SELECT id, seq, case_id, actor_id, kind, at, stage_before, stage_after, "
-            "payload::text, prev_hash, hash FROM audit_caseevent ORDER BY seq"
+    with transaction.atomic():
+        published = _published_heads()
+        report.published_total = sum(len(heads) for heads in published.values())
+        report.published_confirmed = sum(
+            1 for p in published.get(0, []) if p.head.hash == GENESIS_HASH
         )
-        for row in _rows(cursor):
-            event_id, seq, stored = row[0], row[1], row[10]
-            report.checked += 1
-            problem = _row_problem(row, expected_seq, prev_hash, prev_id)
-            if problem is None and earlier_head is not None and seq == earlier_head.count:
-                report.earlier_head_confirmed = stored == earlier_head.hash
-                if not report.earlier_head_confirmed:
-                    problem = ChainBreak(
-                        seq,
-                        event_id,
-                        "head_changed",
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(
+                "SELECT id, seq, case_id, actor_id, kind, at, stage_before, stage_after, "
+                "payload::text, prev_hash, hash FROM audit_caseevent ORDER BY seq"
+            )
+            for row in _rows(cursor):
+                event_id, seq, at, stored = row[0], row[1], row[5], row[10]
+                report.checked += 1
+                problem = _row_problem(row, expected_seq, prev_hash, prev_id)
+                if problem is None and prev_at is not None and at < prev_at:
+                    problem = _rewound(seq, event_id, at, prev_id, prev_at)
+                if problem is None and earlier_head is not None and seq == earlier_head.count:
+                    report.earlier_head_confirmed = stored == earlier_head.hash
+                    if not report.earlier_head_confirmed:
+                        problem = _head_changed(seq, event_id, stored, earlier_head)
+                if problem is None:
+                    for head in published.get(seq, ()):
+                        if head.head.hash != stored:
+                            problem = _published_changed(seq, event_id, stored, head)
+                            break
+                        report.published_confirmed += 1
+                if problem is not None:
+                    report.breaks.append(problem)
+                    break
+                expected_seq, prev_hash, prev_id, prev_at = seq + 1, stored, event_id, at
+        report.head = chain_head() if report.breaks else ChainHead(expected_seq - 1, prev_hash)
+        if not report.breaks:
+            beyond = [p for count, heads in published.items() if count > report.head.count
+                      for p in heads]  # fmt: skip
+            if beyond:
+                latest = max(beyond, key=lambda p: p.head.count)
+                report.breaks.append(
+                    ChainBreak(
+                        report.head.count + 1,
+                        None,
+                        "published_head_truncated",
                         _(
-                            "The event at the recorded head's position %(seq)s (id %(id)s) has "
-                            "hash %(actual)s…, not the recorded %(recorded)s…: the history up "
-                            "to that head was rewritten."
+                            "The head published on %(when)s counts %(recorded)s events but the "
+                            "chain ends at %(count)s: the newest events were deleted."
                         )
                         % {
-                            "seq": seq,
-                            "id": event_id,
-                            "actual": stored[:16],
-                            "recorded": earlier_head.hash[:16],
+                            "when": _when(latest.published_at),
+                            "recorded": latest.head.count,
+                            "count": report.head.count,
                         },
                     )
-            if problem is not None:
-                report.breaks.append(problem)
-                break
-            expected_seq, prev_hash, prev_id = seq + 1, stored, event_id
-    report.head = chain_head() if report.breaks else ChainHead(expected_seq - 1, prev_hash)
-    if earlier_head is not None and report.earlier_head_confirmed is None:
-        if report.breaks:
-            # The walk stopped at a break before it reached the recorded head.
-            report.earlier_head_confirmed = False
-        elif earlier_head.count == 0:
-            report.earlier_head_confirmed = earlier_head.hash == GENESIS_HASH
-        else:
-            report.earlier_head_confirmed = False
-            report.breaks.append(
-                ChainBreak(
-                    report.head.count + 1,
+                )
+        _earlier_head_outcome(report, earlier_head)
+        check_records(report)
+    return report
+
+
+def _rewound(
+    seq: int, event_id: int, at: datetime.datetime, prev_id: int | None, prev_at: datetime.datetime
+) -> ChainBreak:
+    return ChainBreak(
+        seq,
+        event_id,
+        "rewound",
+        _(
+            "Event id %(id)s at position %(seq)s is dated %(at)s, before the event it follows "
+            "(id %(before)s, %(before_at)s): time went backwards, so it was back-dated or "
+            "written with a wrong clock."
+        )
+        % {
+            "id": event_id,
+            "seq": seq,
+            "at": at.isoformat(),
+            "before": prev_id,
+            "before_at": prev_at.isoformat(),
+        },
+    )
+
+
+def _head_changed(seq: int, event_id: int, stored: str, earlier_head: ChainHead) -> ChainBreak:
+    return ChainBreak(
+        seq,
+        event_id,
+        "head_changed",
+        _(
+            "The event at the recorded head's position %(seq)s (id %(id)s) has "
+            "hash %(actual)s…, not the recorded %(recorded)s…: the history up "
+            "to that head was rewritten."
+        )
+        % {
+            "seq": seq,
+            "id": event_id,
+            "actual": stored[:16],
+            "recorded": earlier_head.hash[:16],
+        },
+    )
+
+
+def _earlier_head_outcome(report: ChainReport, earlier_head: ChainHead | None) -> None:
+    if earlier_head is None or report.earlier_head_confirmed is not None:
+        return
+    if report.breaks:
+        # The walk stopped at a break before it reached the recorded head.
+        report.earlier_head_confirmed = False
+    elif earlier_head.count == 0:
+        report.earlier_head_confirmed = earlier_head.hash == GENESIS_HASH
+    else:
+        report.earlier_head_confirmed = False
+        report.breaks.append(
+            ChainBreak(
+                report.head.count + 1,
+                None,
+                "truncated",
+                _(
+                    "The recorded head counts %(recorded)s events but the chain ends at "
+                    "%(count)s: the newest events were deleted."
+                )
+                % {"recorded": earlier_head.count, "count": report.head.count},
+            )
+        )
+
+
+# Every row of the table, its event (if any) and both hashes; only the rows
+# whose event is missing or disagrees come back.
+_ROWS_AGAINST_EVENTS = """
+SELECT r.id, e.id, e.payload -> {key} ->> 'hash', r.hash
+FROM (SELECT t.id, audit_content_hash({content}(t)) AS hash FROM {table} AS t) AS r
+LEFT JOIN audit_caseevent AS e
+       ON e.payload ? {key} AND e.payload -> {key} ->> 'table' = {name}
+      AND e.payload -> {key} ->> 'id' = r.id::text
+WHERE e.id IS NULL OR e.payload -> {key} ->> 'hash' IS DISTINCT FROM r.hash
+ORDER BY r.id
+LIMIT {limit}
+"""
+_ROWS_COUNT = "SELECT count(*) FROM {table}"
+# Events naming a row that is gone, or a table that records nothing.
+_EVENTS_WITHOUT_ROWS = """
+SELECT e.id, e.seq, e.payload -> {key} ->> 'table', e.payload -> {key} ->> 'id'
+FROM audit_caseevent AS e
+WHERE e.payload ? {key} AND NOT ({any_row})
+ORDER BY e.seq
+LIMIT {limit}
+"""
+_ROW_EXISTS = """
+(e.payload -> {key} ->> 'table' = {name} AND EXISTS (
+    SELECT 1 FROM {table} AS r
+    WHERE r.id = CASE WHEN e.payload -> {key} ->> 'id' ~ '^[0-9]{{1,18}}$'
+                      THEN (e.payload -> {key} ->> 'id')::bigint END))
+"""
+
+
+def _names(record_table: RecordTable) -> dict[str, sql.Composable]:
+    return {
+        "table": sql.Identifier(record_table.table),
+        "content": sql.Identifier(record_table.content_function),
+        "key": sql.Literal(RECORD_KEY),
+        "name": sql.Literal(record_table.table),
+        "limit": sql.Literal(RECORD_PROBLEMS_SHOWN),
+    }
+
+
+def check_records(report: ChainReport) -> None:
+    """Every step and photo row has exactly the hash its event recorded."""
+    with connection.cursor() as cursor:
+        for record_table in RECORD_TABLES:
+            names = _names(record_table)
+            cursor.execute(sql.SQL(_ROWS_COUNT).format(**names))
+            report.records_checked += int(cursor.fetchone()[0])
+            cursor.execute(sql.SQL(_ROWS_AGAINST_EVENTS).format(**names))
+            for row_id, event_id, recorded, actual in cursor.fetchall():
+                report.record_problems.append(
+                    _record_problem(record_table, int(row_id), event_id, recorded, actual)
+                )
+        any_row = sql.SQL(" OR ").join(
+            sql.SQL(_ROW_EXISTS).format(**_names(t)) for t in RECORD_TABLES
+        )
+        cursor.execute(
+            sql.SQL(_EVENTS_WITHOUT_ROWS).format(
+                any_row=any_row,
+                key=sql.Literal(RECORD_KEY),
+                limit=sql.Literal(RECORD_PROBLEMS_SHOWN),
+            )
+        )
+        for event_id, seq, table, row_id in cursor.fetchall():
+            report.record_problems.append(
+                RecordProblem(
+                    str(table),
                     None,
-                    "truncated",
+                    int(event_id),
+                    "missing",
                     _(
-                        "The recorded head counts %(recorded)s events but the chain ends at "
-                        "%(count)s: the newest events were deleted."
+                        "Event id %(id)s at position %(seq)s records row %(row)s of %(table)s, "
+                        "which no longer exists: the row was deleted."
                     )
-                    % {"recorded": earlier_head.count, "count": report.head.count},
+                    % {"id": event_id, "seq": seq, "row": row_id, "table": table},
                 )
             )
-    return report
+    del report.record_problems[RECORD_PROBLEMS_SHOWN:]
+
+
+def _record_problem(
+    record_table: RecordTable, row_id: int, event_id: int | None, recorded: str | None, actual: str
+) -> RecordProblem:
+    what = {"what": record_table.label, "table": record_table.table, "row": row_id}
+    if event_id is None:
+        return RecordProblem(
+            record_table.table,
+            row_id,
+            None,
+            "unrecorded",
+            _(
+                "Row %(row)s of %(table)s (%(what)s) is recorded by no event: the row was "
+                "added outside the application's services."
+            )
+            % what,
+        )
+    return RecordProblem(
+        record_table.table,
+        row_id,
+        int(event_id),
+        "changed",
+        _(
+            "Row %(row)s of %(table)s (%(what)s) no longer matches the hash that event id "
+            "%(event)s recorded (%(recorded)s…, now %(actual)s…): the row was changed or "
+            "replaced after it was recorded."
+        )
+        % {**what, "event": event_id, "recorded": (recorded or "")[:16], "actual": actual[:16]},
+    )
 
 
 def _row_problem(

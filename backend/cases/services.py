@@ -642,6 +642,9 @@ def case_transition(
         kind=spec.event_kind,
         stage_before=stage_before,
         stage_after=stage_after,
+        # The event carries the hash of the step's row: a step added or
+        # changed around this service fails verify_audit.
+        record=step,
         payload={
             "action": spec.code,
             "action_label": spec.english_label(),

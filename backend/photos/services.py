@@ -333,6 +333,8 @@ def photo_ingest(
             case=case,
             actor=actor,
             kind=EventKind.PHOTO_ADDED,
+            # The event carries the hash of the photo's row (see backend.audit.records).
+            record=photo,
             payload={
                 "photo_id": photo.pk,
                 "sha256": photo.sha256,

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
-from backend.audit.roles import RuntimeRoleRefused, runtime_role_grant
+from backend.audit.roles import RuntimeRoleRefused, owner_only_tables, runtime_role_grant
 
 
 def password_from_environment(variable: str) -> str:
@@ -32,7 +32,7 @@ class Command(BaseCommand):
     help = (
         "Create (if missing) and grant the application's runtime database role: full use "
         "of ordinary tables, SELECT and INSERT only on history tables, SELECT only on "
-        "django_migrations. Run it as the schema owner after every migrate; it is idempotent."
+        "published chain heads and django_migrations. Run it as the schema owner after every migrate; it is idempotent."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -63,4 +63,6 @@ class Command(BaseCommand):
             + ("; password set" if password is not None else "")
             + "; history tables (SELECT, INSERT only): "
             + (", ".join(tables) or "none")
+            + "; owner-only tables (SELECT only): "
+            + (", ".join(owner_only_tables()) or "none")
         )
