@@ -7,6 +7,7 @@ secrets). Without DATABASE_URL the embedded development cluster started by
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 from typing import Any
@@ -83,7 +84,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.gis",
     "rest_framework",
-    "rest_framework.authtoken",
+    # Per-device API tokens (backend.accounts.models.DeviceToken).
+    "knox",
     "rest_framework_gis",
     "drf_spectacular",
     "csp",
@@ -253,8 +255,10 @@ STORAGES = {
 # --- API ---------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # A request that carries a device token is judged by it, not by a
+        # session cookie that may come along (backend.accounts.authentication).
+        "backend.accounts.authentication.SessionUnlessTokenAuthentication",
+        "backend.accounts.authentication.DeviceTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON only: no browsable HTML API that could reflect input into a page;
@@ -265,6 +269,19 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "backend.pagination.GeoJsonPagination",
     "PAGE_SIZE": 100,
 }
+# Device tokens for phones (django-rest-knox): only a digest is stored; a
+# token expires after TTXD_TOKEN_TTL_DAYS without use, renewed while in use.
+KNOX_TOKEN_MODEL = "accounts.DeviceToken"
+REST_KNOX = {
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+    "TOKEN_TTL": datetime.timedelta(days=env_int("TTXD_TOKEN_TTL_DAYS", 30)),
+    "AUTO_REFRESH": True,
+    # One write per minute at most for a token in steady use.
+    "MIN_REFRESH_INTERVAL": 60,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+# knox's own token table is swapped for DeviceToken: nothing of it to migrate.
+MIGRATION_MODULES = {"knox": None}
 SPECTACULAR_SETTINGS = {
     "TITLE": "TTXD API",
     "DESCRIPTION": "Construction permits and violation cases for ward governments.",

@@ -5,7 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from backend.accounts.api import TokenView
+from backend.accounts.api import LogoutView, TokenRenewView, TokenView
 from backend.cases.api import CaseViewSet
 from backend.permits.api import PermitViewSet
 from backend.wards.api import WardViewSet
@@ -32,6 +32,9 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("api/auth/token/", TokenView.as_view(), name="api-token"),
+    path("api/auth/token/renew/", TokenRenewView.as_view(), name="api-token-renew"),
+    path("api/auth/logout/", LogoutView.as_view(), name="api-logout"),
+    path("", include("backend.accounts.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
     path(

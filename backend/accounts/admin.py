@@ -1,16 +1,27 @@
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from backend.accounts.models import WARD_ROLES, FailedLogin, Role, User, WardMembership
+from backend.accounts.models import (
+    WARD_ROLES,
+    DeviceToken,
+    FailedLogin,
+    Role,
+    User,
+    WardMembership,
+)
 from backend.accounts.selectors import (
+    device_tokens_visible_to,
     failed_logins_visible_to,
     user_sees_all_wards,
     users_visible_to,
 )
+from backend.accounts.services import device_token_revoke
 from backend.admin_base import WardScopedMixin, sees_every_ward_in_admin
 from backend.wards.selectors import wards_visible_to
 
@@ -36,6 +47,27 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
         (_("TTXD"), {"fields": ("role", "full_name", "phone")}),
     )
     inlines = [WardMembershipInline]
+    actions = ["revoke_all_devices"]
+
+    @admin.action(description=_("Sign out every device (revoke all tokens)"))
+    def revoke_all_devices(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        # Only tokens this staff member may see (device_tokens_visible_to), so
+        # the action reaches no further than the device list does.
+        tokens = (
+            DeviceToken.objects.all()
+            if sees_every_ward_in_admin(request)
+            else device_tokens_visible_to(request.user)
+        )
+        count = 0
+        for token in tokens.filter(user__in=queryset):
+            device_token_revoke(token=token)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d device signed out.", "%(count)d devices signed out.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
     def get_queryset(self, request: HttpRequest) -> Any:
         qs = super().get_queryset(request)
@@ -77,6 +109,57 @@ class FailedLoginAdmin(WardScopedMixin, admin.ModelAdmin):  # type: ignore[type-
 
     def visible_rows(self, request: HttpRequest) -> Any:
         return failed_logins_visible_to(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(DeviceToken)
+class DeviceTokenAdmin(WardScopedMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    """Devices signed in with a token; revoking one signs it out at once.
+
+    Tokens are issued by signing in on the device, never here (the admin
+    never sees a token, only its digest is stored), and scoped like every
+    admin list: superusers see all, other staff those of their wards' people.
+    """
+
+    list_display = ["user", "device", "created", "last_used_at", "expiry"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__full_name", "device"]
+    ordering = ["-created"]
+    fields = ("user", "device", "created", "last_used_at", "expiry")
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    def visible_rows(self, request: HttpRequest) -> Any:
+        return device_tokens_visible_to(request.user)
+
+    def get_actions(self, request: HttpRequest) -> Any:
+        actions = super().get_actions(request)
+        # "Revoke" does what deleting would, through the service (sessions too).
+        actions.pop("delete_selected", None)
+        if not self.has_delete_permission(request):
+            actions.pop("revoke", None)
+        return actions
+
+    @admin.action(description=_("Revoke the selected device tokens"))
+    def revoke(self, request: HttpRequest, queryset: QuerySet[DeviceToken]) -> None:
+        count = 0
+        for token in queryset:
+            device_token_revoke(token=token)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d device signed out.", "%(count)d devices signed out.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    def delete_model(self, request: HttpRequest, obj: DeviceToken) -> None:
+        device_token_revoke(token=obj)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

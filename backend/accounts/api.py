@@ -1,17 +1,30 @@
+"""Device tokens over the API: sign a phone in, renew its token, sign it out."""
+
 from __future__ import annotations
 
 from typing import Any
 
-from rest_framework import status
-from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.exceptions import APIException
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from backend.accounts.services import login_failures_clear
+from backend.accounts.authentication import DeviceTokenAuthentication
+from backend.accounts.models import DEVICE_NAME_MAX_LENGTH, DeviceToken
+from backend.accounts.services import (
+    device_token_issue,
+    device_token_renew,
+    device_token_revoke,
+    login_failures_clear,
+)
 from backend.accounts.throttle import LoginThrottled
+from backend.schema import refusals
 
 
 class SignInLocked(APIException):
@@ -25,29 +38,113 @@ class SignInLocked(APIException):
         self.wait = wait
 
 
-class ThrottledAuthTokenSerializer(AuthTokenSerializer):
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+class NoDeviceToken(APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "no_device_token"
+    default_detail = gettext_lazy(
+        "This request carries no device token: send the token to sign out "
+        "(“Authorization: Token …”)."
+    )
+
+
+class TokenRequestSerializer(serializers.Serializer[Any]):
+    username = serializers.CharField(max_length=150, trim_whitespace=False)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False)
+    device = serializers.CharField(
+        max_length=DEVICE_NAME_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
+
+
+def token_answer(row: DeviceToken, token: str | None = None) -> dict[str, Any]:
+    answer: dict[str, Any] = {
+        "expiry": row.expiry.isoformat() if row.expiry else None,
+        "device": row.device,
+    }
+    if token is not None:
+        answer = {"token": token, **answer}
+    return answer
+
+
+TOKEN_ANSWER = inline_serializer(
+    "DeviceTokenAnswer",
+    {
+        "token": serializers.CharField(),
+        "expiry": serializers.DateTimeField(),
+        "device": serializers.CharField(),
+    },
+)
+
+
+class TokenView(APIView):
+    """Exchange a username and password for a new device token (phones).
+
+    Each call signs one more device in; the token is shown this once (only
+    its digest is kept) and works as `Authorization: Token <token>` until
+    it expires (renewed while in use) or is revoked. Throttled like every
+    sign-in (backend.accounts.throttle): while locked, 429 with Retry-After
+    and a message saying when to try again.
+    """
+
+    # The password is the proof; a session cookie sent along must not make
+    # the request need a CSRF token.
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=TokenRequestSerializer, responses={200: TOKEN_ANSWER, **refusals(429)})
+    def post(self, request: Request) -> Response:
+        if not isinstance(request.data, dict):
+            raise ValidationError({"detail": _("Send a JSON object or a form.")})
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
         try:
-            validated: dict[str, Any] = super().validate(attrs)
+            user = authenticate(request, username=data["username"], password=data["password"])
         except LoginThrottled as exc:
             # Not a 400 about the credentials: the same ones may work later.
             raise SignInLocked(exc.lockout.message(), exc.lockout.retry_after_seconds()) from None
-        return validated
-
-
-class TokenView(ObtainAuthToken):
-    """Exchange a username and password for an API token (phones).
-
-    Throttled like every sign-in (backend.accounts.throttle): while locked,
-    429 with Retry-After and a message saying when to try again.
-    """
-
-    permission_classes = [AllowAny]
-    serializer_class = ThrottledAuthTokenSerializer
-
-    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        response = super().post(request, *args, **kwargs)
+        if user is None:
+            raise ValidationError(
+                {"non_field_errors": [_("Unable to log in with provided credentials.")]},
+                code="authorization",
+            )
+        issued = device_token_issue(user=user, device=data["device"])
         # No session login here (so no user_logged_in): clear the count directly.
-        data = request.data
-        login_failures_clear(username=data.get("username") if isinstance(data, dict) else None)
-        return response
+        login_failures_clear(username=data["username"])
+        return Response(token_answer(issued.row, issued.token))
+
+
+class DeviceTokenRequired(APIView):
+    """Endpoints about the token the request itself carries."""
+
+    authentication_classes = [DeviceTokenAuthentication]
+
+    def device_token(self, request: Request) -> DeviceToken:
+        if not isinstance(request.auth, DeviceToken):
+            raise NoDeviceToken()
+        return request.auth
+
+
+class TokenRenewView(DeviceTokenRequired):
+    """Push this device token's expiry a full period on; answers the new expiry."""
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: inline_serializer(
+                "DeviceTokenRenewed",
+                {"expiry": serializers.DateTimeField(), "device": serializers.CharField()},
+            )
+        },
+    )
+    def post(self, request: Request) -> Response:
+        return Response(token_answer(device_token_renew(token=self.device_token(request))))
+
+
+class LogoutView(DeviceTokenRequired):
+    """Sign this device out: its token stops working at once (204)."""
+
+    # None, not OpenApiTypes.NONE: that names a JSON body with a null schema.
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request) -> Response:
+        device_token_revoke(token=self.device_token(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)

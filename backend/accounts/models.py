@@ -9,6 +9,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
+from knox.settings import CONSTANTS
 
 
 class Role(models.TextChoices):
@@ -22,8 +24,11 @@ class Role(models.TextChoices):
 CITY_ROLES = frozenset({Role.CITY_AUDITOR, Role.ADMIN})
 WARD_ROLES = frozenset({Role.INSPECTOR, Role.WARD_LEADER})
 
+DEVICE_NAME_MAX_LENGTH = 100
 
-class User(AbstractUser):
+
+# The stubs cannot follow DeviceToken's untyped base (knox) to its reverse manager.
+class User(AbstractUser):  # type: ignore[django-manager-missing]
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -103,3 +108,38 @@ class FailedLogin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username or '-'} @ {self.ip_address or '-'}"
+
+
+class DeviceToken(AbstractAuthToken):  # type: ignore[misc]
+    """An API token of one device (a phone), revocable on its own.
+
+    django-rest-knox's token: only its digest is stored (the token itself is
+    shown once, when issued), it expires, and its expiry is renewed while it
+    is in use (REST_KNOX in settings). The row also names the device and,
+    when it was issued from a signed-in page (the field app), that page's
+    session, so that revoking the device ends that session too.
+    """
+
+    # A plain id for pages and admin links: the digest stays out of URLs.
+    id = models.BigAutoField(primary_key=True)
+    digest = models.CharField(max_length=CONSTANTS.DIGEST_LENGTH, unique=True)
+    # knox reads the user's tokens as user.auth_token_set.
+    user = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.CASCADE,
+        related_name="auth_token_set",
+        verbose_name=_("user"),
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    expiry = models.DateTimeField(_("expires"), null=True, blank=True)
+    device = models.CharField(_("device"), max_length=DEVICE_NAME_MAX_LENGTH, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    session_key = models.CharField(max_length=40, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("device token")
+        verbose_name_plural = _("device tokens")
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.device or '-'} ({self.user})"

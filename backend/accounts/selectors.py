@@ -12,10 +12,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from backend.accounts.digests import text_digest
+from backend.accounts.digests import text_digest, token_digest
 from backend.accounts.models import (
     CITY_ROLES,
     WARD_ROLES,
+    DeviceToken,
     FailedLogin,
     Role,
     User,
@@ -112,6 +113,21 @@ def failed_logins_visible_to(user: Any) -> QuerySet[FailedLogin]:
     return FailedLogin.objects.filter(username__in=names)
 
 
+def device_tokens_of(user: Any) -> QuerySet[DeviceToken]:
+    """The user's own device tokens, newest first (their devices page)."""
+    tokens: QuerySet[DeviceToken] = DeviceToken.objects.all()
+    if not (user and user.is_authenticated):
+        return tokens.none()
+    return tokens.filter(user_id=user.pk).order_by("-created", "-id")
+
+
+def device_tokens_visible_to(user: Any) -> QuerySet[DeviceToken]:
+    """Device tokens a staff member may list and revoke in the admin: those
+    of the accounts they may look at (users_visible_to)."""
+    tokens: QuerySet[DeviceToken] = DeviceToken.objects.select_related("user")
+    return tokens.filter(user_id__in=users_visible_to(user).values("pk"))
+
+
 @dataclass(frozen=True)
 class Lockout:
     """Sign-ins are refused until `until` (backend.accounts.throttle)."""
@@ -180,17 +196,17 @@ def login_lockout(
 # itself (session, user, the user's wards), more than a light tile's own query.
 #
 # After a request has been authenticated the ordinary way (Django's session
-# and auth code, or DRF's token check), `snapshot_of` records what that
+# and auth code, or the device-token check), `snapshot_of` records what that
 # decision rested on:
 #
 # - the credential: the session row's key and the digest of its content (the
-#   content carries the user id and the HMAC of the password hash), or the API
-#   token's key and its user;
+#   content carries the user id and the HMAC of the password hash), or the
+#   device token's digest (how it is stored) and its user;
 # - the user's password hash (as a digest), active flag and role;
 # - for ward roles, the ward ids the access selectors restrict to.
 #
 # `AuthSnapshot.guard()` is one SQL condition (accounts_access_unchanged, a
-# PL/pgSQL function from migration accounts 0003) that holds only while every
+# PL/pgSQL function from migrations accounts 0003 and 0006) that holds only while every
 # one of those facts is still what it was, checked against the rows themselves. A
 # statement that includes it answers in the same database snapshot as its own
 # rows, and answers nothing when it fails; the caller then authenticates the
@@ -199,7 +215,7 @@ def login_lockout(
 
 SESSION = "session"
 TOKEN = "token"  # noqa: S105 - a credential kind, not a secret
-TOKEN_PREFIX = "Token "  # noqa: S105 - the Authorization scheme, not a secret
+TOKEN_SCHEME = b"token"  # noqa: S105 - the Authorization scheme (REST_KNOX), not a secret
 
 
 class _Now:
@@ -212,14 +228,27 @@ class _Now:
 NOW = _Now()
 
 
-def token_key(request: Any) -> str | None:
-    """The key of an `Authorization: Token <key>` header, read as DRF's
-    TokenAuthentication reads it (None where DRF would refuse the header)."""
-    if not request.META.get("HTTP_AUTHORIZATION", "").startswith(TOKEN_PREFIX):
-        return None
+def _authorization_parts(request: Any) -> list[bytes]:
     from rest_framework.authentication import get_authorization_header
 
-    parts = get_authorization_header(request).split()
+    return list(get_authorization_header(request).split())
+
+
+def has_token_header(request: Any) -> bool:
+    """Whether the request names a device token (`Authorization: Token …`,
+    the scheme in any case), as backend.accounts.authentication reads it."""
+    if not request.META.get("HTTP_AUTHORIZATION"):
+        return False
+    parts = _authorization_parts(request)
+    return bool(parts) and parts[0].lower() == TOKEN_SCHEME
+
+
+def token_key(request: Any) -> str | None:
+    """The token of an `Authorization: Token <token>` header, read as the
+    device-token check reads it (None where it would refuse the header)."""
+    if not has_token_header(request):
+        return None
+    parts = _authorization_parts(request)
     if len(parts) != 2:
         return None
     try:
@@ -228,20 +257,33 @@ def token_key(request: Any) -> str | None:
         return None
 
 
+def device_token_user(request: Any) -> Any:
+    """The user of the request's device token, as the API would take it
+    (the token's expiry renewed), or None when the token is refused."""
+    from rest_framework.exceptions import AuthenticationFailed
+
+    from backend.accounts.authentication import DeviceTokenAuthentication
+
+    try:
+        found = DeviceTokenAuthentication().authenticate(request)
+    except AuthenticationFailed:
+        return None
+    return found[0] if found else None
+
+
 def request_credential(request: Any) -> tuple[str, str] | None:
     """The credential the ordinary path would authenticate this request by.
 
-    backend.maps.api.tile takes the session's user whenever the session is
-    valid, and looks at a token only otherwise. Whether the session is valid
-    is what a snapshot of it re-checks, so a request with a session cookie is
-    only ever answered by that session's snapshot; a token counts only
-    without one.
+    As the API does (backend.accounts.authentication), backend.maps.api.tile
+    judges a request that names a device token by that token alone, and
+    looks at the session only otherwise: a request with a token header is
+    only ever answered by that token's snapshot, whatever cookie it carries.
     """
+    if has_token_header(request):
+        key = token_key(request)
+        return (TOKEN, key) if key else None
     session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
-    if session_key:
-        return (SESSION, session_key)
-    key = token_key(request)
-    return (TOKEN, key) if key else None
+    return (SESSION, session_key) if session_key else None
 
 
 @dataclass(frozen=True)
@@ -264,7 +306,7 @@ class AuthSnapshot:
         return self.condition, [now if p is NOW else p for p in self.params]
 
 
-# Defined by migration accounts 0003; the ward ids it compares are those of
+# Defined by migration accounts 0006; the ward ids it compares are those of
 # ward_ids_queryset (tests/accounts/test_snapshots.py keeps the two equal).
 GUARD_SQL = "accounts_access_unchanged(%s, %s, %s, %s, %s, %s, %s, %s::bigint[])"
 
@@ -277,7 +319,7 @@ def snapshot_of(request: Any, user: Any, credential: str) -> AuthSnapshot | None
     """
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
-    session_key = session_digest = token = None
+    session_key = session_digest = digest = None
     if credential == SESSION:
         session = request.session
         session_digest = getattr(session, "loaded_digest", None)
@@ -285,9 +327,11 @@ def snapshot_of(request: Any, user: Any, credential: str) -> AuthSnapshot | None
             return None
         key = session_key = session.session_key
     elif credential == TOKEN:
-        key = token = token_key(request)
-        if not key:
+        token = token_key(request)
+        if not token:
             return None
+        # Only the digest goes to the database, as only the digest is stored.
+        key, digest = token, token_digest(token)
     else:
         raise ValueError(f"unknown credential {credential!r}")
     # The session's auth hash is an HMAC of the password hash, so an unchanged
@@ -304,7 +348,7 @@ def snapshot_of(request: Any, user: Any, credential: str) -> AuthSnapshot | None
         params=(
             session_key,
             session_digest,
-            token,
+            digest,
             NOW,
             user.pk,
             str(user.role or ""),

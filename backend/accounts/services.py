@@ -1,13 +1,23 @@
-"""Writes of the accounts app: the sign-in throttle's counts, the system account."""
+"""Writes of the accounts app: the sign-in throttle's counts, the system account,
+device tokens."""
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
+from knox.settings import knox_settings
 
-from backend.accounts.models import FailedLogin, User, normalise_login_username
+from backend.accounts.models import (
+    DEVICE_NAME_MAX_LENGTH,
+    DeviceToken,
+    FailedLogin,
+    User,
+    normalise_login_username,
+)
 from backend.accounts.selectors import login_failure_window
 
 
@@ -66,3 +76,69 @@ def system_actor() -> User:
         user.set_unusable_password()
         user.save(update_fields=["is_active", "is_staff", "is_superuser", "role", "password"])
     return user
+
+
+# --- Device tokens ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A new device token: `token` is shown this once and never stored."""
+
+    row: DeviceToken
+    token: str
+
+
+def device_name(raw: object) -> str:
+    """A device's name as given, on one line (control characters and runs of
+    spaces become one space) and no longer than the column."""
+    text = "".join(ch if ch.isprintable() else " " for ch in str(raw or ""))
+    return " ".join(text.split())[:DEVICE_NAME_MAX_LENGTH]
+
+
+@transaction.atomic
+def device_token_issue(*, user: User, device: object = "", session_key: str = "") -> IssuedToken:
+    """A token for one more device of `user`, expiring after REST_KNOX's TOKEN_TTL.
+
+    `session_key`: the signed-in session it was issued from, if any; revoking
+    the device ends that session too.
+    """
+    now = timezone.now()
+    row, token = DeviceToken.objects.create(
+        user=user, device=device_name(device), session_key=session_key or "", last_used_at=now
+    )
+    return IssuedToken(row=row, token=token)
+
+
+@transaction.atomic
+def device_token_renew(*, token: DeviceToken) -> DeviceToken:
+    """Push the token's expiry to a full TOKEN_TTL from now (the phone asks
+    for this before the expiry it was told comes near)."""
+    now = timezone.now()
+    token.expiry = now + knox_settings.TOKEN_TTL
+    token.last_used_at = now
+    token.save(update_fields=["expiry", "last_used_at"])
+    return token
+
+
+def _end_sessions(keys: list[str]) -> None:
+    keys = [key for key in keys if key]
+    if keys:
+        Session.objects.filter(session_key__in=keys).delete()
+
+
+@transaction.atomic
+def device_token_revoke(*, token: DeviceToken) -> None:
+    """Sign one device out: its token, and the session it was issued from."""
+    _end_sessions([token.session_key])
+    DeviceToken.objects.filter(pk=token.pk).delete()
+
+
+@transaction.atomic
+def device_tokens_revoke_all(*, user_id: int) -> int:
+    """Sign every device of a user out (password changed, account deactivated,
+    no ward left, or an administrator's decision). Returns how many."""
+    tokens = DeviceToken.objects.filter(user_id=user_id)
+    _end_sessions(list(tokens.values_list("session_key", flat=True)))
+    deleted, _ = tokens.delete()
+    return int(deleted)

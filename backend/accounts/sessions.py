@@ -10,6 +10,7 @@ Writes keep the stock code.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
@@ -21,6 +22,8 @@ from backend.accounts.digests import text_digest
 
 class SessionStore(DatabaseSessionStore):
     loaded_digest: str | None = None
+    # When the row read expires (the field app's page says so to its service worker).
+    loaded_expiry: datetime.datetime | None = None
 
     def load(self) -> dict[str, Any]:
         model = self.model
@@ -28,7 +31,7 @@ class SessionStore(DatabaseSessionStore):
         table = connection.ops.quote_name(model._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT session_data FROM {table} "  # noqa: S608 - the model's own table name
+                f"SELECT session_data, expire_date FROM {table} "  # noqa: S608 - the model's own table name
                 "WHERE session_key = %s AND expire_date > %s",
                 [self.session_key, timezone.now()],
             )
@@ -36,8 +39,9 @@ class SessionStore(DatabaseSessionStore):
         if row is None:
             # Unknown or expired, as in the stock store: a new key on the next save.
             self._session_key = None
-            self.loaded_digest = None
+            self.loaded_digest = self.loaded_expiry = None
             return {}
         # What was read, for snapshot_of (backend.accounts.selectors) to re-check later.
         self.loaded_digest = text_digest(row[0])
+        self.loaded_expiry = row[1]
         return self.decode(row[0])

@@ -1,4 +1,4 @@
-"""JSON the field app reads: nearby open cases, and whether the session is alive."""
+"""JSON the field app reads: nearby open cases, whether it is signed in, its device token."""
 
 from __future__ import annotations
 
@@ -10,11 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.accounts.models import WARD_ROLES
+from backend.accounts.models import DEVICE_NAME_MAX_LENGTH, WARD_ROLES
+from backend.accounts.services import device_token_issue
 from backend.cases.models import ViolationCase
 from backend.errors import InvalidInput
 from backend.field.selectors import field_cases
@@ -103,4 +107,51 @@ class FieldSessionView(APIView):
                 "can_capture": user.role in WARD_ROLES,
                 "message": _("You are logged in."),
             }
+        )
+
+
+class FieldDeviceRequestSerializer(serializers.Serializer[Any]):
+    device = serializers.CharField(
+        max_length=DEVICE_NAME_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
+
+
+class FieldDeviceTokenView(APIView):
+    """A device token for this phone, issued to the signed-in page of the field app.
+
+    The page's session already proved the password; the token lets the app
+    keep sending its queue, is listed on the user's devices page and is
+    revoked there, at sign-out, or with a password change. It is tied to
+    this session: revoking the device ends the session as well.
+    """
+
+    # The session only (with its CSRF check): a token does not mint tokens.
+    authentication_classes = [SessionAuthentication]
+
+    @extend_schema(
+        request=FieldDeviceRequestSerializer,
+        responses={201: OpenApiTypes.OBJECT},
+    )
+    def post(self, request: Request) -> Response:
+        user: Any = request.user
+        if user.role not in WARD_ROLES:
+            raise PermissionDenied(_("The field app is for inspectors and ward leaders."))
+        serializer = FieldDeviceRequestSerializer(
+            data=request.data if isinstance(request.data, dict) else {}
+        )
+        serializer.is_valid(raise_exception=True)
+        issued = device_token_issue(
+            user=user,
+            device=serializer.validated_data["device"],
+            session_key=request.session.session_key or "",
+        )
+        row = issued.row
+        return Response(
+            {
+                "token": issued.token,
+                "expiry": row.expiry.isoformat() if row.expiry else None,
+                "device": row.device,
+                "user": user.get_username(),
+            },
+            status=status.HTTP_201_CREATED,
         )

@@ -8,4 +8,5 @@ urlpatterns = [
     path("field/manifest.webmanifest", views.manifest, name="field_manifest"),
     path("api/field/cases/", api.FieldCasesView.as_view(), name="field-cases"),
     path("api/field/session/", api.FieldSessionView.as_view(), name="field-session"),
+    path("api/field/device-token/", api.FieldDeviceTokenView.as_view(), name="field-device-token"),
 ]

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,6 +21,8 @@ from django.views.decorators.http import require_GET
 
 from backend.accounts.models import WARD_ROLES
 from backend.cases.models import ViolationType
+
+SESSION_EXPIRES_HEADER = "X-TTXD-Session-Expires"
 
 # What the service worker keeps so the app opens with no network at all.
 SHELL_STATIC = (
@@ -75,6 +78,14 @@ def field_config(request: HttpRequest) -> dict[str, Any]:
             "casePhotos": reverse("case-photos", kwargs={"pk": 0}).replace("/0/", "/{id}/"),
             "login": f"{reverse('login')}?next={reverse('field_app')}",
             "serviceWorker": reverse("field_service_worker"),
+            "app": reverse("field_app"),
+            # The device token (backend.accounts.api, backend.field.api).
+            "deviceToken": reverse("field-device-token"),
+            "token": reverse("api-token"),
+            "renewToken": reverse("api-token-renew"),
+            "logout": reverse("api-logout"),
+            # The page's sign-out form (base.html), which the app clears up before.
+            "signOut": reverse("logout"),
         },
         "violationTypes": [[value, str(label)] for value, label in ViolationType.choices],
         "thresholds": {
@@ -98,7 +109,14 @@ def field_app(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if user.role not in WARD_ROLES:
         return render(request, "field/not_for_role.html", status=403)
-    return render(request, "field/index.html", {"config": field_config(request)})
+    response = render(request, "field/index.html", {"config": field_config(request)})
+    # The service worker keeps this page for offline use, and serves it only
+    # until the session it was made for expires (templates/field/sw.js).
+    # The row's expiry as read (a session is not saved again on every request).
+    session: Any = request.session
+    expires = getattr(session, "loaded_expiry", None) or session.get_expiry_date()
+    response[SESSION_EXPIRES_HEADER] = str(int(expires.timestamp() * 1000))
+    return response
 
 
 @require_GET
@@ -111,6 +129,8 @@ def service_worker(request: HttpRequest) -> HttpResponse:
             "version": shell_version(),
             "shell": json.dumps(shell_urls()),
             "app_url": reverse("field_app"),
+            "session_expires_header": SESSION_EXPIRES_HEADER,
+            "signed_out_page": render_to_string("field/signed_out_offline.html", request=request),
         },
         content_type="text/javascript; charset=utf-8",
     )

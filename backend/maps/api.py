@@ -15,9 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.decorators import api_view
-from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -25,6 +23,8 @@ from backend.accounts.selectors import (
     SESSION,
     TOKEN,
     AuthSnapshot,
+    device_token_user,
+    has_token_header,
     request_credential,
     snapshot_of,
 )
@@ -80,18 +80,14 @@ TILE_SNAPSHOTS = TileStatementCache(size=4096)
 
 
 def _tile_user(request: HttpRequest) -> tuple[Any, str]:
-    """The session user, or the user of an `Authorization: Token …` header,
-    and which of the two it was."""
+    """The user of an `Authorization: Token …` header, else the session's,
+    and which of the two it was (as the API decides: a token header alone
+    decides, see request_credential)."""
+    if has_token_header(request):
+        return device_token_user(request), TOKEN
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return user, SESSION
-    if request.headers.get("Authorization", "").startswith("Token "):
-        try:
-            found = TokenAuthentication().authenticate(request)  # type: ignore[arg-type]
-        except AuthenticationFailed:
-            return None, TOKEN
-        if found:
-            return found[0], TOKEN
     return None, SESSION
 
 

@@ -15,11 +15,11 @@ from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import RequestFactory
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from backend.accounts.digests import text_digest
 from backend.accounts.models import Role, WardMembership
 from backend.accounts.selectors import SESSION, TOKEN, AuthSnapshot, snapshot_of, ward_ids_of
+from backend.accounts.services import device_token_issue
 from backend.accounts.sessions import SessionStore
 from tests.factories import UserFactory, WardFactory
 
@@ -136,14 +136,36 @@ def test_a_session_past_its_expiry_at_check_time_fails(leader):
 
 
 def test_a_token_snapshot_follows_the_token(leader):
-    token = Token.objects.create(user=leader)
-    request = RequestFactory().get("/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    issued = device_token_issue(user=leader)
+    request = RequestFactory().get("/", HTTP_AUTHORIZATION=f"Token {issued.token}")
     snapshot = snapshot_of(request, leader, TOKEN)
     assert snapshot is not None and holds(snapshot)
+    # Only the digest goes to the database, never the token itself.
+    assert issued.token not in snapshot.params
 
-    token.delete()
+    issued.row.delete()
 
     assert not holds(snapshot)
+
+
+def test_a_token_snapshot_fails_once_the_token_expires(leader):
+    issued = device_token_issue(user=leader)
+    request = RequestFactory().get("/", HTTP_AUTHORIZATION=f"Token {issued.token}")
+    snapshot = snapshot_of(request, leader, TOKEN)
+    assert snapshot is not None and issued.row.expiry is not None
+
+    assert holds(snapshot, now=issued.row.expiry - datetime.timedelta(seconds=1))
+    assert not holds(snapshot, now=issued.row.expiry + datetime.timedelta(seconds=1))
+
+
+def test_a_token_snapshot_is_of_its_own_user_only(leader, ward_a):
+    other = UserFactory(username="other_leader", role=Role.WARD_LEADER, wards=[ward_a])
+    issued = device_token_issue(user=other)
+    request = RequestFactory().get("/", HTTP_AUTHORIZATION=f"Token {issued.token}")
+    # A snapshot claiming someone else's token for `leader` never holds.
+    snapshot = snapshot_of(request, leader, TOKEN)
+
+    assert snapshot is not None and not holds(snapshot)
 
 
 def test_a_city_role_has_no_ward_list_to_recheck(ward_a):

@@ -17,10 +17,10 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
-from backend.accounts.models import Role, WardMembership
+from backend.accounts.models import DeviceToken, Role, WardMembership
 from backend.accounts.selectors import request_credential
+from backend.accounts.services import device_token_issue
 from backend.maps.api import TILE_SNAPSHOTS
 from backend.maps.selectors import TILE_STATEMENTS
 from backend.maps.tiles import GUARDED_STATEMENT
@@ -119,14 +119,15 @@ def test_a_token_is_rechecked_in_one_statement_too(
     client, inspector_a, ward_a, django_assert_num_queries
 ):
     make_case(ward_a, IN_A)
-    token = Token.objects.create(user=inspector_a)
+    issued = device_token_issue(user=inspector_a, device="Điện thoại 1")
     url = tile_url("cases", *IN_A, 15)
-    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    auth = {"HTTP_AUTHORIZATION": f"Token {issued.token}"}
     first = client.get(url, **auth)
 
     with django_assert_num_queries(1):
         again = client.get(url, **auth)
-    token.delete()
+    # Signed out through the API: the very next tile is refused.
+    assert client.post("/api/auth/logout/", **auth).status_code == 204
     refused = client.get(url, **auth)
 
     assert len(features(first, "cases")) == 1 and again.content == first.content
@@ -313,19 +314,18 @@ def test_another_users_session_cookie_never_reuses_a_snapshot(
     assert case_ids(client.get(url)) == {both_wards["a"]}
 
 
-def test_a_session_and_a_token_in_one_request_answer_as_the_session(
+def test_a_session_and_a_token_in_one_request_answer_as_the_token(
     client, inspector_a, auditor, both_wards, django_assert_num_queries
 ):
     url = tile_url("cases", *BORDER, 15)
-    token = Token.objects.create(user=auditor)
-    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
-    # The token's own snapshot exists (a city user: both wards)…
-    assert case_ids(client.get(url, **auth)) == {both_wards["a"], both_wards["b"]}
-    assert case_ids(client.get(url, **auth)) == {both_wards["a"], both_wards["b"]}
+    issued = device_token_issue(user=auditor)
+    auth = {"HTTP_AUTHORIZATION": f"Token {issued.token}"}
     client.force_login(inspector_a)
+    assert case_ids(client.get(url)) == {both_wards["a"]}
 
-    # …but with the inspector's session cookie the answer is the session's,
-    # on the ordinary path, on the fast path, and after the session changed.
+    # With the inspector's session cookie, a request naming the auditor's
+    # token is the token's (as in the API), on the ordinary path, on the
+    # fast path, and after the session changed…
     first = case_ids(client.get(url, **auth))
     with django_assert_num_queries(1):
         again = case_ids(client.get(url, **auth))
@@ -333,16 +333,20 @@ def test_a_session_and_a_token_in_one_request_answer_as_the_session(
     session["map_view"] = "15/10.77/106.70"
     session.save()
     after_change = case_ids(client.get(url, **auth))
+    assert first == again == after_change == {both_wards["a"], both_wards["b"]}
 
-    assert first == again == after_change == {both_wards["a"]}
+    # …and a revoked token is refused, not answered as the session.
+    DeviceToken.objects.filter(pk=issued.row.pk).delete()
+    assert client.get(url, **auth).status_code == 401
+    assert case_ids(client.get(url)) == {both_wards["a"]}
 
 
 def token_tiles(client: Any, user: Any, ward: Any) -> tuple[str, dict[str, str]]:
     """A case in `ward`, a token of `user`, and a first tile with it (the snapshot)."""
     make_case(ward, IN_A)
-    token = Token.objects.create(user=user)
+    issued = device_token_issue(user=user, device="Điện thoại")
     url = tile_url("cases", *IN_A, 15)
-    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    auth = {"HTTP_AUTHORIZATION": f"Token {issued.token}"}
     assert client.get(url, **auth).status_code == 200
     return url, auth
 
@@ -360,19 +364,42 @@ def test_a_token_of_a_deactivated_user_gets_no_tile(
     assert client.get(url, **auth).status_code == 401
 
 
-def test_a_token_outlives_a_password_change_as_in_the_api(
+def test_a_password_change_revokes_the_token_on_the_next_tile(
     client, inspector_a, ward_a, django_assert_num_queries
 ):
     url, auth = token_tiles(client, inspector_a, ward_a)
+    with django_assert_num_queries(1):
+        assert client.get(url, **auth).status_code == 200
 
     inspector_a.set_password("a-brand-new-password-9")
     inspector_a.save()
 
-    # The guard fails (the password changed), the ordinary path accepts the
-    # token as DRF does, and the next tile is one statement again.
-    assert len(features(client.get(url, **auth), "cases")) == 1
+    assert client.get(url, **auth).status_code == 401
+
+
+def test_removal_from_the_last_ward_revokes_the_token_on_the_next_tile(
+    client, inspector_a, ward_a, django_assert_num_queries
+):
+    url, auth = token_tiles(client, inspector_a, ward_a)
     with django_assert_num_queries(1):
-        assert len(features(client.get(url, **auth), "cases")) == 1
+        assert client.get(url, **auth).status_code == 200
+
+    WardMembership.objects.filter(user=inspector_a).delete()
+
+    assert client.get(url, **auth).status_code == 401
+
+
+def test_an_expired_token_gets_no_tile_on_the_fast_path(
+    client, inspector_a, ward_a, django_assert_num_queries
+):
+    url, auth = token_tiles(client, inspector_a, ward_a)
+    # Expired in the row (as time passing would leave it): the guard reads it.
+    DeviceToken.objects.filter(user=inspector_a).update(
+        expiry=timezone.now() - datetime.timedelta(seconds=1)
+    )
+
+    assert client.get(url, **auth).status_code == 401
+    assert not DeviceToken.objects.filter(user=inspector_a).exists()
 
 
 # --- The guard itself ----------------------------------------------------------------------
@@ -399,9 +426,20 @@ def test_a_failing_guard_runs_nothing_behind_it():
 def test_the_credential_is_the_one_the_ordinary_path_would_use(rf):
     with_both = rf.get("/", HTTP_AUTHORIZATION="Token abc123")
     with_both.COOKIES[settings.SESSION_COOKIE_NAME] = "k" * 32
+    bad_token_and_session = rf.get("/", HTTP_AUTHORIZATION="Token a b")
+    bad_token_and_session.COOKIES[settings.SESSION_COOKIE_NAME] = "k" * 32
+    only_session = rf.get("/")
+    only_session.COOKIES[settings.SESSION_COOKIE_NAME] = "k" * 32
 
-    assert request_credential(with_both) == ("session", "k" * 32)
+    assert request_credential(with_both) == ("token", "abc123")
+    assert request_credential(bad_token_and_session) is None
+    assert request_credential(only_session) == ("session", "k" * 32)
     assert request_credential(rf.get("/", HTTP_AUTHORIZATION="Token abc123")) == (
+        "token",
+        "abc123",
+    )
+    # The scheme in any case, as the API reads it.
+    assert request_credential(rf.get("/", HTTP_AUTHORIZATION="token abc123")) == (
         "token",
         "abc123",
     )

@@ -398,13 +398,13 @@ def test_tiles_need_a_logged_in_user(client, ward_a):
     assert client.get("/api/tiles/cases/1/0/0.pbf").status_code == 401
 
 
-def test_tiles_accept_an_api_token(client, inspector_a, ward_a):
-    from rest_framework.authtoken.models import Token
+def test_tiles_accept_a_device_token(client, inspector_a, ward_a):
+    from backend.accounts.services import device_token_issue
 
     make_case(ward_a, IN_A)
-    token = Token.objects.create(user=inspector_a)
+    token = device_token_issue(user=inspector_a).token
 
-    response = client.get(tile_url("cases", *IN_A, 15), HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.get(tile_url("cases", *IN_A, 15), HTTP_AUTHORIZATION=f"Token {token}")
     refused = client.get(tile_url("cases", *IN_A, 15), HTTP_AUTHORIZATION="Token wrong")
 
     assert len(features(response, "cases")) == 1

@@ -74,7 +74,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_failed_login_throttle"),
         ("sessions", "0001_initial"),
-        ("authtoken", "0001_initial"),
+        # It read DRF's authtoken_token, an app no longer installed: 0006
+        # replaces the function and 0007 drops that table.
         ("wards", "0001_ward_boundaries"),
     ]
 

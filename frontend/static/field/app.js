@@ -5,9 +5,13 @@ import { distanceM, formatDateTime, formatDistance, PositionTracker } from "./ge
 import {
   allItems,
   CASES,
+  csrfToken,
   DONE,
   deleteItem,
+  forgetToken,
+  forgetUsers,
   getItem,
+  keepToken,
   PHOTOS,
   photosOf,
   queueCase,
@@ -16,6 +20,7 @@ import {
   REFUSED,
   remember,
   SENDING,
+  storedToken,
   Uploader,
   WAITING,
 } from "./queue.js";
@@ -87,7 +92,7 @@ async function loadCases() {
     try {
       const response = await fetch(`${config.urls.cases}?${params}`, {
         credentials: "same-origin",
-        headers: { Accept: "application/json" },
+        headers: { Accept: "application/json", ...authHeaders() },
       });
       if (response.ok) {
         const body = await response.json();
@@ -119,7 +124,7 @@ async function loadServerPhotos(caseId) {
   try {
     const response = await fetch(config.urls.casePhotos.replace("{id}", caseId), {
       credentials: "same-origin",
-      headers: { Accept: "application/json" },
+      headers: { Accept: "application/json", ...authHeaders() },
     });
     if (response.ok) {
       const body = await response.json();
@@ -134,12 +139,188 @@ async function loadServerPhotos(caseId) {
   if (cached) state.serverPhotos.set(caseId, cached);
 }
 
+// --- this phone's device token ------------------------------------------------
+// The app's requests carry a device token of its own (listed on the user's
+// devices page, revoked there or at sign-out). The first one is issued to
+// this page's session; it is renewed while the app is used, and once it is
+// refused (revoked, expired) the app asks for the password again.
+const RENEW_EVERY_MS = 6 * 60 * 60 * 1000;
+let device = null; // { token, expiry, device }
+
+function authHeaders() {
+  return device ? { Authorization: `Token ${device.token}` } : {};
+}
+
+function deviceLabel() {
+  const agent = navigator.userAgent || "";
+  const system = (agent.match(/Android [\d.]+|iPhone|iPad|Windows|Mac OS X|Linux/) || [""])[0];
+  const browser = (agent.match(/(Edg|Firefox|SamsungBrowser|Chrome|Safari)\//) || ["", ""])[1];
+  const name = [system, browser].filter(Boolean).join(" · ") || _("Phone");
+  return fill(_("%(device)s, field app"), { device: name });
+}
+
+async function postJson(url, body, headers = {}) {
+  return fetch(url, {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { Accept: "application/json", "Content-Type": "application/json", ...headers },
+    body: JSON.stringify(body || {}),
+  });
+}
+
+async function keepDevice(answer) {
+  device = { token: answer.token, expiry: answer.expiry, device: answer.device || "" };
+  await keepToken(config.user, device);
+}
+
+async function dropDevice() {
+  device = null;
+  await forgetToken(config.user);
+}
+
+/** Load, issue or renew this phone's token; ask for the password if it was refused. */
+async function ensureDeviceToken() {
+  if (!device) device = (await storedToken(config.user)) || null;
+  if (device && device.expiry && Date.parse(device.expiry) <= Date.now()) {
+    await dropDevice();
+    askPassword();
+    return;
+  }
+  if (!navigator.onLine) return;
+  try {
+    if (!device) {
+      const response = await postJson(config.urls.deviceToken, { device: deviceLabel() }, { "X-CSRFToken": csrfToken() });
+      if (response.ok) await keepDevice(await response.json());
+      return; // else: the page's session still answers, without a token
+    }
+    const response = await postJson(config.urls.renewToken, {}, authHeaders());
+    if (response.ok) {
+      const answer = await response.json();
+      await keepDevice({ ...device, expiry: answer.expiry });
+    } else if (response.status === 401) {
+      await dropDevice();
+      askPassword();
+    }
+  } catch (error) {
+    /* offline after all: try again later */
+  }
+}
+
+// --- asking for the password again ---------------------------------------------
+let passwordDialog = null;
+
+function askPassword() {
+  if (passwordDialog && passwordDialog.open) return;
+  const password = h("input", { type: "password", id: "sign-in-password", autocomplete: "current-password", required: true });
+  const name = h("input", { id: "sign-in-device", maxlength: 100, value: deviceLabel() });
+  const error = h("p", { class: "error", id: "sign-in-error", role: "alert" });
+  const form = h("form", {
+    method: "dialog",
+    id: "sign-in-form",
+    onsubmit: async (event) => {
+      event.preventDefault();
+      error.textContent = "";
+      let response;
+      try {
+        response = await postJson(config.urls.token, { username: config.user, password: password.value, device: name.value });
+      } catch (failure) {
+        error.textContent = _("No network: try again when the phone is online.");
+        return;
+      }
+      if (!response.ok) {
+        error.textContent = await messageOf(response, _("Wrong password. Please try again."));
+        return;
+      }
+      await keepDevice(await response.json());
+      password.value = "";
+      passwordDialog.close();
+      uploader.drain(true);
+      refresh();
+    },
+  },
+    h("h2", {}, _("Sign in again")),
+    h("p", {}, fill(_("This phone is no longer signed in as %(user)s (the sign-in expired or was revoked). Enter your password to keep sending; nothing waiting on the phone is lost."), { user: config.user })),
+    h("label", { for: "sign-in-password" }, _("Password")), password,
+    h("label", { for: "sign-in-device" }, _("Name of this device")), name,
+    error,
+    h("div", { class: "row" },
+      h("button", { type: "submit", class: "primary" }, _("Sign in")),
+      h("a", { class: "button", href: config.urls.login }, _("Use the login page")),
+    ),
+  );
+  passwordDialog = h("dialog", { id: "sign-in-again", class: "sign-in-again" }, form);
+  document.body.append(passwordDialog);
+  passwordDialog.addEventListener("close", () => passwordDialog.remove());
+  passwordDialog.showModal();
+  password.focus();
+}
+
+async function messageOf(response, fallback) {
+  try {
+    const body = await response.json();
+    if (typeof body.detail === "string") return body.detail;
+    for (const value of Object.values(body)) {
+      if (Array.isArray(value) && value.length) return String(value[0]);
+    }
+  } catch (error) {
+    /* not JSON */
+  }
+  return fallback;
+}
+
+// --- signing out: nothing of this user stays on a shared phone --------------------
+async function forgetThisUser() {
+  const tokens = await forgetUsers(config.user);
+  if (device && !tokens.includes(device.token)) tokens.push(device.token);
+  device = null;
+  // Revoked on the server too, while there is a network to say so.
+  await Promise.all(
+    tokens.map((token) =>
+      postJson(config.urls.logout, {}, { Authorization: `Token ${token}` }).catch(() => undefined),
+    ),
+  );
+  if ("caches" in window) {
+    const names = await caches.keys();
+    await Promise.all(
+      names.map((name) => {
+        if (name === PHOTO_CACHE_PREFIX + encodeURIComponent(config.user)) return caches.delete(name);
+        if (name.startsWith("ttxd-field-")) {
+          return caches.open(name).then((cache) => cache.delete(config.urls.app, { ignoreVary: true }));
+        }
+        return null;
+      }),
+    );
+  }
+}
+
+function watchSignOut() {
+  for (const form of document.querySelectorAll(`form[action="${config.urls.signOut}"]`)) {
+    form.addEventListener("submit", async (event) => {
+      if (form.dataset.forgotten === "true") return;
+      event.preventDefault();
+      try {
+        await forgetThisUser();
+      } catch (error) {
+        console.warn("field app data not cleared", error);
+      }
+      form.dataset.forgotten = "true";
+      form.submit();
+    });
+  }
+}
+
 // --- connection and queue status -------------------------------------------
 const uploader = new Uploader({
   urls: config.urls,
   user: config.user,
   maxBytes: config.maxBytes,
   onChange: () => refresh(),
+  authHeaders,
+  onNeedsLogin: async () => {
+    // The token was refused: it is of no use any more.
+    if (device) await dropDevice();
+    askPassword();
+  },
 });
 
 async function renderConnection() {
@@ -158,7 +339,10 @@ async function renderConnection() {
     connection.append(h("span", { class: "pending" }, fill(_("%(count)s waiting to be sent"), { count: pending })));
   }
   if (uploader.needsLogin) {
-    connection.append(h("a", { href: config.urls.login }, _("Log in again to send them")));
+    connection.append(
+      h("button", { type: "button", class: "link", id: "sign-in-again-button", onclick: () => askPassword() },
+        _("Log in again to send them")),
+    );
   }
 }
 
@@ -313,7 +497,8 @@ function stateLabel(value) {
 async function caseContext(id) {
   if (id.startsWith("local:")) {
     const local = await getItem(CASES, id.slice(6));
-    if (!local) return null;
+    // A shared phone: a case opened offline is its author's alone, even by URL.
+    if (!local || local.user !== config.user) return null;
     if (local.state === DONE && local.result) {
       const known = state.cases.find((item) => item.id === local.result.id);
       return {
@@ -602,6 +787,9 @@ async function registerServiceWorker() {
 
 async function main() {
   await claimPhotoCache();
+  watchSignOut();
+  await ensureDeviceToken();
+  setInterval(ensureDeviceToken, RENEW_EVERY_MS);
   tracker.start();
   let lastListFix = null;
   tracker.onChange((fix) => {
@@ -615,7 +803,7 @@ async function main() {
     }
   });
   addEventListener("hashchange", show);
-  addEventListener("online", () => loadCases().then(show));
+  addEventListener("online", () => ensureDeviceToken().then(loadCases).then(show));
   addEventListener("offline", show);
   await loadCases();
   await show();

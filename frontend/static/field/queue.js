@@ -6,7 +6,9 @@
 // lost reply, a closed tab or a crash never makes a second photo or case.
 // An item leaves the "waiting"/"sending" states only when the server has
 // answered: "done" (kept, with the server's answer) or "refused" (with the
-// server's reason). Nothing is ever deleted without the user asking.
+// server's reason). Nothing is ever deleted without the user asking; signing
+// out asks for the sent items' answers to go (forgetUsers), never for what
+// is still to be sent.
 
 const DB_NAME = "ttxd-field";
 const DB_VERSION = 1;
@@ -95,6 +97,68 @@ export async function recall(name) {
   return record ? record.value : undefined;
 }
 
+// --- Per-user data kept on the phone -------------------------------------
+// META holds, per user: "cases:<user>" (the case list), "photos:<user>:<id>"
+// (a case's photo list) and "token:<user>" (the device token). Queue items
+// carry their user too; a "done" item holds the server's answer.
+
+const userEntries = (user) => (name) =>
+  name === `cases:${user}` || name === `token:${user}` || name.startsWith(`photos:${user}:`);
+const anyUserEntry = (name) => /^(cases|token|photos):/.test(name);
+
+export async function storedToken(user) {
+  return recall(`token:${user}`);
+}
+
+export async function keepToken(user, answer) {
+  return remember(`token:${user}`, { token: answer.token, expiry: answer.expiry, device: answer.device || "" });
+}
+
+export async function forgetToken(user) {
+  const tx = (await openDb()).transaction(META, "readwrite");
+  tx.objectStore(META).delete(`token:${user}`);
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+  });
+}
+
+/**
+ * Forget what the phone keeps of a user who signs out (null: of everyone):
+ * cached case and photo lists, the device token, and the server's answers
+ * in sent items. Items not yet sent, or refused, stay: they are sent (or
+ * shown) when their author signs in again. Answers the tokens forgotten, for
+ * the caller to revoke.
+ */
+export async function forgetUsers(user) {
+  const matches = user == null ? anyUserEntry : userEntries(user);
+  const mine = (item) => user == null || item.user === user;
+  const db = await openDb();
+  const tx = db.transaction([META, PHOTOS, CASES], "readwrite");
+  const tokens = [];
+  const meta = tx.objectStore(META);
+  meta.getAll().onsuccess = (event) => {
+    for (const record of event.target.result) {
+      if (!matches(record.name)) continue;
+      if (record.name.startsWith("token:") && record.value && record.value.token) tokens.push(record.value.token);
+      meta.delete(record.name);
+    }
+  };
+  for (const name of [PHOTOS, CASES]) {
+    const items = tx.objectStore(name);
+    items.getAll().onsuccess = (event) => {
+      for (const item of event.target.result) {
+        if (item.state === DONE && mine(item)) items.delete(item.key);
+      }
+    };
+  }
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve(tokens);
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error);
+  });
+}
+
 export function newKey() {
   if (crypto.randomUUID) return crypto.randomUUID();
   const bytes = crypto.getRandomValues(new Uint8Array(16));
@@ -148,7 +212,7 @@ export async function photosOf(caseRefs) {
   return (await allItems(PHOTOS)).filter((item) => wanted.has(item.caseRef)).sort((a, b) => a.createdAt - b.createdAt);
 }
 
-function csrfToken() {
+export function csrfToken() {
   const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
   return match ? decodeURIComponent(match[1]) : "";
 }
@@ -195,8 +259,11 @@ async function worthRetrying(response) {
  * One tab at a time does the sending (Web Locks); the others just show it.
  */
 export class Uploader {
-  constructor({ urls, user, maxBytes, onChange }) {
+  constructor({ urls, user, maxBytes, onChange, authHeaders, onNeedsLogin }) {
     this.urls = urls;
+    // The device token's header, once the app has one (app.js).
+    this.authHeaders = authHeaders || (() => ({}));
+    this.onNeedsLogin = onNeedsLogin || (() => {});
     // A shared phone: only the user who captured an item may send it.
     this.user = user;
     this.maxBytes = maxBytes;
@@ -303,6 +370,7 @@ export class Uploader {
       Accept: "application/json",
       "Idempotency-Key": item.key,
       "X-CSRFToken": csrfToken(),
+      ...this.authHeaders(),
       ...(init.headers || {}),
     };
     return fetch(url, { ...init, method: "POST", credentials: "same-origin", headers });
@@ -317,9 +385,11 @@ export class Uploader {
     }
     if (response.status === 401 || response.status === 403) {
       if (!(await this.#sessionAlive())) {
-        // Logged out (session expired): keep everything, wait for a new login.
+        // Signed out (token revoked or expired, session ended): keep
+        // everything, wait for the password to be given again.
         this.needsLogin = true;
         await this.#transition(storeName, item, { state: WAITING, lastError: "login" });
+        this.onNeedsLogin();
         return null;
       }
     }
@@ -333,7 +403,10 @@ export class Uploader {
 
   async #sessionAlive() {
     try {
-      const response = await fetch(this.urls.session, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      const response = await fetch(this.urls.session, {
+        credentials: "same-origin",
+        headers: { Accept: "application/json", ...this.authHeaders() },
+      });
       return response.ok;
     } catch (error) {
       return true; // the network failed, not the session

@@ -11,12 +11,17 @@
  * of the user logged in. That cache is named after the user; the app deletes
  * every other user's when it starts (app.js) and the login page deletes them
  * all (field/signed-out.js), so a copy never outlives its user's session on
- * this phone.
+ * this phone. The app page itself is kept for offline use only until the
+ * session it was made for expires: after that, offline, it is shown to
+ * nobody (whoever holds the phone now).
  */
 const VERSION = "{{ version }}";
 const CACHE = `ttxd-field-${VERSION}`;
 const SHELL = {{ shell|safe }};
 const APP = "{{ app_url }}";
+// The app page says until when its session lasts (backend/field/views.py).
+const SESSION_EXPIRES = "{{ session_expires_header }}";
+const SIGNED_OUT_PAGE = "{{ signed_out_page|escapejs }}";
 const SHELL_PATHS = new Set(SHELL.map((url) => new URL(url, self.location.origin).pathname));
 const DERIVATIVE = /^\/photos\/\d+\/(thumbnail|preview)\/$/;
 // One cache per user: "ttxd-photos-" + encodeURIComponent(username) (app.js, signed-out.js).
@@ -26,7 +31,7 @@ async function cacheAppPage(cache) {
   // The page needs a session: keep it only if it really is the app, not a login redirect.
   try {
     const response = await fetch(APP, { credentials: "same-origin" });
-    if (response.ok && !response.redirected) await cache.put(APP, response);
+    if (response.ok && !response.redirected && sessionMayLast(response)) await cache.put(APP, response);
   } catch (error) {
     /* offline while installing: the next online visit stores it */
   }
@@ -60,15 +65,35 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+/** Whether a kept app page's session may still be alive: past its expiry
+ * the page (its user's name, settings and data) is for nobody. */
+function sessionMayLast(response) {
+  const expires = Number(response.headers.get(SESSION_EXPIRES));
+  return Number.isFinite(expires) && expires > Date.now();
+}
+
+function signedOutPage() {
+  return new Response(SIGNED_OUT_PAGE, {
+    status: 401,
+    headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" },
+  });
+}
+
 async function networkFirstPage(request) {
   const cache = await caches.open(CACHE);
   try {
     const response = await fetch(request);
     if (response.ok && !response.redirected) await cache.put(APP, response.clone());
+    // Redirected to the login page: the session has ended, so has the copy.
+    else if (response.redirected) await cache.delete(APP, { ignoreVary: true });
     return response;
   } catch (error) {
     const cached = await cache.match(APP, { ignoreVary: true });
-    if (cached) return cached;
+    if (cached && sessionMayLast(cached)) return cached;
+    if (cached) {
+      await cache.delete(APP, { ignoreVary: true });
+      return signedOutPage();
+    }
     throw error;
   }
 }
