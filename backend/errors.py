@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+# The keys of every error body (backend.schema: InputError).
+RESERVED_KEYS = ("detail", "code")
+
 
 class ServiceError(Exception):
     """A request that cannot be carried out, with a message an officer can act on.
@@ -21,8 +24,14 @@ class ServiceError(Exception):
         self.code = code
 
     def as_dict(self) -> dict[str, Any]:
-        key = self.field or "detail"
-        body: dict[str, Any] = {key: [str(self.message)] if self.field else str(self.message)}
+        """`{"<field>": ["message"], "code": …}`, or `{"detail": "message", "code": …}`
+        for the request as a whole and for an input named like those two keys
+        (a client cannot otherwise tell a field's messages from the body's own)."""
+        body: dict[str, Any]
+        if self.field and self.field not in RESERVED_KEYS:
+            body = {self.field: [str(self.message)]}
+        else:
+            body = {"detail": str(self.message)}
         body["code"] = self.code
         return body
 

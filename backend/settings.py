@@ -264,7 +264,8 @@ REST_FRAMEWORK = {
     # JSON only: no browsable HTML API that could reflect input into a page;
     # people read the API at /api/docs/.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular plus the refusals every operation shares (401/403/404/...).
+    "DEFAULT_SCHEMA_CLASS": "backend.schema.ApiSchema",
     "EXCEPTION_HANDLER": "backend.api_errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "backend.pagination.GeoJsonPagination",
     "PAGE_SIZE": 100,
@@ -291,6 +292,18 @@ SPECTACULAR_SETTINGS = {
     # The API docs page loads Swagger UI from our own static files, not a CDN.
     "SWAGGER_UI_DIST": STATIC_URL + "vendor/swagger-ui",
     "SWAGGER_UI_FAVICON_HREF": STATIC_URL + "vendor/swagger-ui/favicon-32x32.png",
+    # One name per choice set, wherever it appears.
+    "ENUM_NAME_OVERRIDES": {
+        "StageEnum": "backend.cases.models.Stage",
+        "ViolationTypeEnum": "backend.cases.models.ViolationType",
+        "OutcomeEnum": "backend.cases.models.Outcome",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        # The error bodies, then the map tiles (a plain Django view, not DRF).
+        "backend.schema.postprocess",
+        "backend.maps.api.schema_tile_paths",
+    ],
 }
 
 # --- Domain settings ---------------------------------------------------------

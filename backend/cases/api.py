@@ -7,7 +7,12 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -18,7 +23,7 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from backend.accounts.selectors import inspectors_visible_to
 from backend.cases.documents import DOCX_CONTENT_TYPE, document_generate
-from backend.cases.models import Stage, ViolationCase, ViolationType
+from backend.cases.models import Outcome, Stage, ViolationCase, ViolationType
 from backend.cases.selectors import case_actions_for, case_deadline, cases_visible_to
 from backend.cases.services import (
     INSPECTOR_REFUSED,
@@ -33,7 +38,29 @@ from backend.errors import InvalidInput
 from backend.filters import filter_bbox, filter_choice, filter_ward_code
 from backend.idempotency import honours_idempotency_key
 from backend.permissions import ReadOnlyUnlessWardUser
+from backend.schema import (
+    REPLAYED_HEADER,
+    bounding_box,
+    comma_separated,
+    idempotency_key_parameter,
+    refusals,
+)
 from gis.geometry import GeometryProblem, parse_geometry
+
+DEADLINE_SCHEMA = inline_serializer(
+    "CaseDeadline",
+    {
+        "due": serializers.DateField(),
+        "rule": serializers.CharField(),
+        "rule_label": serializers.CharField(),
+        "basis": serializers.CharField(help_text="the article of law the deadline comes from"),
+        "days_left": serializers.IntegerField(min_value=0),
+        "days_overdue": serializers.IntegerField(min_value=0),
+        "overdue": serializers.BooleanField(),
+    },
+    allow_null=True,
+    help_text="The open stage's deadline; null for a closed case or a stage without one.",
+)
 
 
 class CaseSerializer(GeoFeatureModelSerializer):  # type: ignore[misc]
@@ -43,14 +70,20 @@ class CaseSerializer(GeoFeatureModelSerializer):  # type: ignore[misc]
     violation_type_label = serializers.CharField(
         source="get_violation_type_display", read_only=True
     )
-    permit = serializers.CharField(source="permit.number", read_only=True, default=None)
+    permit = serializers.CharField(
+        source="permit.number", read_only=True, default=None, allow_null=True
+    )
     assigned_inspector = serializers.CharField(
-        source="assigned_inspector.username", read_only=True, default=None
+        source="assigned_inspector.username", read_only=True, default=None, allow_null=True
     )
     opened_by = serializers.CharField(source="opened_by.username", read_only=True)
     # Workflow state (backend.cases.workflow): the deadline with its rule and legal basis.
+    # Blank while the case is open.
+    outcome = serializers.ChoiceField(choices=Outcome.choices, allow_blank=True, read_only=True)
     outcome_label = serializers.CharField(source="get_outcome_display", read_only=True)
-    parent = serializers.CharField(source="parent.code", read_only=True, default=None)
+    parent = serializers.CharField(
+        source="parent.code", read_only=True, default=None, allow_null=True
+    )
     deadline = serializers.SerializerMethodField()
 
     class Meta:
@@ -86,6 +119,7 @@ class CaseSerializer(GeoFeatureModelSerializer):  # type: ignore[misc]
             "parent",
         ]
 
+    @extend_schema_field(DEADLINE_SCHEMA)
     def get_deadline(self, case: ViolationCase) -> dict[str, Any] | None:
         info = case_deadline(case)
         return info.as_dict() if info else None
@@ -156,10 +190,14 @@ class CaseOpenSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 
 CASE_FILTERS = [
-    OpenApiParameter("in_bbox", str, description="minlon,minlat,maxlon,maxlat"),
-    OpenApiParameter("ward", str, description="ward code(s), comma-separated"),
-    OpenApiParameter("stage", str, enum=Stage.values),
-    OpenApiParameter("violation_type", str, enum=ViolationType.values),
+    bounding_box("in_bbox"),
+    comma_separated("ward", description="ward code(s), comma-separated"),
+    comma_separated("stage", enum=Stage.values, description="stage code(s), comma-separated"),
+    comma_separated(
+        "violation_type",
+        enum=ViolationType.values,
+        description="violation type code(s), comma-separated",
+    ),
 ]
 
 
@@ -188,7 +226,18 @@ class CaseViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=CaseOpenSerializer, responses={201: CaseSerializer})
+    @extend_schema(
+        request=CaseOpenSerializer,
+        parameters=[
+            idempotency_key_parameter(
+                required=False,
+                description="Optional: a new UUID per case; a retry with the same key and "
+                "body gets the first answer again, never a second case.",
+            ),
+            REPLAYED_HEADER,
+        ],
+        responses={201: CaseSerializer, **refusals(409, 422)},
+    )
     # Optional Idempotency-Key: the field app's offline queue retries safely.
     @honours_idempotency_key("case_open")
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -248,7 +297,9 @@ class CaseTransitionView(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(request=TransitionInputSerializer, responses={200: CaseSerializer})
+    @extend_schema(
+        request=TransitionInputSerializer, responses={200: CaseSerializer, **refusals(409)}
+    )
     def post(self, request: Request, pk: int) -> Response:
         case = get_object_or_404(cases_visible_to(request.user), pk=pk)
         raw = _request_fields(request)
@@ -294,12 +345,65 @@ def actions_payload(user: Any, case: ViolationCase) -> dict[str, Any]:
     }
 
 
+CASE_ACTIONS = inline_serializer(
+    "CaseActions",
+    {
+        "case": serializers.IntegerField(),
+        "stage": serializers.ChoiceField(choices=Stage.choices),
+        "stage_label": serializers.CharField(),
+        "version": serializers.IntegerField(),
+        "actions": inline_serializer(
+            "CaseAction",
+            {
+                "action": serializers.CharField(),
+                "label": serializers.CharField(),
+                "target_stage": serializers.ChoiceField(choices=Stage.choices),
+                "target_stage_label": serializers.CharField(),
+                "document_type": serializers.CharField(allow_null=True),
+                "help_text": serializers.CharField(),
+                "fields": inline_serializer(
+                    "CaseActionField",
+                    {
+                        "name": serializers.CharField(),
+                        "type": serializers.ChoiceField(
+                            choices=["date", "text", "textarea", "int", "decimal", "choice", "bool"]
+                        ),
+                        "label": serializers.CharField(),
+                        "required": serializers.BooleanField(),
+                        "initial": serializers.JSONField(allow_null=True),
+                        "target": serializers.CharField(),
+                        "choices": inline_serializer(
+                            "CaseActionChoice",
+                            {"value": serializers.CharField(), "label": serializers.CharField()},
+                            many=True,
+                            required=False,
+                        ),
+                        "help_text": serializers.CharField(required=False),
+                    },
+                    many=True,
+                ),
+            },
+            many=True,
+        ),
+        "blocked": inline_serializer(
+            "CaseActionBlocked",
+            {
+                "action": serializers.CharField(),
+                "label": serializers.CharField(),
+                "reason": serializers.CharField(),
+            },
+            many=True,
+        ),
+    },
+)
+
+
 class CaseActionsView(APIView):
     """What this user may do on the case now, with the fields each action asks for."""
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: CASE_ACTIONS})
     def get(self, request: Request, pk: int) -> Response:
         case = get_object_or_404(cases_visible_to(request.user), pk=pk)
         return Response(actions_payload(request.user, case))
@@ -311,7 +415,15 @@ class CaseDocumentView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        responses={(200, DOCX_CONTENT_TYPE): OpenApiTypes.BINARY, 400: OpenApiTypes.OBJECT}
+        parameters=[
+            OpenApiParameter(
+                "document_type",
+                str,
+                OpenApiParameter.PATH,
+                description="MBB01, MQD02 or MQD11 (any case)",
+            )
+        ],
+        responses={(200, DOCX_CONTENT_TYPE): OpenApiTypes.BINARY},
     )
     def get(self, request: Request, pk: int, document_type: str) -> HttpResponse:
         case = get_object_or_404(cases_visible_to(request.user), pk=pk)
