@@ -19,9 +19,11 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # A worker whose main loop stops answering for this long is replaced (with
 # gthread it is not a per-request limit: nginx's proxy_read_timeout is).
 timeout = 60
-# A restart or `docker compose stop` lets requests in flight finish first
-# (compose's default stop_grace_period is 10 s: the web service sets more).
-graceful_timeout = 30
+# A worker being recycled (max_requests) or stopped lets requests in flight
+# finish first, as long as nginx waits for them (proxy_read_timeout): a large
+# export takes up to 90 s (bench/bench_audit.py). Compose's stop_grace_period
+# for the web service is longer still.
+graceful_timeout = 120
 # Idle keep-alive connections wait in the worker's poller, not in a thread.
 keepalive = 5
 

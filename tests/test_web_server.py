@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -37,22 +38,19 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture
-def gunicorn(db: Any, tmp_path: Path) -> Iterator[str]:
-    """gunicorn with deploy/gunicorn.conf.py, on a free loopback port, on the test database."""
-    port = _free_port()
+def database_url_of_tests() -> str:
     db_settings = connection.settings_dict
-    env = {
-        "PATH": os.environ["PATH"],
-        "DJANGO_SETTINGS_MODULE": "backend.settings",
-        "DJANGO_SECRET_KEY": "test-" + "k" * 60,
-        "DATABASE_URL": (
-            f"postgis://{db_settings['USER']}@{db_settings['HOST']}:{db_settings['PORT']}"
-            f"/{db_settings['NAME']}"
-        ),
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-    }
-    log = (tmp_path / "gunicorn.log").open("wb")
+    return (
+        f"postgis://{db_settings['USER']}@{db_settings['HOST']}:{db_settings['PORT']}"
+        f"/{db_settings['NAME']}"
+    )
+
+
+@contextmanager
+def gunicorn_serving(env: dict[str, str], log_path: Path, ready: Any) -> Iterator[int]:
+    """gunicorn with deploy/gunicorn.conf.py and `env`, on a free loopback port."""
+    port = _free_port()
+    log = log_path.open("wb")
     process = subprocess.Popen(  # noqa: S603
         [
             str(Path(sys.executable).parent / "gunicorn"),
@@ -61,29 +59,73 @@ def gunicorn(db: Any, tmp_path: Path) -> Iterator[str]:
             "backend.wsgi:application",
         ],
         cwd=ROOT,
-        env=env,
+        env={**env, "PATH": os.environ["PATH"], "GUNICORN_BIND": f"127.0.0.1:{port}"},
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/healthz", timeout=5).close()  # noqa: S310
-                break
-            except (OSError, urllib.error.URLError):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.flush()
-                    pytest.fail(
-                        "gunicorn did not start:\n" + (tmp_path / "gunicorn.log").read_text()
-                    )
-                time.sleep(0.2)
-        yield url
+        while not ready(port):
+            if process.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                pytest.fail("gunicorn did not get ready:\n" + log_path.read_text())
+            time.sleep(0.2)
+        yield port
     finally:
         process.terminate()
         process.wait(30)
         log.close()
+
+
+def healthz_answers(port: int) -> bool:
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).close()  # noqa: S310
+    except (OSError, urllib.error.URLError):
+        return False
+    return True
+
+
+@pytest.fixture
+def gunicorn(db: Any, tmp_path: Path) -> Iterator[str]:
+    """gunicorn on the test database with the development defaults."""
+    env = {
+        "DJANGO_SETTINGS_MODULE": "backend.settings",
+        "DJANGO_SECRET_KEY": "test-" + "k" * 60,
+        "DATABASE_URL": database_url_of_tests(),
+    }
+    with gunicorn_serving(env, tmp_path / "gunicorn.log", healthz_answers) as port:
+        yield f"http://127.0.0.1:{port}"
+
+
+@pytest.mark.django_db
+def test_the_web_services_health_check_passes_with_its_https_settings(tmp_path: Path) -> None:
+    """The compose health check, run as compose runs it, against gunicorn as compose starts it.
+
+    Plain HTTP to gunicorn, with HTTPS redirects on and only the site's name
+    allowed: the proxy waits for this check before it starts.
+    """
+    from tests.test_deployment import SERVICES, container_env, operator_env
+
+    env = {**container_env("web", operator_env()), "DATABASE_URL": database_url_of_tests()}
+    command = SERVICES["web"]["healthcheck"]["test"]
+    assert command[0] == "CMD"
+
+    def check(port: int) -> subprocess.CompletedProcess[bytes]:
+        argv = [a.replace("127.0.0.1:8000", f"127.0.0.1:{port}") for a in command[1:]]
+        assert argv[0] == "python"
+        return subprocess.run(  # noqa: S603
+            [sys.executable, *argv[1:]],
+            env={**env, "PATH": os.environ["PATH"]},
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+
+    with gunicorn_serving(env, tmp_path / "gunicorn.log", lambda port: True) as port:
+        deadline = time.monotonic() + 60
+        while (result := check(port)).returncode != 0 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert result.returncode == 0, result.stderr.decode()[-2000:]
 
 
 def test_clients_that_send_slowly_do_not_hold_up_everyone_else(gunicorn: str) -> None:
@@ -114,7 +156,14 @@ def test_clients_that_send_slowly_do_not_hold_up_everyone_else(gunicorn: str) ->
 def test_gunicorn_threads_bound_requests_and_trust_no_forwarded_header() -> None:
     conf = gunicorn_settings()
     assert conf["worker_class"] == "gthread" and conf["threads"] >= 2
-    assert 0 < conf["timeout"] <= 120 and conf["graceful_timeout"] > 0
+    assert 0 < conf["timeout"] <= 120
+    # Requests in flight may finish as long as nginx waits for them.
+    read_timeout = max(int(v.rstrip("s")) for v in nginx_directives("proxy_read_timeout"))
+    assert conf["graceful_timeout"] >= read_timeout
+    # ... and docker compose stop waits for them before it kills the container.
+    from tests.test_deployment import SERVICES
+
+    assert int(SERVICES["web"]["stop_grace_period"].rstrip("s")) > conf["graceful_timeout"]
     assert conf["limit_request_line"] <= 8190 and conf["limit_request_fields"] <= 100
     assert conf["limit_request_field_size"] <= 8190
     # HTTPS is Django's decision (SECURE_PROXY_SSL_HEADER), not gunicorn's.
