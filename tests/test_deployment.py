@@ -145,7 +145,7 @@ def test_compose_describes_database_migrations_web_object_store_and_scheduler() 
     assert {"db", "migrate", "web", "minio", "minio-init", "scheduler"} <= set(SERVICES)
     assert SERVICES["db"]["image"].startswith("postgis/postgis:15")
     assert SERVICES["web"]["build"] == "." and (ROOT / "Dockerfile").exists()
-    assert set(app_services()) == {"migrate", "web", "scheduler"}
+    assert set(app_services()) == {"migrate", "web", "scheduler", "audit-heads"}
     assert "gunicorn" in SERVICES["web"]["command"]
     assert "scan_deadlines" in SERVICES["scheduler"]["command"]
     assert "proxy" in SERVICES and SERVICES["proxy"]["image"].startswith("nginx:")
@@ -189,6 +189,19 @@ def test_web_and_scheduler_connect_as_the_runtime_role_after_migrate_succeeded()
             "POSTGRES_PASSWORD" in str(value) for value in SERVICES[name]["environment"].values()
         ), name
     assert database_url("migrate").password == "<POSTGRES_PASSWORD>"
+
+
+def test_audit_heads_are_published_daily_by_the_owner_after_a_clean_verification() -> None:
+    # The app's role may only read published heads: publishing needs the owner.
+    service = SERVICES["audit-heads"]
+    assert [call[0] for call in manage_calls(service["command"])] == ["verify_audit"]
+    assert "--publish" in manage_calls(service["command"])[0]
+    assert "sleep 86400" in service["command"]
+    url = database_url("audit-heads")
+    owner = SERVICES["db"]["environment"]["POSTGRES_USER"]
+    assert (url.username, url.password) == (owner, "<POSTGRES_PASSWORD>")
+    assert service["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+    assert "ports" not in service and "expose" not in service
 
 
 def test_every_dependency_names_a_service() -> None:
