@@ -272,7 +272,7 @@ REST_FRAMEWORK = {
 }
 # Device tokens for phones (django-rest-knox): only a digest is stored; a
 # token expires after TTXD_TOKEN_TTL_DAYS without use, renewed while in use.
-KNOX_TOKEN_MODEL = "accounts.DeviceToken"
+KNOX_TOKEN_MODEL = "accounts.DeviceToken"  # noqa: S105 - a model name, not a secret
 REST_KNOX = {
     "TOKEN_MODEL": KNOX_TOKEN_MODEL,
     "TOKEN_TTL": datetime.timedelta(days=env_int("TTXD_TOKEN_TTL_DAYS", 30)),
