@@ -288,6 +288,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Construction permits and violation cases for ward governments.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Signed-in users only, unless TTXD_API_DOCS_PUBLIC (backend.permissions).
+    "SERVE_PERMISSIONS": ["backend.permissions.SignedInUnlessApiDocsPublic"],
     "COMPONENT_SPLIT_REQUEST": True,
     # The API docs page loads Swagger UI from our own static files, not a CDN.
     "SWAGGER_UI_DIST": STATIC_URL + "vendor/swagger-ui",
@@ -305,6 +307,9 @@ SPECTACULAR_SETTINGS = {
         "backend.maps.api.schema_tile_paths",
     ],
 }
+
+# /api/schema/ and /api/docs/ for anyone, not only signed-in users.
+TTXD_API_DOCS_PUBLIC = env_bool("TTXD_API_DOCS_PUBLIC", False)
 
 # --- Domain settings ---------------------------------------------------------
 # A case with no permit parcel containing it is matched to the nearest permit

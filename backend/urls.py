@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from backend.accounts.api import LogoutView, TokenRenewView, TokenView
 from backend.cases.api import CaseViewSet
+from backend.permissions import api_docs_page
 from backend.permits.api import PermitViewSet
 from backend.wards.api import WardViewSet
 from backend.web import views as web
@@ -39,8 +40,10 @@ urlpatterns = [
     # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
     path(
         "api/docs/",
-        SpectacularSwaggerSplitView.as_view(
-            url_name="api-schema", template_name="web/swagger_ui.html"
+        api_docs_page(
+            SpectacularSwaggerSplitView.as_view(
+                url_name="api-schema", template_name="web/swagger_ui.html"
+            )
         ),
         name="api-docs",
     ),

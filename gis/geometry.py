@@ -19,6 +19,7 @@ from django.contrib.gis.geos import (
     Polygon,
     WKBWriter,
 )
+from django.core.exceptions import SuspiciousOperation
 
 from gis.coords import VIETNAM_LAT, VIETNAM_LON
 
@@ -55,6 +56,10 @@ def parse_geometry(value: object, srid: int = 4326) -> GEOSGeometry:
             raise GeometryProblem("unparseable", "empty geometry")
         try:
             geom = GEOSGeometry(text)
+        except SuspiciousOperation:
+            # Django refuses a GeoJSON "crs" that links to an outside resource
+            # (a URL or file GDAL would fetch): say so instead of failing.
+            raise GeometryProblem("external_crs", "the CRS is a link, not a name") from None
         except (GEOSException, GDALException, ValueError, TypeError) as exc:
             # GDAL's and GEOS's own words ("Invalid geometry pointer returned
             # from OGR_G_CreateGeometryFromJson") help nobody: say what is expected.

@@ -155,7 +155,7 @@ class CaseOpenSerializer(serializers.Serializer):  # type: ignore[type-arg]
             try:
                 geom = parse_geometry(data["location"])
             except GeometryProblem as exc:
-                raise InvalidInput(geometry_message(exc), field="location") from None
+                raise InvalidInput(geometry_message(exc), field="location", code=exc.code) from None
             if not isinstance(geom, Point) or geom.empty:
                 raise InvalidInput(_("The location must be a GeoJSON Point."), field="location")
             if geom.srid not in (None, 4326):
@@ -175,7 +175,7 @@ class CaseOpenSerializer(serializers.Serializer):  # type: ignore[type-arg]
         try:
             return parse_geometry(value)
         except GeometryProblem as exc:
-            raise InvalidInput(geometry_message(exc), field="footprint") from None
+            raise InvalidInput(geometry_message(exc), field="footprint", code=exc.code) from None
 
     def inspector(self) -> Any:
         username = self.validated_data.get("assigned_inspector")

@@ -95,6 +95,16 @@ def geometry_message(problem: GeometryProblem) -> str:
         return _("A polygon is expected here (%(reason)s).") % {"reason": problem.reason}
     if problem.code == "empty":
         return _("The polygon is empty.")
+    if problem.code == "external_crs":
+        return _(
+            "The coordinate system (“crs”) must be named, not linked to an outside address: "
+            'leave “crs” out for WGS 84 degrees, or name it, e.g. "EPSG:9210" for VN-2000.'
+        )
+    if problem.code == "unknown_crs":
+        return _(
+            "The coordinate system named in “crs” is not known: leave “crs” out for WGS 84 "
+            'degrees, or name an EPSG code, e.g. "EPSG:9210" for VN-2000.'
+        )
     return _("The geometry cannot be read: %(reason)s.") % {"reason": problem.reason}
 
 

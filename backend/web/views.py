@@ -53,17 +53,34 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, "web/case_list.html", context)
 
 
+def _is_staff(request: HttpRequest) -> bool:
+    try:  # the session and the user are read from the database, which may be down
+        return bool(request.user.is_authenticated and request.user.is_staff)
+    except DatabaseError:
+        connection.close_if_unusable_or_obsolete()
+        return False
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 with the database and PostGIS versions, 503 when the database is unreachable."""
+    """200 when the database and PostGIS answer, 503 when they do not.
+
+    Versions (and the error's kind) only for signed-in staff: to anyone else
+    they would say which known vulnerabilities to try.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT current_setting('server_version'), postgis_lib_version()")
             pg_version, postgis_version = cursor.fetchone()
     except DatabaseError as exc:
         connection.close_if_unusable_or_obsolete()
-        return JsonResponse({"status": "unavailable", "error": exc.__class__.__name__}, status=503)
+        down = {"status": "unavailable"}
+        if _is_staff(request):
+            down["error"] = exc.__class__.__name__
+        return JsonResponse(down, status=503)
+    if not _is_staff(request):
+        return JsonResponse({"status": "ok"})
     return JsonResponse(
         {"status": "ok", "database": {"postgresql": pg_version, "postgis": postgis_version}}
     )

@@ -65,8 +65,10 @@ def test_a_made_up_token_is_refused(inspector_a: Any) -> None:
 
 
 @pytest.mark.django_db
-def test_openapi_schema_describes_the_case_api() -> None:
-    response = APIClient().get("/api/schema/", HTTP_ACCEPT="application/json")
+def test_openapi_schema_describes_the_case_api(inspector_a: Any) -> None:
+    client = APIClient()
+    client.force_login(inspector_a)
+    response = client.get("/api/schema/", HTTP_ACCEPT="application/json")
     assert response.status_code == 200
     schema = response.json()
     assert schema["openapi"].startswith("3.")
@@ -84,8 +86,10 @@ def test_openapi_schema_describes_the_case_api() -> None:
 
 
 @pytest.mark.django_db
-def test_api_docs_page_loads_swagger_ui_from_our_static_files() -> None:
-    response = APIClient().get("/api/docs/")
+def test_api_docs_page_loads_swagger_ui_from_our_static_files(inspector_a: Any) -> None:
+    client = APIClient()
+    client.force_login(inspector_a)
+    response = client.get("/api/docs/")
     assert response.status_code == 200
     html = response.content.decode()
     assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in html
@@ -99,3 +103,33 @@ def test_api_docs_page_loads_swagger_ui_from_our_static_files() -> None:
     assert "cdn" not in html.lower()
     for asset in ("swagger-ui-bundle.js", "swagger-ui.css", "swagger-ui-standalone-preset.js"):
         assert finders.find(f"vendor/swagger-ui/{asset}"), asset
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_get_neither_the_schema_nor_the_docs_page() -> None:
+    anonymous = APIClient()
+    schema = anonymous.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert schema.status_code in (401, 403)
+    assert schema["Content-Type"].startswith("application/json")
+    assert "paths" not in schema.json()
+    docs = anonymous.get("/api/docs/")
+    assert docs.status_code == 302
+    assert docs["Location"].startswith("/login/?next=/api/docs/")
+
+
+@pytest.mark.django_db
+def test_a_phone_token_reads_the_schema(inspector_a: Any) -> None:
+    client = APIClient()
+    token = client.post(
+        "/api/auth/token/", {"username": "inspector_a", "password": PASSWORD}, format="json"
+    ).json()["token"]
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get("/api/schema/", HTTP_ACCEPT="application/json").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_setting_opens_schema_and_docs_to_everyone(settings: Any) -> None:
+    settings.TTXD_API_DOCS_PUBLIC = True
+    anonymous = APIClient()
+    assert anonymous.get("/api/schema/", HTTP_ACCEPT="application/json").status_code == 200
+    assert anonymous.get("/api/docs/").status_code == 200

@@ -146,7 +146,7 @@ BAD_OPENS = [
         ),
         "location",
         None,
-        "coordinate reference system",
+        "coordinate system named in “crs” is not known",
     ),
     (
         "point outside every ward",
@@ -277,7 +277,7 @@ BAD_OPENS = [
         {**GOOD, "address": "12\x00 Lê Lợi"},
         "address",
         None,
-        "Null characters",
+        "NUL character",
     ),
 ]
 

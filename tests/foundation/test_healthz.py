@@ -1,9 +1,10 @@
-"""/healthz answers 200 with versions, 503 when the database is unreachable."""
+"""/healthz answers 200, 503 when the database is unreachable; versions only to staff."""
 
 from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -11,8 +12,18 @@ from django.test import Client
 
 
 @pytest.mark.django_db
-def test_healthz_reports_postgresql_and_postgis_versions() -> None:
+def test_healthz_tells_anonymous_callers_only_that_it_is_up() -> None:
     response = Client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_healthz_reports_postgresql_and_postgis_versions_to_staff(admin_user: Any) -> None:
+    staff = Client()
+    staff.force_login(admin_user)
+    response = staff.get("/healthz")
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
@@ -43,6 +54,6 @@ def test_healthz_is_503_when_the_database_is_unreachable(closed_port: int) -> No
         connection.close()
 
     assert response.status_code == 503
-    assert response.json()["status"] == "unavailable"
+    assert response.json() == {"status": "unavailable"}
     # And it recovers as soon as the database is back.
     assert Client().get("/healthz").status_code == 200
