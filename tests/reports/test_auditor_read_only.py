@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 WRITE_METHODS = ("post", "put", "patch", "delete")
 
 # Writes that are the auditor's own business and touch no case: signing in and
-# out, the page language, an API token, their own notifications being read.
+# out, the page language, an API token and their own devices, their own
+# notifications being read.
 # They are still checked to change no row count (logout is skipped: it would
 # end the session the sweep runs in).
 PERSONAL_WRITES = {
@@ -31,6 +32,10 @@ PERSONAL_WRITES = {
     "notification_read",
     "notification_read_all",
     "api-notifications-read",
+    # Their own devices: renewing or revoking a token, from the API or the page.
+    "api-logout",
+    "api-token-renew",
+    "device_revoke",
 }
 SKIPPED = {"logout", "admin:logout"}
 
