@@ -131,8 +131,10 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
         "-master.volumeSizeLimitMB=64",
         f"-volume.port={ports['v']}",
         f"-volume.port.grpc={ports['vg']}",
-        # Each bucket takes volumes of its own (the app-user tests add one).
-        "-volume.max=16",
+        # Each bucket (collection) grows volumes of its own, several at a time,
+        # and the app-user tests add buckets: room for all of them. Volumes
+        # are sparse files, so the limit costs no disk.
+        "-volume.max=100",
         "-volume.preStopSeconds=0",
         "-filer",
         f"-filer.port={ports['f']}",
