@@ -26,6 +26,24 @@ from backend.admin_base import WardScopedMixin, sees_every_ward_in_admin
 from backend.wards.selectors import wards_visible_to
 
 
+def _revoke_and_report(
+    model_admin: admin.ModelAdmin,  # type: ignore[type-arg]
+    request: HttpRequest,
+    tokens: QuerySet[DeviceToken],
+) -> None:
+    """Revoke each token through the service and say how many devices were signed out."""
+    count = 0
+    for token in tokens:
+        device_token_revoke(token=token)
+        count += 1
+    model_admin.message_user(
+        request,
+        ngettext("%(count)d device signed out.", "%(count)d devices signed out.", count)
+        % {"count": count},
+        messages.SUCCESS,
+    )
+
+
 class WardMembershipInline(admin.TabularInline):  # type: ignore[type-arg]
     model = WardMembership
     extra = 0
@@ -58,16 +76,7 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
             if sees_every_ward_in_admin(request)
             else device_tokens_visible_to(request.user)
         )
-        count = 0
-        for token in tokens.filter(user__in=queryset):
-            device_token_revoke(token=token)
-            count += 1
-        self.message_user(
-            request,
-            ngettext("%(count)d device signed out.", "%(count)d devices signed out.", count)
-            % {"count": count},
-            messages.SUCCESS,
-        )
+        _revoke_and_report(self, request, tokens.filter(user__in=queryset))
 
     def get_queryset(self, request: HttpRequest) -> Any:
         qs = super().get_queryset(request)
@@ -147,16 +156,7 @@ class DeviceTokenAdmin(WardScopedMixin, admin.ModelAdmin):  # type: ignore[type-
 
     @admin.action(description=_("Revoke the selected device tokens"))
     def revoke(self, request: HttpRequest, queryset: QuerySet[DeviceToken]) -> None:
-        count = 0
-        for token in queryset:
-            device_token_revoke(token=token)
-            count += 1
-        self.message_user(
-            request,
-            ngettext("%(count)d device signed out.", "%(count)d devices signed out.", count)
-            % {"count": count},
-            messages.SUCCESS,
-        )
+        _revoke_and_report(self, request, queryset)
 
     def delete_model(self, request: HttpRequest, obj: DeviceToken) -> None:
         device_token_revoke(token=obj)
