@@ -67,15 +67,76 @@ def log_in(page: Any, live_server: Any, username: str, password: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def wait_until(page: Any, predicate: str, timeout_s: float = 15.0) -> None:
-    """Poll an (async) JS function until it returns true.
+def wait_until(page: Any, predicate: str, arg: Any = None, timeout_s: float = 15.0) -> Any:
+    """Poll an (async) JS function until it answers something true, and return that.
 
     Playwright's wait_for_function compiles its predicate inside the page,
     which the pages' Content-Security-Policy (no 'unsafe-eval') forbids;
     page.evaluate goes through the DevTools protocol and is not affected.
     """
     deadline = time.monotonic() + timeout_s
-    while not page.evaluate(predicate):
+    while True:
+        answer = page.evaluate(predicate, arg)
+        if answer:
+            return answer
         if time.monotonic() > deadline:
             raise AssertionError(f"still false after {timeout_s} s: {predicate}")
         page.wait_for_timeout(100)
+
+
+# --- The field app on a phone ----------------------------------------------
+PASSWORD = "pass-1234-word"  # set by UserFactory
+# The phone stands ~25 m north of the field tests' site at (10.77, 106.69).
+PHONE_POSITION = {"latitude": 10.77022, "longitude": 106.69005, "accuracy": 12}
+
+# Every item of one of the field app's IndexedDB stores, a stored photo's
+# bytes given as their size.
+READ_STORE = """
+async (storeName) => {
+  const db = await new Promise((resolve, reject) => {
+    const request = indexedDB.open("ttxd-field");
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const items = await new Promise((resolve, reject) => {
+    const request = db.transaction(storeName).objectStore(storeName).getAll();
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  db.close();
+  return items.map(({ blob, ...item }) => ({ ...item, size: blob ? blob.size : null }));
+}
+"""
+
+
+def read_store(page: Any, store: str) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = page.evaluate(READ_STORE, store)
+    return items
+
+
+@pytest.fixture
+def phone(browser: Any) -> Iterator[Any]:
+    """A phone-sized, touch, located browser context, in Vietnamese."""
+    context = browser.new_context(
+        locale="vi-VN",
+        timezone_id="Asia/Ho_Chi_Minh",
+        geolocation=PHONE_POSITION,
+        permissions=["geolocation"],
+        viewport={"width": 412, "height": 860},
+        is_mobile=True,
+        has_touch=True,
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def open_field_app(page: Any, live_server: Any, username: str | None = None) -> None:
+    """Sign in (unless already) and open /field/ once its service worker controls it,
+    as on a phone after its first visit: the app shell is cached, photos go through it."""
+    if username is not None:
+        log_in(page, live_server, username, PASSWORD)
+    page.goto(f"{live_server.url}/field/")
+    page.wait_for_selector("#field[data-ready=true]")
+    wait_until(page, "() => navigator.serviceWorker.controller !== null")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,34 +13,15 @@ from backend.accounts.models import Role
 from backend.audit.models import CaseEvent
 from backend.cases.models import ViolationCase
 from backend.photos.models import SitePhoto
-from tests.e2e.conftest import log_in, screenshot
+from tests.e2e.conftest import (
+    PHONE_POSITION,
+    open_field_app,
+    read_store,
+    screenshot,
+    wait_until,
+)
 from tests.factories import WARD_A_BOX, CaseFactory, UserFactory, WardFactory, box
 from tests.photos import imagery
-
-PASSWORD = "pass-1234-word"
-# The phone stands ~25 m north of the site at (10.77, 106.69).
-PHONE = {"latitude": 10.77022, "longitude": 106.69005, "accuracy": 12}
-
-READ_QUEUE = """
-async (storeName) => {
-  const db = await new Promise((resolve, reject) => {
-    const request = indexedDB.open("ttxd-field");
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-  const items = await new Promise((resolve, reject) => {
-    const request = db.transaction(storeName).objectStore(storeName).getAll();
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-  db.close();
-  return items.map((item) => ({
-    key: item.key, state: item.state, caseId: item.caseId ?? null, device: item.device ?? null,
-    size: item.blob ? item.blob.size : null, capturedAt: item.capturedAt ?? null,
-    payload: item.payload ?? null,
-  }));
-}
-"""
 
 
 @pytest.fixture
@@ -66,38 +46,13 @@ def field_site(settings: Any, tmp_path: Path) -> dict[str, Any]:
     return {"ward": ward, "inspector": inspector, "case": case}
 
 
-@pytest.fixture
-def phone(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(
-        locale="vi-VN",
-        timezone_id="Asia/Ho_Chi_Minh",
-        geolocation=PHONE,
-        permissions=["geolocation"],
-        viewport={"width": 412, "height": 860},
-        is_mobile=True,
-        has_touch=True,
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-
-
-def open_app(page: Any, live_server: Any, username: str) -> None:
-    log_in(page, live_server, username, PASSWORD)
-    page.goto(f"{live_server.url}/field/")
-    page.wait_for_selector("#field[data-ready=true]")
-    # The app shell is cached before going offline, as on a phone after its first visit.
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-
-
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
 def test_photo_taken_offline_is_queued_then_uploaded_exactly_once(
     phone: Any, live_server: Any, field_site: dict[str, Any]
 ) -> None:
     case = field_site["case"]
-    open_app(phone, live_server, "field_inspector")
+    open_field_app(phone, live_server, "field_inspector")
     card = phone.locator(f"[data-case-id='{case.pk}']")
     card.wait_for()
     assert re.search(r"\d+ m", card.locator(".distance").inner_text())
@@ -108,20 +63,20 @@ def test_photo_taken_offline_is_queued_then_uploaded_exactly_once(
     assert phone.get_attribute("#capture-camera", "accept") == "image/*"
 
     phone.context.set_offline(True)
-    phone.wait_for_function("navigator.onLine === false")
+    wait_until(phone, "() => navigator.onLine === false")
     photo = imagery.jpeg(imagery.marked((160, 120)))
     phone.fill("#photo-note", "Mặt tiền, tầng 3")
     phone.set_input_files(
         "#capture-camera", {"name": "IMG_0001.JPG", "mimeType": "image/jpeg", "buffer": photo}
     )
     phone.wait_for_selector("li.photo[data-state=waiting]")
-    queued = phone.evaluate(READ_QUEUE, "photos")
+    queued = read_store(phone, "photos")
     assert len(queued) == 1
     assert queued[0]["state"] == "waiting"
     assert queued[0]["caseId"] == case.pk
     assert queued[0]["size"] == len(photo)
-    assert queued[0]["device"]["lat"] == pytest.approx(PHONE["latitude"])
-    assert queued[0]["device"]["accuracy"] == PHONE["accuracy"]
+    assert queued[0]["device"]["lat"] == pytest.approx(PHONE_POSITION["latitude"])
+    assert queued[0]["device"]["accuracy"] == PHONE_POSITION["accuracy"]
     assert SitePhoto.objects.count() == 0
     screenshot(phone, "field_capture_offline_queued")
 
@@ -130,18 +85,19 @@ def test_photo_taken_offline_is_queued_then_uploaded_exactly_once(
     phone.reload()
     phone.wait_for_selector("#field[data-ready=true]")
     phone.wait_for_selector("li.photo[data-state=waiting]")
-    assert phone.evaluate(READ_QUEUE, "photos")[0]["state"] == "waiting"
+    assert read_store(phone, "photos")[0]["state"] == "waiting"
 
     phone.context.set_offline(False)
     done = phone.locator("li.photo[data-state=done]")
     done.wait_for(timeout=20_000)
     distance = done.locator(".sent-distance").inner_text()
     assert re.search(r"\b2\d m\b", distance), distance  # ~25 m from the site
-    assert phone.evaluate(READ_QUEUE, "photos")[0]["state"] == "done"
+    assert read_store(phone, "photos")[0]["state"] == "done"
     # The thumbnail now comes from the server's derivative.
-    phone.wait_for_function(
+    wait_until(
+        phone,
         "() => { const img = document.querySelector('li.photo[data-state=done] img');"
-        " return img && img.complete && img.naturalWidth === 160; }"
+        " return img && img.complete && img.naturalWidth === 160; }",
     )
     screenshot(phone, "field_capture_uploaded")
 
@@ -162,9 +118,9 @@ def test_photo_taken_offline_is_queued_then_uploaded_exactly_once(
 def test_case_opened_offline_is_sent_once_with_its_photo(
     phone: Any, live_server: Any, field_site: dict[str, Any]
 ) -> None:
-    open_app(phone, live_server, "field_inspector")
+    open_field_app(phone, live_server, "field_inspector")
     phone.context.set_offline(True)
-    phone.wait_for_function("navigator.onLine === false")
+    wait_until(phone, "() => navigator.onLine === false")
     phone.click("#open-case-here")
     phone.wait_for_selector("#new-case-map .leaflet-marker-icon")
     assert phone.locator("#new-case-map path.leaflet-interactive").count() == 1  # accuracy circle
@@ -179,9 +135,9 @@ def test_case_opened_offline_is_sent_once_with_its_photo(
         {"name": "IMG_0002.JPG", "mimeType": "image/jpeg", "buffer": imagery.jpeg()},
     )
     phone.wait_for_selector("li.photo[data-state=waiting]")
-    cases = phone.evaluate(READ_QUEUE, "cases")
+    cases = read_store(phone, "cases")
     assert [c["state"] for c in cases] == ["waiting"]
-    assert cases[0]["payload"]["lat"] == pytest.approx(PHONE["latitude"])
+    assert cases[0]["payload"]["lat"] == pytest.approx(PHONE_POSITION["latitude"])
     assert ViolationCase.objects.count() == 1  # only the one made by the fixture
 
     phone.context.set_offline(False)

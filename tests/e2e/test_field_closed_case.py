@@ -8,43 +8,24 @@ import pytest
 
 from backend.cases.models import Stage, ViolationCase
 from backend.photos.models import SitePhoto
-from tests.e2e.test_field_capture import field_site, open_app, phone  # noqa: F401
+from tests.e2e.conftest import open_field_app, read_store, wait_until
+from tests.e2e.test_field_capture import field_site  # noqa: F401
 from tests.photos import imagery
-
-READ_QUEUE_WITH_REASON = """
-async () => {
-  const db = await new Promise((resolve, reject) => {
-    const request = indexedDB.open("ttxd-field");
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-  const items = await new Promise((resolve, reject) => {
-    const request = db.transaction("photos").objectStore("photos").getAll();
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-  db.close();
-  return items.map((item) => ({
-    state: item.state, reason: item.lastError, attempts: item.attempts || 0,
-    blob: item.blob ? item.blob.size : 0,
-  }));
-}
-"""
 
 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
 def test_photo_for_a_case_closed_while_offline_is_refused_with_the_reason_not_retried(
-    phone: Any,  # noqa: F811
+    phone: Any,
     live_server: Any,
     field_site: dict[str, Any],  # noqa: F811
 ) -> None:
     case = field_site["case"]
-    open_app(phone, live_server, "field_inspector")
+    open_field_app(phone, live_server, "field_inspector")
     phone.locator(f"[data-case-id='{case.pk}']").click()
     phone.wait_for_selector("#capture-camera", state="attached")
     phone.context.set_offline(True)
-    phone.wait_for_function("navigator.onLine === false")
+    wait_until(phone, "() => navigator.onLine === false")
     phone.set_input_files(
         "#capture-camera",
         {"name": "IMG_0003.JPG", "mimeType": "image/jpeg", "buffer": imagery.jpeg()},
@@ -55,17 +36,17 @@ def test_photo_for_a_case_closed_while_offline_is_refused_with_the_reason_not_re
 
     phone.context.set_offline(False)
     # Refused at once with the server's reason, kept on the phone, never retried.
-    queued = phone.evaluate(READ_QUEUE_WITH_REASON)
+    queued = read_store(phone, "photos")
     for _ in range(100):
         if queued[0]["state"] == "refused":
             break
         phone.wait_for_timeout(200)
-        queued = phone.evaluate(READ_QUEUE_WITH_REASON)
+        queued = read_store(phone, "photos")
     assert len(queued) == 1
-    assert queued[0]["attempts"] == 0
-    assert case.code in queued[0]["reason"] and queued[0]["blob"] > 0
+    assert queued[0].get("attempts", 0) == 0
+    assert case.code in queued[0]["lastError"] and queued[0]["size"] > 0
     phone.wait_for_timeout(1500)
-    assert phone.evaluate(READ_QUEUE_WITH_REASON)[0]["state"] == "refused"
+    assert read_store(phone, "photos")[0]["state"] == "refused"
     assert SitePhoto.objects.count() == 0
 
     # Back on the list the closed case is gone, but the photo and the reason
@@ -78,4 +59,4 @@ def test_photo_for_a_case_closed_while_offline_is_refused_with_the_reason_not_re
     assert case.code in section.locator(".reason").inner_text()
     section.get_by_role("button").click()
     section.wait_for(state="detached")
-    assert phone.evaluate(READ_QUEUE_WITH_REASON) == []
+    assert read_store(phone, "photos") == []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +12,12 @@ from django.test import Client
 
 from backend.accounts.models import Role
 from backend.photos.services import photo_ingest
-from tests.e2e.conftest import log_in, screenshot, wait_until
+from tests.e2e.conftest import PASSWORD, log_in, open_field_app, screenshot, wait_until
 from tests.factories import WARD_A_BOX, WARD_B_BOX, CaseFactory, UserFactory, WardFactory, box
 from tests.photos import imagery
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "pass-1234-word"  # set by UserFactory
 
 FETCH_STATUS = """
 async (url) => {
@@ -64,32 +62,11 @@ def two_inspectors(settings: Any, tmp_path: Path) -> dict[str, Any]:
     return {"first": first, "second": second, "thumbnail": f"/photos/{photo.pk}/thumbnail/"}
 
 
-@pytest.fixture
-def phone(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(
-        locale="vi-VN",
-        timezone_id="Asia/Ho_Chi_Minh",
-        viewport={"width": 412, "height": 860},
-        is_mobile=True,
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-
-
-def open_app(page: Any, live_server: Any) -> None:
-    page.goto(f"{live_server.url}/field/")
-    page.wait_for_selector("#field[data-ready=true]")
-    # Photos go through the service worker once it controls the page.
-    wait_until(page, "() => navigator.serviceWorker.controller !== null")
-
-
 def first_user_sees_the_photo_online_and_offline(
     page: Any, live_server: Any, thumbnail: str
 ) -> None:
     log_in(page, live_server, "thanh_tra_a", PASSWORD)
-    open_app(page, live_server)
+    open_field_app(page, live_server)
     assert page.evaluate(FETCH_STATUS, thumbnail) == 200
     assert "ttxd-photos-thanh_tra_a" in page.evaluate(CACHE_NAMES)
     # Offline, the user who saw the photo still has it on the phone.
@@ -114,7 +91,7 @@ def test_after_logout_the_next_user_gets_no_photo_of_the_last(
     wait_until(phone, f"async () => !(await ({APP_PAGE_KEPT})())")
 
     log_in(phone, live_server, "thanh_tra_b", PASSWORD)
-    open_app(phone, live_server)
+    open_field_app(phone, live_server)
     # Online the server decides (another ward's photo: 404) ...
     assert phone.evaluate(FETCH_STATUS, thumbnail) == 404
     # ... and offline there is no copy to hand out.
@@ -138,7 +115,7 @@ def test_a_new_session_on_the_phone_drops_the_last_users_photos_even_without_the
     phone.context.add_cookies(
         [{"name": cookie, "value": other.cookies[cookie].value, "url": live_server.url}]
     )
-    open_app(phone, live_server)
+    open_field_app(phone, live_server)
     names = phone.evaluate(CACHE_NAMES)
     assert "ttxd-photos-thanh_tra_b" in names
     assert "ttxd-photos-thanh_tra_a" not in names

@@ -10,37 +10,18 @@ the session has expired, the page kept offline is shown to nobody.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.contrib.gis.geos import Point
 
 from backend.accounts.models import DeviceToken, Role
-from tests.e2e.conftest import log_in, screenshot
+from tests.e2e.conftest import PASSWORD, open_field_app, read_store, screenshot, wait_until
 from tests.factories import WARD_A_BOX, CaseFactory, UserFactory, WardFactory, box
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "pass-1234-word"  # set by UserFactory
 
-READ_STORE = """
-async (storeName) => {
-  const db = await new Promise((resolve, reject) => {
-    const request = indexedDB.open("ttxd-field");
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-  const items = await new Promise((resolve, reject) => {
-    const request = db.transaction(storeName).objectStore(storeName).getAll();
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-  db.close();
-  return items.map((item) => ({ name: item.name ?? null, key: item.key ?? null,
-                                user: item.user ?? null, state: item.state ?? null }));
-}
-"""
 # Items as the queue leaves them: one sent (with the server's answer), one
 # still waiting (taken offline), both of the first user; a photo list cached.
 SEED = """
@@ -68,45 +49,12 @@ def shared_phone_site(settings: Any) -> dict[str, Any]:
     return {"first": first, "second": second}
 
 
-@pytest.fixture
-def phone(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(
-        locale="vi-VN",
-        timezone_id="Asia/Ho_Chi_Minh",
-        viewport={"width": 412, "height": 860},
-        is_mobile=True,
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-
-
-def open_app(page: Any, live_server: Any, username: str) -> None:
-    log_in(page, live_server, username, PASSWORD)
-    page.goto(f"{live_server.url}/field/")
-    page.wait_for_selector("#field[data-ready=true]")
-    eventually(page, "() => navigator.serviceWorker.controller !== null")
-
-
-def eventually(page: Any, script: str, arg: Any = None, timeout_s: float = 15.0) -> Any:
-    """Poll `script` with page.evaluate until it answers something true
-    (wait_for_function would evaluate a string, which the pages' CSP forbids)."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        answer = page.evaluate(script, arg)
-        if answer or time.monotonic() > deadline:
-            assert answer, f"never true: {script}"
-            return answer
-        time.sleep(0.1)
-
-
 def meta_names(page: Any) -> set[str]:
-    return {item["name"] for item in page.evaluate(READ_STORE, "meta")}
+    return {item["name"] for item in read_store(page, "meta")}
 
 
 def wait_for_token(page: Any, username: str) -> None:
-    eventually(
+    wait_until(
         page,
         """async (name) => {
           const queue = await import("/static/field/queue.js");
@@ -120,7 +68,7 @@ def test_signing_out_revokes_the_token_and_clears_the_users_data(
     phone: Any, live_server: Any, shared_phone_site: dict[str, Any]
 ) -> None:
     first = shared_phone_site["first"]
-    open_app(phone, live_server, "thanh_tra_a")
+    open_field_app(phone, live_server, "thanh_tra_a")
     wait_for_token(phone, "thanh_tra_a")
     token = DeviceToken.objects.get(user=first)
     assert "field app" in token.device or "ứng dụng hiện trường" in token.device
@@ -135,15 +83,15 @@ def test_signing_out_revokes_the_token_and_clears_the_users_data(
     assert not DeviceToken.objects.filter(user=first).exists()
     # … and nothing of the user is left but what still waits to be sent.
     assert not {n for n in meta_names(phone) if n.endswith("thanh_tra_a") or ":thanh_tra_a:" in n}
-    cases = {item["key"]: item["state"] for item in phone.evaluate(READ_STORE, "cases")}
+    cases = {item["key"]: item["state"] for item in read_store(phone, "cases")}
     assert cases == {"waiting-case": "waiting"}
     screenshot(phone, "field_signed_out_login_page")
 
     # The next user of the phone cannot open the first user's waiting case by its URL.
-    open_app(phone, live_server, "thanh_tra_c")
+    open_field_app(phone, live_server, "thanh_tra_c")
     phone.goto(f"{live_server.url}/field/#/case/local:waiting-case")
     phone.wait_for_selector("#field[data-ready=true]")
-    eventually(phone, "() => document.querySelector('#view').textContent.length > 0")
+    wait_until(phone, "() => document.querySelector('#view').textContent.length > 0")
     text = phone.inner_text("#view")
     assert "12 Chờ gửi" not in text
     assert "không có trên điện thoại này" in text
@@ -154,7 +102,7 @@ def test_a_revoked_token_makes_the_app_ask_for_the_password_again(
     phone: Any, live_server: Any, shared_phone_site: dict[str, Any]
 ) -> None:
     first = shared_phone_site["first"]
-    open_app(phone, live_server, "thanh_tra_a")
+    open_field_app(phone, live_server, "thanh_tra_a")
     wait_for_token(phone, "thanh_tra_a")
     revoked = DeviceToken.objects.get(user=first)
     # Revoked from elsewhere (an administrator), not tied to this session.
@@ -167,7 +115,7 @@ def test_a_revoked_token_makes_the_app_ask_for_the_password_again(
     screenshot(phone, "field_sign_in_again")
     phone.fill("#sign-in-password", "wrong-password")
     phone.click("#sign-in-form button[type=submit]")
-    eventually(phone, "() => document.querySelector('#sign-in-error').textContent.length > 0")
+    wait_until(phone, "() => document.querySelector('#sign-in-error').textContent.length > 0")
     assert not DeviceToken.objects.filter(user=first).exists()
 
     phone.fill("#sign-in-password", PASSWORD)
@@ -184,7 +132,7 @@ def test_after_the_session_expires_the_kept_page_is_shown_to_nobody_offline(
     phone: Any, live_server: Any, shared_phone_site: dict[str, Any], settings: Any
 ) -> None:
     settings.SESSION_COOKIE_AGE = 8
-    open_app(phone, live_server, "thanh_tra_a")
+    open_field_app(phone, live_server, "thanh_tra_a")
     # While the session lasts, the page opens offline from the phone.
     phone.context.set_offline(True)
     phone.reload()
