@@ -25,17 +25,6 @@ from tests.photos import imagery
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _photos_in_tmp(settings: Any, tmp_path: Any) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
-
-
 def at(lat: float, lon: float) -> Point:
     return Point(lon, lat, srid=4326)
 
