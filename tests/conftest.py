@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.db.backends.signals import connection_created
+from django.test import Client
 from rest_framework.test import APIClient
 
 from backend.accounts.models import Role
@@ -92,6 +94,16 @@ def auditor(db: Any) -> Any:
 @pytest.fixture
 def admin_user(db: Any) -> Any:
     return UserFactory(username="admin", role=Role.ADMIN, is_staff=True, is_superuser=True)
+
+
+def admin_staff_client(user: Any, permissions: list[str]) -> Client:
+    """A signed-in client for `user` made staff with these admin permissions (codenames)."""
+    user.is_staff = True
+    user.save()
+    user.user_permissions.add(*Permission.objects.filter(codename__in=permissions))
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def api_as(user: Any, language: str = "vi") -> APIClient:

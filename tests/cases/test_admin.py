@@ -6,7 +6,6 @@ import datetime
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.contrib.gis.geos import Point
 from django.test import Client
 from django.utils import timezone
@@ -16,6 +15,7 @@ from backend.cases.models import CaseStep, Stage, ViolationCase
 from backend.cases.services import case_open
 from backend.photos.models import SitePhoto
 from tests.cases.conftest import PATHS, walk
+from tests.conftest import admin_staff_client
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,12 +32,7 @@ PERMISSIONS = [
 
 
 def staff(user: Any) -> Client:
-    user.is_staff = True
-    user.save()
-    user.user_permissions.add(*Permission.objects.filter(codename__in=PERMISSIONS))
-    client = Client()
-    client.force_login(user)
-    return client
+    return admin_staff_client(user, PERMISSIONS)
 
 
 def photo_of(case: Any, by: Any, digest: str) -> SitePhoto:

@@ -9,13 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.contrib.gis.geos import Point
 from django.test import Client
 
 from backend.accounts.models import FailedLogin
 from backend.notifications.models import Notification, NotificationKind
 from backend.permits.models import Permit
+from tests.conftest import admin_staff_client
 from tests.factories import CaseFactory, PermitFactory, UserFactory, box
 
 pytestmark = pytest.mark.django_db
@@ -35,12 +35,7 @@ PERMISSIONS = [
 
 
 def staff(user: Any) -> Client:
-    user.is_staff = True
-    user.save()
-    user.user_permissions.add(*Permission.objects.filter(codename__in=PERMISSIONS))
-    client = Client()
-    client.force_login(user)
-    return client
+    return admin_staff_client(user, PERMISSIONS)
 
 
 def listed(client: Client, model: str, *markers: str) -> list[bool]:
