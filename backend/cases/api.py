@@ -33,7 +33,7 @@ from backend.cases.services import (
     detection_time_message,
     geometry_message,
 )
-from backend.cases.workflow import fields_for_api, parse_expected_version
+from backend.cases.workflow.table import fields_for_api, parse_expected_version
 from backend.errors import InvalidInput
 from backend.filters import filter_bbox, filter_choice, filter_ward_code
 from backend.idempotency import honours_idempotency_key
@@ -77,7 +77,7 @@ class CaseSerializer(GeoFeatureModelSerializer):  # type: ignore[misc]
         source="assigned_inspector.username", read_only=True, default=None, allow_null=True
     )
     opened_by = serializers.CharField(source="opened_by.username", read_only=True)
-    # Workflow state (backend.cases.workflow): the deadline with its rule and legal basis.
+    # Workflow state (backend.cases.workflow.table): the deadline with its rule and legal basis.
     # Blank while the case is open.
     outcome = serializers.ChoiceField(choices=Outcome.choices, allow_blank=True, read_only=True)
     outcome_label = serializers.CharField(source="get_outcome_display", read_only=True)

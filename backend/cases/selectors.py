@@ -12,7 +12,7 @@ from django.utils import timezone
 from backend.accounts.selectors import restrict_to_user_wards, ward_ids_of
 from backend.audit.models import CaseEvent
 from backend.cases.models import OPEN_STAGES, CaseStep, DocumentType, ViolationCase
-from backend.cases.workflow import (
+from backend.cases.workflow.table import (
     ACTIONS,
     Action,
     GuardContext,
@@ -22,7 +22,7 @@ from backend.cases.workflow import (
 
 # Other apps read the workflow table through this module: the earliest date
 # a record may carry (their filters offer no earlier year).
-from backend.cases.workflow import EARLIEST_RECORD_DAY as EARLIEST_RECORD_DAY
+from backend.cases.workflow.table import EARLIEST_RECORD_DAY as EARLIEST_RECORD_DAY
 
 
 def cases_visible_to(user: Any) -> QuerySet[ViolationCase]:

@@ -33,7 +33,7 @@ from backend.cases.models import (
     ViolationType,
 )
 from backend.cases.selectors import cases_overdue
-from backend.cases.workflow import (
+from backend.cases.workflow.table import (
     ACTIONS,
     EARLIEST_RECORD_DAY,
     KEEP,
@@ -460,7 +460,7 @@ def case_transition(
     expected_version: int | None = None,
     expected_stage: str | None = None,
 ) -> ViolationCase:
-    """Take one workflow action (backend.cases.workflow) on a case.
+    """Take one workflow action (backend.cases.workflow.table) on a case.
 
     Checks, in order: the action exists (400), the actor's role and ward (403),
     that nobody moved the case since the actor looked (409), that the action is

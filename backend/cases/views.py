@@ -26,7 +26,7 @@ from backend.cases.selectors import (
     cases_visible_to,
 )
 from backend.cases.services import case_transition, case_update
-from backend.cases.workflow import (
+from backend.cases.workflow.table import (
     ACTIONS,
     MAIN_PATH,
     SITE_FIELDS,
