@@ -23,10 +23,8 @@ from rest_framework.response import Response
 from backend.accounts.selectors import (
     SESSION,
     TOKEN,
-    AuthSnapshot,
     device_token_user,
     has_token_header,
-    request_credential,
     snapshot_of,
 )
 from backend.errors import InvalidInput
@@ -45,7 +43,6 @@ from backend.maps.selectors import (
     case_summary,
     cases_feature_collection,
     layer_tile,
-    layer_tile_guarded,
     map_search,
     permit_summary,
     permits_feature_collection,
@@ -137,14 +134,14 @@ def _tile_int(value: str, name: str) -> int:
     return int(value)
 
 
-def _tile_request(
+def parse_tile_request(
     request: HttpRequest, layer: str, z: str, x: str, y: str
 ) -> tuple[TileAddress, MapFilters]:
     address = TileAddress.checked(_tile_int(z, "z"), _tile_int(x, "x"), _tile_int(y, "y"))
     return address, MapFilters.from_params(request.GET)
 
 
-def _tile_response(result: RenderedTile) -> HttpResponse:
+def tile_http_response(result: RenderedTile) -> HttpResponse:
     response: HttpResponse
     if result.body is None:
         response = HttpResponseNotModified()
@@ -156,51 +153,13 @@ def _tile_response(result: RenderedTile) -> HttpResponse:
     return response
 
 
-def tile_by_snapshot(
-    request: HttpRequest, layer: str, z: str, x: str, y: str
-) -> HttpResponse | None:
-    """The tile in one statement, when an earlier request of the same session
-    or token left a snapshot whose guard still holds; None otherwise (the
-    request then goes through the whole stack to `tile`).
-
-    Called by backend.maps.middleware.TileFastPathMiddleware, before the
-    rest of the middleware: everything it answers is a 200 or a 304 tile of
-    a request authenticated by its guard.
-    """
-    if layer not in TILE_LAYER_NAMES:
-        return None
-    credential = request_credential(request)
-    entry = TILE_SNAPSHOTS.get(credential) if credential else None
-    if entry is None:
-        return None
-    snapshot: AuthSnapshot = entry[0]
-    scope: tuple[Any, ...] = entry[1]
-    try:
-        address, filters = _tile_request(request, layer, z, x, y)
-    except InvalidInput:
-        return None  # answered by the ordinary path, after authentication
-    tags, any_tag = parse_if_none_match(request.META.get("HTTP_IF_NONE_MATCH", ""))
-    now = timezone.now()
-    today = timezone.localdate(now)
-    result = layer_tile_guarded(
-        layer, scope, snapshot.guard(now), address, filters, today, tags, any_tag
-    )
-    if result is None:
-        TILE_SNAPSHOTS.discard(credential)
-        return None
-    response = _tile_response(result)
-    # As CommonMiddleware would set it on the ordinary path.
-    response["Content-Length"] = str(len(response.content))
-    return response
-
-
 @require_safe
 def tile(request: HttpRequest, layer: str, z: str, x: str, y: str) -> HttpResponse:
     """GET /api/tiles/{cases|permits|wards}/{z}/{x}/{y}.pbf with the map's filters.
 
     The ordinary path: authenticate, build (or reuse) the statement, run it,
     and leave a snapshot of the authentication for the next tiles (see
-    tile_by_snapshot).
+    backend.maps.middleware.tile_by_snapshot).
     """
     user, credential = _tile_user(request)
     if user is None:
@@ -211,7 +170,7 @@ def tile(request: HttpRequest, layer: str, z: str, x: str, y: str) -> HttpRespon
             status=404,
         )
     try:
-        address, filters = _tile_request(request, layer, z, x, y)
+        address, filters = parse_tile_request(request, layer, z, x, y)
     except InvalidInput as exc:
         return JsonResponse(exc.as_dict(), status=400)
     tags, any_tag = parse_if_none_match(request.META.get("HTTP_IF_NONE_MATCH", ""))
@@ -219,7 +178,7 @@ def tile(request: HttpRequest, layer: str, z: str, x: str, y: str) -> HttpRespon
     snapshot = snapshot_of(request, user, credential)
     if snapshot is not None:
         TILE_SNAPSHOTS.put(snapshot.cache_key, (snapshot, tile_access_scope(user)))
-    return _tile_response(result)
+    return tile_http_response(result)
 
 
 def _geojson(text: str) -> HttpResponse:
