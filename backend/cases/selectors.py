@@ -12,6 +12,10 @@ from django.utils import timezone
 from backend.accounts.selectors import restrict_to_user_wards, ward_ids_of
 from backend.audit.models import CaseEvent
 from backend.cases.models import OPEN_STAGES, CaseStep, DocumentType, ViolationCase
+
+# Other apps read the workflow table through this module: the earliest date
+# a record may carry (their filters offer no earlier year).
+from backend.cases.workflow.plausible_values import EARLIEST_RECORD_DAY as EARLIEST_RECORD_DAY
 from backend.cases.workflow.table import (
     ACTIONS,
     Action,
@@ -19,10 +23,6 @@ from backend.cases.workflow.table import (
     actions_from,
     role_refusal,
 )
-
-# Other apps read the workflow table through this module: the earliest date
-# a record may carry (their filters offer no earlier year).
-from backend.cases.workflow.table import EARLIEST_RECORD_DAY as EARLIEST_RECORD_DAY
 
 
 def cases_visible_to(user: Any) -> QuerySet[ViolationCase]:

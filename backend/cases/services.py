@@ -33,9 +33,9 @@ from backend.cases.models import (
     ViolationType,
 )
 from backend.cases.selectors import cases_overdue
+from backend.cases.workflow.plausible_values import EARLIEST_RECORD_DAY
 from backend.cases.workflow.table import (
     ACTIONS,
-    EARLIEST_RECORD_DAY,
     KEEP,
     ActionInputInvalid,
     DeadlineStart,

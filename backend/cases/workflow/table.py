@@ -32,28 +32,18 @@ from backend.cases.models import (
     Stage,
     ViolatorKind,
 )
+from backend.cases.workflow.plausible_values import (
+    DOCUMENT_NUMBER_MAX,
+    EARLIEST_BIRTH_DAY,
+    EARLIEST_RECORD_DAY,
+    FINE_MAX_VND,
+    PLANNED_HORIZON,
+    REMEDY_DAYS_MAX,
+    STOREYS_MAX,
+)
 from backend.control_characters import code_point, first_control_character
 from backend.errors import InvalidInput
 from backend.permits.models import WorksClass
-
-# --- Plausible values ----------------------------------------------------------
-# The acts this system records (Decree 16/2022, Decree 118/2021) are recent: a
-# date before 2000 is a mistyped year. (Python cannot even shift a time near
-# year 1 or 9999 to another time zone, and every page showing it would fail.)
-EARLIEST_RECORD_DAY = datetime.date(2000, 1, 1)
-EARLIEST_BIRTH_DAY = datetime.date(1900, 1, 1)
-# A planned date (the enforcement) further ahead than this is a mistyped year.
-PLANNED_HORIZON = datetime.timedelta(days=5 * 366)
-# Decree 16/2022/NĐ-CP Art. 4: the highest fine in construction is 1,000,000,000
-# VND for an individual and twice that for an organisation.
-FINE_MAX_VND = 2_000_000_000
-# More storeys than this is a typing error (the tallest building in Vietnam has 81).
-STOREYS_MAX = 100
-# A demolition period of more than a year is a typing error, not a decision.
-REMEDY_DAYS_MAX = 365
-# A ward's register of one kind of document never reaches a million in a year.
-DOCUMENT_NUMBER_MAX = 999_999
-
 
 # --- Vietnamese names of the stages (DOMAIN.md), used where Vietnamese is ----
 # required whatever the page language: the official documents.
