@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime
 import io
 import itertools
-import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,11 +33,13 @@ from backend.cases.workflow.table import Remedy
 from backend.control_characters import without_control_characters
 from backend.errors import InvalidInput
 from backend.permits.selectors import permits_visible_to
-
-log = logging.getLogger(__name__)
+from backend.photos.selectors import photo_jpeg
 
 GENERATED_TYPES = (DocumentType.MBB01, DocumentType.MQD02, DocumentType.MQD11)
 MAX_PHOTOS = 6
+# Photos go in at most this size and JPEG quality: sharp on A4, the file stays small.
+PHOTO_SIDE_PX = 1200
+PHOTO_QUALITY = 80
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 LEGAL_GROUNDS = (
@@ -383,32 +384,6 @@ def _signer_lines(step: CaseStep) -> list[str]:
 
 
 # --- Photos and the location sketch ----------------------------------------------------
-def _photo_jpeg(photo: Any) -> bytes | None:
-    from PIL import Image
-
-    try:
-        import pillow_heif
-
-        pillow_heif.register_heif_opener()
-    except ImportError:  # HEIC photos are then skipped, the others still go in
-        pass
-    for field_name in ("preview", "original"):
-        file = getattr(photo, field_name, None)
-        if not file:
-            continue
-        try:
-            with file.open("rb") as handle, Image.open(handle) as image:
-                image.draft("RGB", (1200, 1200))
-                rgb = image.convert("RGB")
-                rgb.thumbnail((1200, 1200))
-                out = io.BytesIO()
-                rgb.save(out, "JPEG", quality=80)
-                return out.getvalue()
-        except Exception:  # one unreadable photo must not stop the document
-            log.warning("photo %s (%s) could not be read for a document", photo.pk, field_name)
-    return None
-
-
 def location_sketch_png(case: ViolationCase, user: Any = None, size: int = 900) -> bytes:
     """A north-up sketch of the site, drawn offline (no map tiles needed).
 
@@ -558,7 +533,7 @@ def _evidence_section(doc: Any, case: ViolationCase, user: Any) -> None:
         _para(doc, "Chưa có ảnh hiện trường trong hồ sơ.", italic=True)
         return
     for index, photo in enumerate(photos, start=1):
-        data = _photo_jpeg(photo)
+        data = photo_jpeg(photo, side_px=PHOTO_SIDE_PX, quality=PHOTO_QUALITY)
         if data is None:
             _para(doc, f"Ảnh {index}: không đọc được tệp ảnh.", italic=True)
             continue

@@ -224,6 +224,21 @@ def make_derivatives(
     )
 
 
+def jpeg_within_square(stored: Any, *, side_px: int, quality: int) -> bytes:
+    """A stored picture as a JPEG no wider or taller than `side_px`, for print.
+
+    Decoded like the derivatives: JPEG in draft mode, transparency flattened
+    onto white, re-encoded from pixels alone. `stored` is an open binary
+    file; whatever the decoder raises is left to the caller.
+    """
+    with Image.open(stored) as image:
+        image.draft("RGB", (side_px, side_px))
+        image.load()
+        pixels = _rgb(image)
+        pixels.thumbnail((side_px, side_px))
+        return _encode_jpeg(pixels, quality)
+
+
 def photo_prepare(
     data: bytes, *, max_pixels: int, preview_px: int, thumbnail_px: int
 ) -> PreparedPhoto:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.db.models import QuerySet
 
 from backend.cases.selectors import cases_visible_to
+from backend.photos.imaging import jpeg_within_square
 from backend.photos.models import SitePhoto
+
+log = logging.getLogger(__name__)
 
 
 def photos_visible_to(user: Any) -> QuerySet[SitePhoto]:
@@ -22,3 +26,21 @@ def photos_visible_to(user: Any) -> QuerySet[SitePhoto]:
 
 def photos_of_case(user: Any, case_id: int) -> QuerySet[SitePhoto]:
     return photos_visible_to(user).filter(case_id=case_id).order_by("uploaded_at", "id")
+
+
+def photo_jpeg(photo: SitePhoto, *, side_px: int, quality: int) -> bytes | None:
+    """The photo as a JPEG within a `side_px` square, from its preview or else its original.
+
+    None when neither file can be read: one unreadable photo must not stop
+    the document it goes into. The caller has checked access (photos_visible_to).
+    """
+    for field_name in ("preview", "original"):
+        file = getattr(photo, field_name, None)
+        if not file:
+            continue
+        try:
+            with file.open("rb") as handle:
+                return jpeg_within_square(handle, side_px=side_px, quality=quality)
+        except Exception:  # a missing object, a truncated file, a decoder limit
+            log.warning("photo %s (%s) could not be read for a document", photo.pk, field_name)
+    return None
