@@ -34,6 +34,7 @@ from backend.control_characters import without_control_characters
 from backend.errors import InvalidInput
 from backend.permits.selectors import permits_visible_to
 from backend.photos.selectors import photo_jpeg
+from gis.vn2000 import vn2000_hcmc_position
 
 GENERATED_TYPES = (DocumentType.MBB01, DocumentType.MQD02, DocumentType.MQD11)
 MAX_PHOTOS = 6
@@ -352,12 +353,11 @@ def _site_block(doc: Any, case: ViolationCase) -> None:
 
 
 def _vn2000(case: ViolationCase) -> str:
-    # Cadastral maps in HCMC are in VN-2000, 3° zone (EPSG:9210): give both systems.
-    try:
-        point: Any = case.location.transform(9210, clone=True)
-    except Exception:  # a GDAL without the EPSG entry: WGS 84 alone still locates the site
+    # Cadastral maps in HCMC are in VN-2000: give both systems.
+    position = vn2000_hcmc_position(case.location)
+    if position is None:
         return ""
-    return f"X = {point.y:.2f} m, Y = {point.x:.2f} m"
+    return f"X = {position.x_northing_m:.2f} m, Y = {position.y_easting_m:.2f} m"
 
 
 def _signatures(doc: Any, left: list[str], right: list[str]) -> None:
