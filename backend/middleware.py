@@ -25,6 +25,15 @@ MULTIPART_CONTENT_TYPE = "multipart/form-data"
 # (field name or None for the address, its name as shown, the character)
 Found = tuple[str | None, str, str]
 
+# Far deeper than any body the API takes (a GeoJSON feature is five levels), far
+# shallower than the interpreter's recursion limit, which DRF's parser and the
+# serializers would otherwise meet as a 500.
+MAX_JSON_DEPTH = 64
+
+
+class NestedTooDeeply(Exception):
+    pass
+
 
 class RefuseControlCharactersMiddleware:
     """Answer 400 for an invisible control character in anything a person sends as text.
@@ -44,6 +53,8 @@ class RefuseControlCharactersMiddleware:
             found = self._in_request(request)
         except RequestDataTooBig:
             return _too_large(request)
+        except NestedTooDeeply:
+            return _too_deep(request)
         if found is None:
             return self.get_response(request)
         return _refusal(request, found)
@@ -104,27 +115,38 @@ def _in_json_body(request: HttpRequest) -> Found | None:
         body = json.loads(request.body)
     except (ValueError, UnicodeDecodeError):
         return None  # not JSON: the view answers that
+    except RecursionError as nested:
+        raise NestedTooDeeply from nested
     return _in_json(body, "detail")
 
 
-def _in_json(value: Any, field: str) -> Found | None:
-    """The first control character in any string or key, named by its nearest key."""
-    if isinstance(value, str):
-        char = first_control_character(value)
-        return _named(field, char) if char else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            char = first_control_character(key)
+def _in_json(body: Any, field: str) -> Found | None:
+    """The first control character in any string or key, named by its nearest key.
+
+    Walked with a stack, not recursion, so that the depth is counted, not met.
+    Raises NestedTooDeeply beyond MAX_JSON_DEPTH levels.
+    """
+    pending: list[tuple[Any, str, int]] = [(body, field, 0)]
+    while pending:
+        value, name, depth = pending.pop()
+        if isinstance(value, str):
+            char = first_control_character(value)
             if char:
-                return _named(key, char)
-            found = _in_json(item, key)
-            if found:
-                return found
-    elif isinstance(value, list):
-        for item in value:
-            found = _in_json(item, field)
-            if found:
-                return found
+                return _named(name, char)
+            continue
+        if not isinstance(value, dict | list):
+            continue
+        if depth >= MAX_JSON_DEPTH:
+            raise NestedTooDeeply
+        if isinstance(value, dict):
+            for key in value:
+                char = first_control_character(key)
+                if char:
+                    return _named(key, char)
+            children = [(item, key, depth + 1) for key, item in value.items()]
+        else:
+            children = [(item, name, depth + 1) for item in value]
+        pending.extend(reversed(children))  # popped in the body's order
     return None
 
 
@@ -152,3 +174,14 @@ def _too_large(request: HttpRequest) -> HttpResponse:
         error = InvalidInput(message, code="request_too_large")
         return JsonResponse(error.as_dict(), status=413)
     return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+
+
+def _too_deep(request: HttpRequest) -> HttpResponse:
+    message = _(
+        "The request is nested too deeply: at most %(limit)d levels of lists and objects. "
+        "Send a flatter body."
+    ) % {"limit": MAX_JSON_DEPTH}
+    if request.path.startswith("/api/"):
+        error = InvalidInput(message, code="nested_too_deeply")
+        return JsonResponse(error.as_dict(), status=400)
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
