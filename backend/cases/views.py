@@ -26,9 +26,9 @@ from backend.cases.selectors import (
     cases_visible_to,
 )
 from backend.cases.services import case_transition, case_update
+from backend.cases.workflow.stages import MAIN_PATH
 from backend.cases.workflow.table import (
     ACTIONS,
-    MAIN_PATH,
     SITE_FIELDS,
     VIOLATOR_FIELDS,
     Action,

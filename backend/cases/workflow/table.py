@@ -45,32 +45,6 @@ from backend.control_characters import code_point, first_control_character
 from backend.errors import InvalidInput
 from backend.permits.models import WorksClass
 
-# --- Vietnamese names of the stages (DOMAIN.md), used where Vietnamese is ----
-# required whatever the page language: the official documents.
-STAGE_NAMES_VI = {
-    Stage.DETECTED: "Phát hiện",
-    Stage.SUSPENDED: "Lập biên bản, yêu cầu dừng thi công",
-    Stage.HALTED: "Quyết định xử phạt, đình chỉ thi công",
-    Stage.LEGALISING: "Hợp thức hóa",
-    Stage.CONFORMITY_CHECK: "Kiểm tra hiện trạng",
-    Stage.SELF_DEMOLITION: "Tự phá dỡ",
-    Stage.ENFORCEMENT: "Cưỡng chế",
-    Stage.TRANSFERRED: "Chuyển người có thẩm quyền",
-    Stage.CLOSED: "Đóng hồ sơ",
-}
-
-# The main path, in order, for the progress strip.
-MAIN_PATH = (
-    Stage.DETECTED,
-    Stage.SUSPENDED,
-    Stage.HALTED,
-    Stage.LEGALISING,
-    Stage.CONFORMITY_CHECK,
-    Stage.SELF_DEMOLITION,
-    Stage.ENFORCEMENT,
-    Stage.CLOSED,
-)
-
 
 class Remedy:
     LEGALISE = "legalise"
