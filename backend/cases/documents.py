@@ -13,12 +13,10 @@ from __future__ import annotations
 import datetime
 import io
 import itertools
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.gis.geos import Polygon
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,6 +32,7 @@ from backend.control_characters import without_control_characters
 from backend.errors import InvalidInput
 from backend.permits.selectors import permits_visible_to
 from backend.photos.selectors import photo_jpeg
+from gis.sketch_frame import dash_segments, exterior_rings, sketch_frame_around
 from gis.vn2000 import vn2000_hcmc_position
 
 GENERATED_TYPES = (DocumentType.MBB01, DocumentType.MQD02, DocumentType.MQD11)
@@ -389,53 +388,42 @@ def location_sketch_png(case: ViolationCase, user: Any = None, size: int = 900) 
 
     Red: the site point and the footprint of the works; blue: the permit's
     parcel; grey: neighbouring permit parcels; dashed: the ward boundary.
-    Degrees become local metres around the point (equirectangular: exact enough
-    over a few hundred metres), so the 20 m grid and scale bar are true.
+    Distances are true in metres (gis.sketch_frame), so are the 20 m grid and
+    scale bar.
     """
     from PIL import Image, ImageDraw, ImageFont
 
     lon0, lat0 = case.location.x, case.location.y
-    metres_per_deg_lat = 111_320.0
-    metres_per_deg_lon = 111_320.0 * math.cos(math.radians(lat0))
-    half = 60.0  # metres shown either side of the point
     shapes: list[tuple[Any, str, int]] = []
     if case.permit is not None and case.permit.parcel:
         shapes.append((case.permit.parcel, "#1f5fbf", 4))
     if case.footprint:
         shapes.append((case.footprint, "#c0392b", 4))
-    for geom, _colour, _width in shapes:
-        for x, y in _rings(geom):
-            dx = abs((x - lon0) * metres_per_deg_lon)
-            dy = abs((y - lat0) * metres_per_deg_lat)
-            half = max(half, min(400.0, max(dx, dy) * 1.25))
-    frame = Polygon.from_bbox(
+    frame = sketch_frame_around(
+        lon0,
+        lat0,
         (
-            lon0 - half / metres_per_deg_lon,
-            lat0 - half / metres_per_deg_lat,
-            lon0 + half / metres_per_deg_lon,
-            lat0 + half / metres_per_deg_lat,
-        )
+            point
+            for geom, _colour, _width in shapes
+            for ring in exterior_rings(geom)
+            for point in ring
+        ),
+        size_px=size,
     )
-    frame.srid = 4326
+    bounds = frame.bounds_polygon()
     neighbours = []
     if user is not None:
         neighbours = [
             p.parcel
             for p in permits_visible_to(user)
-            .filter(parcel__bboverlaps=frame)
+            .filter(parcel__bboverlaps=bounds)
             .exclude(pk=case.permit_id or 0)
             .select_related(None)
             .only("parcel")[:60]
         ]
 
-    margin = 40
-    scale = (size - 2 * margin) / (2 * half)
-
-    def px(lon: float, lat: float) -> tuple[float, float]:
-        return (
-            size / 2 + (lon - lon0) * metres_per_deg_lon * scale,
-            size / 2 - (lat - lat0) * metres_per_deg_lat * scale,
-        )
+    def outline(ring: list[tuple[float, float]]) -> list[tuple[float, float]]:
+        return [frame.pixel(x, y) for x, y in ring]
 
     image = Image.new("RGB", (size, size), "white")
     draw = ImageDraw.Draw(image)
@@ -443,70 +431,34 @@ def location_sketch_png(case: ViolationCase, user: Any = None, size: int = 900) 
         font: Any = ImageFont.load_default(size=18)
     except (TypeError, OSError):  # a Pillow without FreeType: the small bitmap font
         font = ImageFont.load_default()
-    step_m = 20
-    for k in range(-int(half // step_m) - 1, int(half // step_m) + 2):
-        offset = size / 2 + k * step_m * scale
+    grid_m = 20
+    for offset in frame.grid_offsets(grid_m):
         draw.line([(offset, 0), (offset, size)], fill="#eeeeee")
         draw.line([(0, offset), (size, offset)], fill="#eeeeee")
     boundary = case.ward.boundary
-    if boundary is not None and boundary.intersects(frame):
-        for polygon in _polygons(boundary):
-            points = [px(x, y) for x, y in polygon]
-            for a, b in itertools.pairwise(points):
-                _dashed(draw, a, b, size)
+    if boundary is not None and boundary.intersects(bounds):
+        for ring in exterior_rings(boundary):
+            for a, b in itertools.pairwise(outline(ring)):
+                for dash in dash_segments(a, b, size):
+                    draw.line(list(dash), fill="#444444", width=3)
     for parcel in neighbours:
-        for polygon in _polygons(parcel):
-            draw.polygon([px(x, y) for x, y in polygon], outline="#999999", width=2)
+        for ring in exterior_rings(parcel):
+            draw.polygon(outline(ring), outline="#999999", width=2)
     for geom, colour, width in shapes:
-        for polygon in _polygons(geom):
-            draw.polygon([px(x, y) for x, y in polygon], outline=colour, width=width)
+        for ring in exterior_rings(geom):
+            draw.polygon(outline(ring), outline=colour, width=width)
     cx, cy = size / 2, size / 2
     draw.ellipse([cx - 10, cy - 10, cx + 10, cy + 10], fill="#c0392b", outline="black", width=2)
     draw.polygon([(size - 45, 20), (size - 57, 58), (size - 33, 58)], fill="black")
     draw.text((size - 51, 62), "N", fill="black", font=font)
-    bar = step_m * scale
+    bar = grid_m * frame.pixels_per_metre
+    margin = frame.margin_px
     draw.rectangle([margin, size - 34, margin + bar, size - 27], fill="black")
-    draw.text((margin, size - 24), f"{step_m} m", fill="black", font=font)
+    draw.text((margin, size - 24), f"{grid_m} m", fill="black", font=font)
     draw.text((margin, 12), f"{lat0:.6f} N, {lon0:.6f} E (WGS 84)", fill="black", font=font)
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
-
-
-def _dashed(draw: Any, a: tuple[float, float], b: tuple[float, float], size: int) -> None:
-    """A dashed segment (8 px on, 6 off); segments wholly off the canvas are skipped."""
-    if (
-        max(a[0], b[0]) < 0
-        or min(a[0], b[0]) > size
-        or max(a[1], b[1]) < 0
-        or min(a[1], b[1]) > size
-    ):
-        return
-    length = math.dist(a, b)
-    if length == 0:
-        return
-    ux, uy = (b[0] - a[0]) / length, (b[1] - a[1]) / length
-    position = 0.0
-    while position < length:
-        end = min(position + 8, length)
-        draw.line(
-            [(a[0] + ux * position, a[1] + uy * position), (a[0] + ux * end, a[1] + uy * end)],
-            fill="#444444",
-            width=3,
-        )
-        position += 14
-
-
-def _polygons(geom: Any) -> list[list[tuple[float, float]]]:
-    if geom.geom_type == "MultiPolygon":
-        return [list(p.exterior_ring.coords) for p in geom]
-    if geom.geom_type == "Polygon":
-        return [list(geom.exterior_ring.coords)]
-    return []
-
-
-def _rings(geom: Any) -> list[tuple[float, float]]:
-    return [pt for polygon in _polygons(geom) for pt in polygon]
 
 
 def _evidence_section(doc: Any, case: ViolationCase, user: Any) -> None:
