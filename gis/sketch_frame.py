@@ -96,8 +96,8 @@ def sketch_frame_around(
     return SketchFrame(centre_lon, centre_lat, half, size_px)
 
 
-def exterior_rings(geometry: GEOSGeometry) -> list[list[Coordinate]]:
-    """The outer ring of each polygon in a Polygon or MultiPolygon; nothing for other types."""
+def exterior_rings(geometry: GEOSGeometry | None) -> list[list[Coordinate]]:
+    """The outer ring of each polygon in a Polygon or MultiPolygon; nothing for anything else."""
     if isinstance(geometry, MultiPolygon):
         return [_ring_of(polygon) for polygon in geometry if isinstance(polygon, Polygon)]
     if isinstance(geometry, Polygon):

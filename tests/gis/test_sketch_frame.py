@@ -65,13 +65,14 @@ def test_grid_lines_every_20_m_cover_the_canvas() -> None:
     assert gaps == {round(20 * frame.pixels_per_metre, 6)}
 
 
-def test_the_exterior_ring_of_each_polygon_and_none_of_a_line() -> None:
+def test_the_exterior_ring_of_each_polygon_and_none_of_a_line_or_nothing() -> None:
     square = Polygon(((0, 0), (0, 1), (1, 1), (1, 0), (0, 0)))
     other = Polygon(((5, 5), (5, 6), (6, 6), (6, 5), (5, 5)))
 
     assert exterior_rings(square) == [[(0, 0), (0, 1), (1, 1), (1, 0), (0, 0)]]
     assert len(exterior_rings(MultiPolygon(square, other))) == 2
     assert exterior_rings(LineString((0, 0), (1, 1))) == []
+    assert exterior_rings(None) == []
 
 
 def test_a_dashed_line_is_8_on_6_off_and_skipped_off_the_canvas() -> None:
