@@ -274,7 +274,7 @@ def device_token_user(request: Any) -> Any:
 def request_credential(request: Any) -> tuple[str, str] | None:
     """The credential the ordinary path would authenticate this request by.
 
-    As the API does (backend.accounts.authentication), backend.maps.api.tile
+    As the API does (backend.accounts.authentication), backend.maps.tile_view.tile
     judges a request that names a device token by that token alone, and
     looks at the session only otherwise: a request with a token header is
     only ever answered by that token's snapshot, whatever cookie it carries.

@@ -1,18 +1,18 @@
-"""Map endpoints: vector tiles, GeoJSON viewports, counts, search, popups.
+"""The map's JSON endpoints: GeoJSON viewports, counts, search, popups.
 
-Tiles are a plain Django view: the answer is bytes straight from PostgreSQL
-and every microsecond of framework work shows at city scale. The JSON
-endpoints are DRF views (token or session auth, the shared error handler).
+DRF views (token or session auth, the shared error handler). The vector
+tiles are a plain Django view instead (backend.maps.tile_view): their answer
+is bytes straight from PostgreSQL and every microsecond of framework work
+shows at city scale.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -20,13 +20,6 @@ from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from backend.accounts.selectors import (
-    SESSION,
-    TOKEN,
-    device_token_user,
-    has_token_header,
-    snapshot_of,
-)
 from backend.errors import InvalidInput
 from backend.maps.filters import (
     FALSE_WORDS,
@@ -42,19 +35,12 @@ from backend.maps.selectors import (
     case_stage_counts,
     case_summary,
     cases_feature_collection,
-    layer_tile,
     map_search,
     permit_summary,
     permits_feature_collection,
-    tile_access_scope,
 )
-from backend.maps.tiles import (
-    MAX_ZOOM,
-    RenderedTile,
-    TileAddress,
-    TileStatementCache,
-    parse_if_none_match,
-)
+from backend.maps.tile_view import MVT_CONTENT_TYPE
+from backend.maps.tiles import MAX_ZOOM
 from backend.permits.models import PermitStatus
 from backend.schema import (
     FILTER_DATE_PATTERN,
@@ -67,12 +53,6 @@ from backend.schema import (
     parameter_object,
 )
 
-MVT_CONTENT_TYPE = "application/vnd.mapbox-vector-tile"
-# Private: a tile holds one user's view of their wards, never for a shared
-# cache. no-cache: the browser keeps it but asks each time (a 304 is cheap).
-TILE_CACHE_CONTROL = "private, no-cache"
-# The same URL gives each user their own tile.
-TILE_VARY = "Cookie, Authorization"
 SEARCH_MIN_LENGTH = 2
 SEARCH_MAX_LENGTH = 100
 
@@ -106,79 +86,6 @@ FILTER_PARAMETERS = [
 ]
 BBOX_PARAMETER = bounding_box("bbox", required=True)
 OPTIONAL_BBOX_PARAMETER = bounding_box("bbox")
-
-
-# Per process: the authentication of recent tile requests, by credential,
-# with the access scope it gave (see snapshot_of in backend.accounts.selectors).
-# An entry only says what to re-check; each tile re-checks it in its own
-# statement.
-TILE_SNAPSHOTS = TileStatementCache(size=4096)
-
-
-def _tile_user(request: HttpRequest) -> tuple[Any, str]:
-    """The user of an `Authorization: Token …` header, else the session's,
-    and which of the two it was (as the API decides: a token header alone
-    decides, see request_credential)."""
-    if has_token_header(request):
-        return device_token_user(request), TOKEN
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        return user, SESSION
-    return None, SESSION
-
-
-def _tile_int(value: str, name: str) -> int:
-    # ASCII digits only: str.isdigit() also takes "²" (which int() refuses) and "١٥".
-    if not (value.isascii() and value.isdecimal()) or len(value) > 8:
-        raise InvalidInput(_("Tile coordinates must be whole numbers (%(name)s).") % {"name": name})
-    return int(value)
-
-
-def parse_tile_request(
-    request: HttpRequest, layer: str, z: str, x: str, y: str
-) -> tuple[TileAddress, MapFilters]:
-    address = TileAddress.checked(_tile_int(z, "z"), _tile_int(x, "x"), _tile_int(y, "y"))
-    return address, MapFilters.from_params(request.GET)
-
-
-def tile_http_response(result: RenderedTile) -> HttpResponse:
-    response: HttpResponse
-    if result.body is None:
-        response = HttpResponseNotModified()
-    else:
-        response = HttpResponse(result.body, content_type=MVT_CONTENT_TYPE)
-    response["ETag"] = f'"{result.etag}"'
-    response["Cache-Control"] = TILE_CACHE_CONTROL
-    response["Vary"] = TILE_VARY  # a new response: nothing to merge with
-    return response
-
-
-@require_safe
-def tile(request: HttpRequest, layer: str, z: str, x: str, y: str) -> HttpResponse:
-    """GET /api/tiles/{cases|permits|wards}/{z}/{x}/{y}.pbf with the map's filters.
-
-    The ordinary path: authenticate, build (or reuse) the statement, run it,
-    and leave a snapshot of the authentication for the next tiles (see
-    backend.maps.middleware.tile_by_snapshot).
-    """
-    user, credential = _tile_user(request)
-    if user is None:
-        return JsonResponse({"detail": _("Log in to see the map.")}, status=401)
-    if layer not in TILE_LAYER_NAMES:
-        return JsonResponse(
-            {"detail": _("There is no map layer called “%(layer)s”.") % {"layer": layer[:40]}},
-            status=404,
-        )
-    try:
-        address, filters = parse_tile_request(request, layer, z, x, y)
-    except InvalidInput as exc:
-        return JsonResponse(exc.as_dict(), status=400)
-    tags, any_tag = parse_if_none_match(request.META.get("HTTP_IF_NONE_MATCH", ""))
-    result = layer_tile(layer, user, address, filters, timezone.localdate(), tags, any_tag)
-    snapshot = snapshot_of(request, user, credential)
-    if snapshot is not None:
-        TILE_SNAPSHOTS.put(snapshot.cache_key, (snapshot, tile_access_scope(user)))
-    return tile_http_response(result)
 
 
 def _geojson(text: str) -> HttpResponse:
@@ -343,7 +250,7 @@ def permit_popup(request: Request, pk: int) -> Response:
 
 
 # --- The tiles in the OpenAPI schema -------------------------------------------------
-# `tile` is a plain Django view (see the module's docstring), which drf-spectacular
+# `tile` is a plain Django view (see backend.maps.tile_view), which drf-spectacular
 # does not see: its operation is written here, from the same parameters.
 
 

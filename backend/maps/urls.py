@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from backend.maps import api, views
+from backend.maps import api, tile_view, views
 
 # Also matched by backend.maps.middleware (this module is included at the root).
 TILE_PATH = r"^api/tiles/(?P<layer>[^/]+)/(?P<z>[^/]+)/(?P<x>[^/]+)/(?P<y>[^/]+)\.pbf$"
@@ -8,7 +8,7 @@ TILE_PATH = r"^api/tiles/(?P<layer>[^/]+)/(?P<z>[^/]+)/(?P<x>[^/]+)/(?P<y>[^/]+)
 urlpatterns = [
     path("map/", views.map_page, name="map"),
     # Coordinates are parsed by the view, so a malformed one is a 400, not a 404.
-    re_path(TILE_PATH, api.tile, name="map_tile"),
+    re_path(TILE_PATH, tile_view.tile, name="map_tile"),
     path("api/map/cases.geojson", api.cases_geojson, name="map_cases_geojson"),
     path("api/map/permits.geojson", api.permits_geojson, name="map_permits_geojson"),
     path("api/map/counts/", api.counts, name="map_counts"),
