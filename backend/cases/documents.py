@@ -27,7 +27,7 @@ from docx.shared import Cm, Pt
 
 from backend.cases.models import CaseStep, DocumentType, ViolationCase, ViolatorKind
 from backend.cases.selectors import case_document_step, case_photos, case_steps
-from backend.cases.workflow.table import Remedy
+from backend.cases.workflow.choices import Remedy
 from backend.control_characters import without_control_characters
 from backend.errors import InvalidInput
 from backend.permits.selectors import permits_visible_to

@@ -32,6 +32,13 @@ from backend.cases.models import (
     Stage,
     ViolatorKind,
 )
+from backend.cases.workflow.choices import (
+    FAILURE_REASON_CHOICES,
+    REMEDY_CHOICES,
+    SERVICE_METHOD_CHOICES,
+    SIGNER_TITLE_CHOICES,
+    Remedy,
+)
 from backend.cases.workflow.plausible_values import (
     DOCUMENT_NUMBER_MAX,
     EARLIEST_BIRTH_DAY,
@@ -44,34 +51,6 @@ from backend.cases.workflow.plausible_values import (
 from backend.control_characters import code_point, first_control_character
 from backend.errors import InvalidInput
 from backend.permits.models import WorksClass
-
-
-class Remedy:
-    LEGALISE = "legalise"
-    DEMOLISH = "demolish"
-
-
-REMEDY_CHOICES = (
-    (Remedy.LEGALISE, gettext_lazy("Suspend building and obtain a permit (legalise)")),
-    (Remedy.DEMOLISH, gettext_lazy("Demolish the violating works")),
-)
-
-SIGNER_TITLE_CHOICES = (
-    ("chairman", gettext_lazy("Chairman")),
-    ("deputy", gettext_lazy("Vice-chairman, signing for the chairman (KT.)")),
-)
-
-SERVICE_METHOD_CHOICES = (
-    ("in_person", gettext_lazy("Handed over in person")),
-    ("post", gettext_lazy("Sent by registered post")),
-    ("posted", gettext_lazy("Posted publicly (violator absent or refused)")),
-)
-
-FAILURE_REASON_CHOICES = (
-    ("window_expired", gettext_lazy("No permit within the period")),
-    ("permit_refused", gettext_lazy("The permit was refused")),
-    ("withdrawn", gettext_lazy("The violator gave up legalising")),
-)
 
 
 # --- Fields ------------------------------------------------------------------
