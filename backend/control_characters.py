@@ -8,6 +8,8 @@ controls, so one stored in a case made its documents fail to generate.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -26,6 +28,24 @@ def first_control_character(text: str) -> str | None:
 
 def without_control_characters(text: str) -> str:
     return CONTROL_CHARACTER.sub("", text)
+
+
+def first_in_fields(fields: Iterable[tuple[str, list[Any]]]) -> tuple[str, str] | None:
+    """The first (field name, character) found in a form's names or text values.
+
+    `fields` as QueryDict.lists() gives them; values that are not text (files) are skipped.
+    """
+    for key, values in fields:
+        for text in (key, *(value for value in values if isinstance(value, str))):
+            char = first_control_character(text)
+            if char:
+                return key, char
+    return None
+
+
+def field_name_shown(key: str) -> str:
+    """A field's name fit to show in a refusal (its own control characters dropped)."""
+    return without_control_characters(key) or "detail"
 
 
 def code_point(char: str) -> str:

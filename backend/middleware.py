@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from backend.control_characters import (
     control_character_code,
     control_character_message,
+    field_name_shown,
     first_control_character,
-    without_control_characters,
+    first_in_fields,
 )
 from backend.errors import InvalidInput
 
@@ -40,9 +41,9 @@ class RefuseControlCharactersMiddleware:
 
     Checked: the path, the query string, URL-encoded forms, JSON bodies and the
     text fields of multipart pages (backend.control_characters says which
-    characters). The API's multipart bodies are left to their views, which
-    stream uploads through their own size limits: the services there refuse
-    the same characters in their text fields.
+    characters). The API's multipart bodies are left to its parsers
+    (backend.parsers), which check the same characters: its views stream
+    uploads through their own size limits, set before the body is read.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -100,12 +101,8 @@ def _is_json(content_type: str | None) -> bool:
 
 
 def _in_fields(fields: Iterator[tuple[str, list[Any]]] | Any) -> Found | None:
-    for key, values in fields:
-        for text in (key, *(value for value in values if isinstance(value, str))):
-            char = first_control_character(text)
-            if char:
-                return _named(key, char)
-    return None
+    found = first_in_fields(fields)
+    return _named(*found) if found else None
 
 
 def _in_json_body(request: HttpRequest) -> Found | None:
@@ -151,7 +148,7 @@ def _in_json(body: Any, field: str) -> Found | None:
 
 
 def _named(key: str, char: str) -> Found:
-    name = without_control_characters(key) or "detail"
+    name = field_name_shown(key)
     return name, name, char
 
 

@@ -264,6 +264,13 @@ REST_FRAMEWORK = {
     # JSON only: no browsable HTML API that could reflect input into a page;
     # people read the API at /api/docs/.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # The form parsers refuse control characters in text fields (backend.parsers);
+    # JSON bodies are checked by backend.middleware before any view runs.
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "backend.parsers.FormParser",
+        "backend.parsers.MultiPartParser",
+    ],
     # drf-spectacular plus the refusals every operation shares (401/403/404/...).
     "DEFAULT_SCHEMA_CLASS": "backend.schema.ApiSchema",
     "EXCEPTION_HANDLER": "backend.api_errors.exception_handler",
@@ -382,22 +389,19 @@ TTXD_MAP_CENTER = (10.7769, 106.7009)
 # reaches a page through user input cannot run. The one inline block (the map
 # page's import map) carries the request's nonce. Images may also come from
 # the base map's tile server and, with S3 storage, from the object store that
-# serves signed photo URLs; nothing else leaves the app's own origin.
+# serves signed photo URLs (which the service worker also fetches); nothing
+# else leaves the app's own origin.
 def _origin(url: str | None) -> str | None:
     parts = urlsplit(url or "")
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
 
 
-_image_origins = [
+_object_store_origins = [
     o
-    for o in (
-        _origin(TTXD_BASEMAP_URL),
-        _origin(env("AWS_S3_PUBLIC_ENDPOINT_URL") or env("AWS_S3_ENDPOINT_URL"))
-        if STORAGE_BACKEND == "s3"
-        else None,
-    )
-    if o
+    for o in [_origin(env("AWS_S3_PUBLIC_ENDPOINT_URL") or env("AWS_S3_ENDPOINT_URL"))]
+    if o and STORAGE_BACKEND == "s3"
 ]
+_image_origins = [o for o in [_origin(TTXD_BASEMAP_URL)] if o] + _object_store_origins
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -405,7 +409,9 @@ CONTENT_SECURITY_POLICY = {
         "style-src": [SELF],
         "img-src": [SELF, "data:", "blob:", *_image_origins],
         "font-src": [SELF],
-        "connect-src": [SELF],
+        # The field app's service worker fetches photo thumbnails, which
+        # redirect to the object store: each redirect is checked here too.
+        "connect-src": [SELF, *_object_store_origins],
         "worker-src": [SELF],
         "manifest-src": [SELF],
         "object-src": [NONE],

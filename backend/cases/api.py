@@ -14,7 +14,7 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -37,6 +37,7 @@ from backend.cases.workflow.table import fields_for_api, parse_expected_version
 from backend.errors import InvalidInput
 from backend.filters import filter_bbox, filter_choice, filter_ward_code
 from backend.idempotency import honours_idempotency_key
+from backend.parsers import FormParser, MultiPartParser
 from backend.permissions import ReadOnlyUnlessWardUser
 from backend.schema import (
     REPLAYED_HEADER,

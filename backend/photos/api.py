@@ -13,7 +13,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -26,6 +25,7 @@ from backend.idempotency import (
     response_remember,
     response_replayed,
 )
+from backend.parsers import MultiPartParser
 from backend.permissions import ReadOnlyUnlessWardUser
 from backend.photos.models import SitePhoto
 from backend.photos.selectors import photos_of_case
