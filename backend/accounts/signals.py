@@ -29,7 +29,19 @@ def note_sign_out_change(sender: Any, instance: Any, update_fields: Any = None, 
     if before is None:
         return
     deactivated = before["is_active"] and not instance.is_active
-    instance._ttxd_signs_out = deactivated or before["password"] != instance.password
+    instance._ttxd_signs_out = deactivated or (
+        before["password"] != instance.password and password_was_set(instance)
+    )
+
+
+def password_was_set(instance: Any) -> bool:
+    """Whether a new hash is a new password, not the same one re-hashed.
+
+    check_password() re-hashes an outdated hash on sign-in and saves it with
+    `_password` cleared; set_password() leaves the raw password in `_password`
+    until the save. A password made unusable takes password sign-in away.
+    """
+    return instance._password is not None or not instance.has_usable_password()
 
 
 def revoke_after_sign_out_change(sender: Any, instance: Any, **_: Any) -> None:

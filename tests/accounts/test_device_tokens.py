@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
@@ -200,6 +201,11 @@ def revoke_by_password(user: Any) -> None:
     user.save()
 
 
+def revoke_by_unusable_password(user: Any) -> None:
+    user.set_unusable_password()
+    user.save()
+
+
 def revoke_by_deactivation(user: Any) -> None:
     user.is_active = False
     user.save(update_fields=["is_active"])
@@ -219,11 +225,18 @@ def revoke_by_ward_queryset(user: Any) -> None:
     "change",
     [
         revoke_by_password,
+        revoke_by_unusable_password,
         revoke_by_deactivation,
         revoke_by_leaving_every_ward,
         revoke_by_ward_queryset,
     ],
-    ids=["password change", "deactivation", "removal from all wards", "wards cleared"],
+    ids=[
+        "password change",
+        "password disabled",
+        "deactivation",
+        "removal from all wards",
+        "wards cleared",
+    ],
 )
 def test_a_change_that_ends_access_revokes_every_device(inspector_a, inspector_b, change):
     tokens = [sign_in("inspector_a", device=f"máy {n}").json()["token"] for n in range(2)]
@@ -250,6 +263,22 @@ def test_ordinary_changes_keep_the_devices(inspector_a, ward_a, ward_b):
     assert sign_in("inspector_a").status_code == 200
 
     assert works(token)
+
+
+def test_a_password_hash_upgraded_at_sign_in_keeps_the_devices(inspector_a):
+    # A hash today's hasher finds outdated (a salt too short) is re-hashed by
+    # check_password() when its owner signs in: the same password, not a change.
+    inspector_a.password = make_password(PASSWORD, salt="short", hasher="md5")
+    inspector_a.save(update_fields=["password"])
+    outdated = inspector_a.password
+    token = device_token_issue(user=inspector_a, device="máy cũ").token
+
+    assert sign_in("inspector_a", device="máy mới").status_code == 200
+
+    inspector_a.refresh_from_db()
+    assert inspector_a.password != outdated and inspector_a.check_password(PASSWORD)
+    assert works(token)
+    assert DeviceToken.objects.filter(user=inspector_a).count() == 2
 
 
 def test_a_token_issued_to_a_page_ends_that_session_when_revoked(inspector_a):
