@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from backend.accounts.selectors import inspectors_visible_to
-from backend.cases.documents import DOCX_CONTENT_TYPE, document_generate
+from backend.cases.documents.generation import DOCX_CONTENT_TYPE, document_generate
 from backend.cases.models import Outcome, Stage, ViolationCase, ViolationType
 from backend.cases.selectors import case_actions_for, case_deadline, cases_visible_to
 from backend.cases.services import (

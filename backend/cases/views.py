@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from backend.accounts.selectors import ward_ids_of
-from backend.cases.documents import GENERATED_TYPES, document_missing
+from backend.cases.documents.generation import GENERATED_TYPES, document_missing
 from backend.cases.models import DocumentType, Stage, ViolationCase
 from backend.cases.selectors import (
     case_actions_for,
