@@ -1,4 +1,4 @@
-"""Reads of notifications: a user sees only their own, about cases they may still see."""
+"""Reads of notifications: only those about cases the reader may still see."""
 
 from __future__ import annotations
 
@@ -10,14 +10,24 @@ from backend.cases.selectors import cases_visible_to
 from backend.notifications.models import Notification
 
 
-def notifications_of(user: Any) -> QuerySet[Notification]:
+def notifications_visible_to(user: Any) -> QuerySet[Notification]:
+    """The notices a user may look at: those about cases they may see (anyone's),
+    and their own that are about no case.
+
+    Their own notices about a case they can no longer see are hidden with the
+    case: an inspector moved to another ward keeps no window on the old ward.
+    """
     if not (user and user.is_authenticated):
         return Notification.objects.none()
-    # An inspector moved to another ward keeps no window on the old ward's cases.
     visible_cases = cases_visible_to(user).values("pk")
-    return Notification.objects.filter(recipient=user).filter(
-        Q(case__isnull=True) | Q(case__in=visible_cases)
+    return Notification.objects.filter(
+        Q(case__in=visible_cases) | Q(case__isnull=True, recipient=user)
     )
+
+
+def notifications_of(user: Any) -> QuerySet[Notification]:
+    """The user's own notices (their list and unread count)."""
+    return notifications_visible_to(user).filter(recipient=user)
 
 
 def unread_count(user: Any) -> int:

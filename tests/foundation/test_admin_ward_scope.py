@@ -12,7 +12,7 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.test import Client
 
-from backend.accounts.models import FailedLogin
+from backend.accounts.models import FailedLogin, WardMembership
 from backend.notifications.models import Notification, NotificationKind
 from backend.permits.models import Permit
 from tests.conftest import admin_staff_client
@@ -117,6 +117,17 @@ def test_ward_staff_see_only_notices_about_their_wards_cases(rows: Any, leader_a
     ]
     assert opens(client, "notifications/notification", rows["notice_a"].pk)
     assert not opens(client, "notifications/notification", rows["notice_b"].pk)
+
+
+def test_own_notices_about_a_case_no_longer_visible_are_hidden_in_the_admin_too(
+    rows: Any, inspector_a: Any, ward_b: Any
+) -> None:
+    # Moved to ward B: the notice about ward A's case leaves the admin as it
+    # leaves their notifications page (notifications_visible_to).
+    WardMembership.objects.filter(user=inspector_a).update(ward=ward_b)
+    client = staff(inspector_a)
+    assert listed(client, "notifications/notification", "WARDA-2026-0001") == [False]
+    assert not opens(client, "notifications/notification", rows["notice_a"].pk)
 
 
 def test_ward_staff_see_failed_sign_ins_only_of_their_wards_accounts(
