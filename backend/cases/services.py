@@ -33,13 +33,13 @@ from backend.cases.models import (
     ViolationType,
 )
 from backend.cases.selectors import cases_overdue
+from backend.cases.workflow.guards import GuardContext
 from backend.cases.workflow.plausible_values import EARLIEST_RECORD_DAY
 from backend.cases.workflow.table import (
     ACTIONS,
     KEEP,
     ActionInputInvalid,
     DeadlineStart,
-    GuardContext,
     action_or_error,
     clean_action_input,
     role_refusal,

@@ -39,6 +39,14 @@ from backend.cases.workflow.choices import (
     SIGNER_TITLE_CHOICES,
     Remedy,
 )
+from backend.cases.workflow.guards import (
+    GuardContext,
+    guard_demolition_period_over,
+    guard_remedy_demolish,
+    guard_remedy_legalise,
+    refuse_legalisation,
+    validate_enforcement_date,
+)
 from backend.cases.workflow.plausible_values import (
     DOCUMENT_NUMBER_MAX,
     EARLIEST_BIRTH_DAY,
@@ -166,84 +174,6 @@ SIGNER_FIELDS = (
 )
 
 
-# --- Guards ------------------------------------------------------------------
-@dataclass
-class GuardContext:
-    """What a guard may look at: the locked case, its earlier steps, today."""
-
-    case: Any
-    steps: list[Any]
-    today: datetime.date
-
-    def last_step(self, *actions: str) -> Any:
-        for step in reversed(self.steps):
-            if step.action in actions:
-                return step
-        return None
-
-    @property
-    def decision(self) -> Any:
-        return self.last_step(*DECISION_ACTIONS)
-
-    @property
-    def record(self) -> Any:
-        return self.last_step("record_violation")
-
-
-def _decision_remedy(ctx: GuardContext) -> str | None:
-    decision = ctx.decision
-    return decision.data.get("remedy") if decision is not None else None
-
-
-def guard_remedy_legalise(ctx: GuardContext) -> str | None:
-    if not ctx.case.is_legalisable:
-        return _(
-            "Only violations under Decree 16 Art. 16 clauses 4, 6, 7 and 8 may be legalised; "
-            "this case is “%(type)s”."
-        ) % {"type": ctx.case.get_violation_type_display()}
-    if _decision_remedy(ctx) != Remedy.LEGALISE:
-        return _("The sanction decision orders demolition, not legalisation.")
-    return None
-
-
-def guard_remedy_demolish(ctx: GuardContext) -> str | None:
-    if _decision_remedy(ctx) != Remedy.DEMOLISH:
-        return _("The sanction decision gives a period to legalise, not an order to demolish.")
-    return None
-
-
-def guard_demolition_period_over(ctx: GuardContext) -> str | None:
-    # Enforcement answers non-compliance: only once the violator's period has ended.
-    due = ctx.case.stage_deadline
-    if due is not None and ctx.today <= due:
-        return _(
-            "The violator has until %(due)s to demolish; enforcement can be decided after that."
-        ) % {"due": due.strftime("%d/%m/%Y")}
-    return None
-
-
-def validate_enforcement_date(ctx: GuardContext, values: dict[str, Any]) -> dict[str, str]:
-    due = ctx.case.stage_deadline
-    if due is not None and values["occurred_on"] <= due:
-        return {
-            "occurred_on": _(
-                "Enforcement can only be decided after the demolition period, which ends on "
-                "%(due)s."
-            )
-            % {"due": due.strftime("%d/%m/%Y")}
-        }
-    return {}
-
-
-def refuse_legalisation(case: Any, value: str) -> str | None:
-    if value == Remedy.LEGALISE and not case.is_legalisable:
-        return _(
-            "Only violations under Decree 16 Art. 16 clauses 4, 6, 7 and 8 may be "
-            "legalised; order demolition for “%(type)s”."
-        ) % {"type": case.get_violation_type_display()}
-    return None
-
-
 # A sanction decision, whether this ward issues it or the competent authority
 # does after a transfer: the fine and the remedy with its period (Decree
 # 16/2022 Art. 81).
@@ -344,7 +274,6 @@ INSPECTOR = frozenset({Role.INSPECTOR})
 LEADER = frozenset({Role.WARD_LEADER})
 WARD_STAFF = frozenset({Role.INSPECTOR, Role.WARD_LEADER})
 AFTER_RECORD = frozenset(OPEN_STAGES - {Stage.DETECTED, Stage.TRANSFERRED})
-DECISION_ACTIONS = ("issue_sanction_decision", "receive_decision")
 
 _ACTIONS: list[Action] = [
     Action(
