@@ -17,7 +17,15 @@ class NotificationAdmin(WardScopedAdmin):
     (notifications_visible_to; a notice names its case, ward and deadline).
     """
 
-    list_display = ["created_at", "recipient", "kind", "case", "read_at", "emailed_at"]
+    list_display = [
+        "created_at",
+        "recipient",
+        "kind",
+        "case",
+        "read_at",
+        "emailed_at",
+        "email_withheld_at",
+    ]
     list_filter = ["kind"]
     list_select_related = ["recipient", "case"]
     readonly_fields = [f.name for f in Notification._meta.fields]

@@ -44,6 +44,10 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    # Set when the mail was due but not sent (the recipient had left the
+    # notice's audience, or had no address): it is then never sent, so a
+    # person who comes back is not told weeks late.
+    email_withheld_at = models.DateTimeField(_("e-mail withheld at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from psycopg2.extras import execute_values
 
-from backend.accounts.models import WARD_ROLES, Role, WardMembership
+from backend.accounts.models import Role
+from backend.accounts.selectors import user_sees_all_wards, users_of_ward
 from backend.notifications.models import Notification, NotificationKind, notification_message
 
 log = logging.getLogger(__name__)
@@ -60,41 +61,64 @@ def notifications_record(items: Iterable[dict[str, Any]]) -> int:
     return created
 
 
-def still_in_audience(notifications: QuerySet[Notification]) -> QuerySet[Notification]:
-    """The notices whose recipient is, now, still someone who should hear of the case.
+def still_in_audience(notices: Sequence[Notification]) -> set[int]:
+    """The ids of the notices whose recipient is, now, still someone the scan would tell.
 
     A notice waits for its e-mail until the next run, and its recipient may
     have been deactivated, moved out of the case's ward or given another role
-    meanwhile: the mail would then tell a stranger about the ward's case.
+    meanwhile: the mail would then tell a stranger about the ward's case. The
+    audience is the deadline scan's (backend.cases.services.deadlines_scan),
+    read again through the same accounts selectors: the ward's leaders and
+    the case's assigned inspector while an inspector of the ward; the city
+    auditors for a long-overdue case. `notices` come with their case.
     """
-    in_case_ward = WardMembership.objects.filter(
-        user_id=OuterRef("recipient_id"), ward__code=OuterRef("case__ward__code")
-    )
-    ward_audience = Q(recipient__role__in=WARD_ROLES) & Q(Exists(in_case_ward))
-    city_audience = Q(kind=NotificationKind.OVERDUE_ESCALATED, recipient__role=Role.CITY_AUDITOR)
-    return notifications.filter(recipient__is_active=True).filter(ward_audience | city_audience)
+    ward_ids = {note.case.ward_id for note in notices if note.case is not None}
+    leaders = {ward: _ids(users_of_ward(ward, role=Role.WARD_LEADER)) for ward in ward_ids}
+    inspectors = {ward: _ids(users_of_ward(ward, role=Role.INSPECTOR)) for ward in ward_ids}
+    kept = set()
+    for note in notices:
+        recipient, case = note.recipient_id, note.case
+        if case is None:
+            belongs = note.recipient.is_active
+        elif note.kind == NotificationKind.OVERDUE_ESCALATED:
+            auditor = note.recipient
+            belongs = user_sees_all_wards(auditor) and auditor.role == Role.CITY_AUDITOR
+        else:
+            belongs = recipient in leaders[case.ward_id] or (
+                recipient == case.assigned_inspector_id and recipient in inspectors[case.ward_id]
+            )
+        if belongs:
+            kept.add(note.pk)
+    return kept
+
+
+def _ids(users: QuerySet[Any]) -> set[int]:
+    return set(users.values_list("id", flat=True))
 
 
 def notifications_email_pending(*, limit: int = 1000) -> int:
     """E-mail each notification not yet e-mailed, once, if its recipient still should hear.
 
     Rows are claimed with SKIP LOCKED: two scans running at once share the
-    work instead of both sending. A failed send leaves the row for the next run;
-    one whose recipient left the audience (still_in_audience) is never sent.
+    work instead of both sending. A failed send leaves the row for the next
+    run. One whose recipient has no address or has left the audience
+    (still_in_audience) is marked withheld and never sent, even if they
+    come back: the news would be stale by then, and the notice stays in the app.
     """
     sent = 0
     with transaction.atomic():
-        pending = list(
-            still_in_audience(
-                Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            )
-            .filter(emailed_at__isnull=True)
-            .exclude(recipient__email="")
-            .select_related("recipient")
+        claimed = list(
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(emailed_at__isnull=True, email_withheld_at__isnull=True)
+            .select_related("recipient", "case")
             .order_by("id")[:limit]
         )
+        audience = still_in_audience(claimed)
+        due = [note for note in claimed if note.pk in audience and note.recipient.email]
+        withheld = [note.pk for note in claimed if note not in due]
+        Notification.objects.filter(pk__in=withheld).update(email_withheld_at=timezone.now())
         base = settings.TTXD_SITE_URL.rstrip("/")
-        for note in pending:
+        for note in due:
             with translation.override(settings.LANGUAGE_CODE):
                 text = notification_message(note.kind, note.params)
                 url = f"{base}{note.params.get('url', '')}"

@@ -102,3 +102,62 @@ def test_an_inspector_moved_away_no_longer_sees_the_old_wards_notices(
     move_to(inspector, ward_b)
 
     assert case.code not in browser.get("/notifications/").content.decode()
+
+
+def scan_with_the_mail_server_down() -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            "backend.notifications.services.send_mail",
+            lambda *a, **k: (_ for _ in ()).throw(OSError("no mail server")),
+        )
+        deadlines_scan()
+
+
+@pytest.mark.parametrize("who", ["inspector", "leader"])
+def test_someone_removed_and_added_back_to_the_ward_never_gets_the_stale_mail(
+    people: Any, ward_a: Any, who: str
+) -> None:
+    overdue_case(people, days_overdue=2)
+    scan_with_the_mail_server_down()
+    person = people[who]
+    remove_from_ward(person)
+    deadlines_scan()  # the mail is due while they are away: withheld
+    WardMembership.objects.create(user=person, ward=ward_a)
+
+    deadlines_scan()
+
+    assert person.email not in mailed()
+    assert Notification.objects.get(recipient=person).email_withheld_at is not None
+
+
+def test_a_leader_who_became_an_inspector_of_someone_elses_case_is_not_mailed(
+    people: Any,
+) -> None:
+    # The scan tells the ward's leaders and the case's own inspector; the send
+    # re-reads that rule, not "anyone with a ward role".
+    overdue_case(people, days_overdue=2)
+    scan_with_the_mail_server_down()
+    leader = people["leader"]
+    leader.role = Role.INSPECTOR
+    leader.save()
+
+    deadlines_scan()
+
+    assert mailed() == {"tra@phuong-a.vn"}
+
+
+def test_a_notice_due_while_its_recipient_had_no_address_is_not_mailed_once_they_add_one(
+    people: Any,
+) -> None:
+    leader = people["leader"]
+    leader.email = ""
+    leader.save()
+    overdue_case(people, days_overdue=2)
+    deadlines_scan()
+    leader.email = "lanh.dao@phuong-a.vn"
+    leader.save()
+
+    deadlines_scan()
+
+    assert mailed() == {"tra@phuong-a.vn"}
+    assert Notification.objects.get(recipient=leader).email_withheld_at is not None
