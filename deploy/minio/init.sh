@@ -54,9 +54,23 @@ POLICY
 mc admin policy create ttxd ttxd-app "$policy"
 # Adds the user, or sets a changed secret key.
 mc admin user add ttxd "$MINIO_APP_ACCESS_KEY" "$MINIO_APP_SECRET_KEY"
-# Fails when the policy is attached already: the check below is what counts.
+# Fails when the policy is attached already, so its status says nothing:
+# the user's own policy list, read back below, is what counts.
 mc admin policy attach ttxd ttxd-app --user "$MINIO_APP_ACCESS_KEY" || true
-case "$(mc admin user info ttxd "$MINIO_APP_ACCESS_KEY")" in
-  *ttxd-app*) echo "minio-init: user $MINIO_APP_ACCESS_KEY has policy ttxd-app" ;;
-  *) echo "minio-init: policy ttxd-app is not attached to $MINIO_APP_ACCESS_KEY" >&2; exit 1 ;;
+# Only the policyName field: the access key itself may well read "ttxd-app".
+info=$(mc admin user info --json ttxd "$MINIO_APP_ACCESS_KEY" | tr -d '[:space:]')
+policies=""
+case "$info" in
+  *'"policyName":"'*)
+    policies=${info#*'"policyName":"'}
+    policies=${policies%%'"'*}
+    ;;
+esac
+case ",$policies," in
+  *,ttxd-app,*) echo "minio-init: user $MINIO_APP_ACCESS_KEY has policy ttxd-app" ;;
+  *)
+    echo "minio-init: policy ttxd-app is not attached to $MINIO_APP_ACCESS_KEY" \
+      "(its policies: ${policies:-none})" >&2
+    exit 1
+    ;;
 esac
