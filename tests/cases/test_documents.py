@@ -10,11 +10,8 @@ from django.utils import timezone
 from docx import Document
 from PIL import Image
 
-from backend.cases.documents.generation import (
-    location_sketch_png,
-    money_in_words,
-    number_in_words,
-)
+from backend.cases.documents.generation import location_sketch_png
+from backend.cases.documents.number_words import money_in_words, number_in_words
 from backend.cases.models import Stage, ViolationCase
 from backend.cases.services import case_transition, case_update
 from backend.wards.models import Ward

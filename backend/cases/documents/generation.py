@@ -25,6 +25,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
+from backend.cases.documents.number_words import money_in_figures, money_in_words
 from backend.cases.models import CaseStep, DocumentType, ViolationCase, ViolatorKind
 from backend.cases.selectors import case_document_step, case_photos, case_steps
 from backend.cases.workflow.choices import Remedy
@@ -68,61 +69,6 @@ class DocumentDataMissing(InvalidInput):
 
 
 # --- Vietnamese wording helpers ----------------------------------------------------
-DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
-SCALES = ("", "nghìn", "triệu", "tỷ", "nghìn tỷ", "triệu tỷ")
-
-
-def _three_digits(n: int, full: bool) -> list[str]:
-    hundreds, tens, units = n // 100, n // 10 % 10, n % 10
-    words: list[str] = []
-    if full or hundreds:
-        words += [DIGITS[hundreds], "trăm"]
-    if tens == 0:
-        if units:
-            if full or hundreds:
-                words.append("linh")
-            words.append(DIGITS[units])
-    elif tens == 1:
-        words.append("mười")
-        if units:
-            words.append("lăm" if units == 5 else DIGITS[units])
-    else:
-        words += [DIGITS[tens], "mươi"]
-        if units == 1:
-            words.append("mốt")
-        elif units == 5:
-            words.append("lăm")
-        elif units:
-            words.append(DIGITS[units])
-    return words
-
-
-def number_in_words(n: int) -> str:
-    """Vietnamese words for a whole number, as written on a fine ("năm triệu")."""
-    if n == 0:
-        return "không"
-    groups: list[int] = []
-    while n:
-        groups.append(n % 1000)
-        n //= 1000
-    words: list[str] = []
-    for index in range(len(groups) - 1, -1, -1):
-        group = groups[index]
-        if group == 0:
-            continue
-        words += _three_digits(group, full=index < len(groups) - 1)
-        if SCALES[index]:
-            words.append(SCALES[index])
-    return " ".join(words)
-
-
-def money(n: int) -> str:
-    return f"{n:,}".replace(",", ".") + " đồng"
-
-
-def money_in_words(n: int) -> str:
-    text = number_in_words(n)
-    return text[:1].upper() + text[1:] + " đồng"
 
 
 def vi_date(day: datetime.date | None) -> str:
@@ -627,7 +573,7 @@ def _decision_mqd02(doc: Any, case: ViolationCase, step: CaseStep, user: Any) ->
     fine = int(step.data.get("fine_amount") or 0)
     _para(
         doc,
-        f"4. Hình thức xử phạt chính: Phạt tiền {money(fine)} (Bằng chữ: {money_in_words(fine)}).",
+        f"4. Hình thức xử phạt chính: Phạt tiền {money_in_figures(fine)} (Bằng chữ: {money_in_words(fine)}).",
     )
     remedy_days = step.data.get("remedy_days")
     if step.data.get("remedy") == Remedy.LEGALISE:
