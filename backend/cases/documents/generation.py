@@ -20,16 +20,22 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt
+from docx.shared import Cm
 
+from backend.cases.documents.docx_primitives import (
+    centred_cell_lines,
+    labelled_line,
+    new_document,
+    paragraph,
+    title_lines,
+    xml_text,
+)
 from backend.cases.documents.number_words import money_in_figures, money_in_words
 from backend.cases.models import CaseStep, DocumentType, ViolationCase, ViolatorKind
 from backend.cases.selectors import case_document_step, case_photos, case_steps
 from backend.cases.workflow.choices import Remedy
-from backend.control_characters import without_control_characters
 from backend.errors import InvalidInput
 from backend.permits.selectors import permits_visible_to
 from backend.photos.selectors import photo_jpeg
@@ -168,69 +174,13 @@ def document_missing(case: ViolationCase, document_type: str, step: CaseStep | N
 
 
 # --- DOCX building blocks ---------------------------------------------------------
-def _new_document() -> Any:
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(13)
-    for section in doc.sections:
-        section.page_height, section.page_width = Cm(29.7), Cm(21.0)
-        section.top_margin = section.bottom_margin = Cm(2)
-        section.left_margin, section.right_margin = Cm(3), Cm(2)
-    return doc
-
-
-def _text(value: Any) -> str:
-    """Text fit for the document's XML.
-
-    Input refuses control characters now, but rows stored before may hold
-    them, and python-docx refuses the whole document for one.
-    """
-    return without_control_characters(str(value))
-
-
-def _para(
-    doc: Any,
-    text: str = "",
-    *,
-    bold: bool = False,
-    italic: bool = False,
-    align: Any = None,
-    size: int | None = None,
-) -> Any:
-    p = doc.add_paragraph()
-    if text:
-        run = p.add_run(_text(text))
-        run.bold, run.italic = bold, italic
-        if size:
-            run.font.size = Pt(size)
-    if align is not None:
-        p.alignment = align
-    p.paragraph_format.space_after = Pt(3)
-    return p
-
-
-def _labelled(doc: Any, label: str, value: Any) -> None:
-    p = doc.add_paragraph()
-    p.add_run(_text(f"{label}: "))
-    p.add_run(_text(value) if value not in (None, "") else "....................").bold = True
-    p.paragraph_format.space_after = Pt(2)
-
-
-def _cell_lines(cell: Any, lines: list[tuple[str, bool, bool]]) -> None:
-    cell.paragraphs[0].text = ""
-    for index, (text, bold, italic) in enumerate(lines):
-        p = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
-        run = p.add_run(_text(text))
-        run.bold, run.italic = bold, italic
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
 def _header(doc: Any, case: ViolationCase, number: str, day: datetime.date | None) -> None:
     table = doc.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = table.rows[0].cells
-    _cell_lines(
+    centred_cell_lines(
         left,
         [
             (f"ỦY BAN NHÂN DÂN {case.ward.name.upper()}", True, False),
@@ -238,7 +188,7 @@ def _header(doc: Any, case: ViolationCase, number: str, day: datetime.date | Non
             (f"Số: {number}", False, False),
         ],
     )
-    _cell_lines(
+    centred_cell_lines(
         right,
         [
             ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True, False),
@@ -247,54 +197,51 @@ def _header(doc: Any, case: ViolationCase, number: str, day: datetime.date | Non
             (f"{case.ward.name}, {vi_date(day)}", False, True),
         ],
     )
-    _para(doc)
-
-
-def _title(doc: Any, *lines: str) -> None:
-    for index, line in enumerate(lines):
-        _para(doc, line, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=14 if index == 0 else 13)
+    paragraph(doc)
 
 
 def _violator_block(doc: Any, case: ViolationCase) -> None:
     if _individual(case):
-        _labelled(doc, "Họ và tên", case.violator_name)
-        _labelled(doc, "Ngày, tháng, năm sinh", dmy(case.violator_birth_date))
-        _labelled(doc, "Quốc tịch", "Việt Nam")
-        _labelled(doc, "Nơi ở hiện tại", case.violator_address)
-        _labelled(doc, "Số định danh cá nhân/CMND/Hộ chiếu", case.violator_id_number)
+        labelled_line(doc, "Họ và tên", case.violator_name)
+        labelled_line(doc, "Ngày, tháng, năm sinh", dmy(case.violator_birth_date))
+        labelled_line(doc, "Quốc tịch", "Việt Nam")
+        labelled_line(doc, "Nơi ở hiện tại", case.violator_address)
+        labelled_line(doc, "Số định danh cá nhân/CMND/Hộ chiếu", case.violator_id_number)
     else:
-        _labelled(doc, "Tên tổ chức", case.violator_name)
-        _labelled(doc, "Địa chỉ trụ sở chính", case.violator_address)
-        _labelled(doc, "Mã số doanh nghiệp", case.violator_org_code)
-        _labelled(doc, "Người đại diện theo pháp luật", case.violator_representative)
+        labelled_line(doc, "Tên tổ chức", case.violator_name)
+        labelled_line(doc, "Địa chỉ trụ sở chính", case.violator_address)
+        labelled_line(doc, "Mã số doanh nghiệp", case.violator_org_code)
+        labelled_line(doc, "Người đại diện theo pháp luật", case.violator_representative)
 
 
 def _site_block(doc: Any, case: ViolationCase) -> None:
-    _labelled(doc, "Địa điểm xây dựng", case.address)
-    _labelled(
+    labelled_line(doc, "Địa điểm xây dựng", case.address)
+    labelled_line(
         doc,
         "Thửa đất",
         f"thửa đất số {case.parcel_number or '.....'}, tờ bản đồ số {case.map_sheet or '.....'}",
     )
-    _labelled(doc, "Tọa độ (WGS 84)", f"vĩ độ {case.location.y:.6f}, kinh độ {case.location.x:.6f}")
+    labelled_line(
+        doc, "Tọa độ (WGS 84)", f"vĩ độ {case.location.y:.6f}, kinh độ {case.location.x:.6f}"
+    )
     vn2000 = _vn2000(case)
     if vn2000:
-        _labelled(doc, "Tọa độ VN-2000 (TP.HCM, kinh tuyến trục 105°45′)", vn2000)
+        labelled_line(doc, "Tọa độ VN-2000 (TP.HCM, kinh tuyến trục 105°45′)", vn2000)
     permit = case.permit
     if permit is not None:
-        _labelled(
+        labelled_line(
             doc,
             "Giấy phép xây dựng",
             f"số {permit.number} ngày {dmy(permit.issued_on)} do {permit.issuing_authority} cấp",
         )
     else:
-        _labelled(doc, "Giấy phép xây dựng", "không có")
+        labelled_line(doc, "Giấy phép xây dựng", "không có")
     scale = []
     if case.storeys:
         scale.append(f"{case.storeys} tầng")
     if case.floor_area_m2:
         scale.append(f"tổng diện tích sàn {case.floor_area_m2} m²")
-    _labelled(doc, "Quy mô công trình", ", ".join(scale))
+    labelled_line(doc, "Quy mô công trình", ", ".join(scale))
 
 
 def _vn2000(case: ViolationCase) -> str:
@@ -306,20 +253,24 @@ def _vn2000(case: ViolationCase) -> str:
 
 
 def _signatures(doc: Any, left: list[str], right: list[str]) -> None:
-    _para(doc)
+    paragraph(doc)
     table = doc.add_table(rows=1, cols=2)
-    _cell_lines(table.rows[0].cells[0], [(line, i == 0, i == 1) for i, line in enumerate(left)])
-    _cell_lines(table.rows[0].cells[1], [(line, i == 0, i == 1) for i, line in enumerate(right)])
+    centred_cell_lines(
+        table.rows[0].cells[0], [(line, i == 0, i == 1) for i, line in enumerate(left)]
+    )
+    centred_cell_lines(
+        table.rows[0].cells[1], [(line, i == 0, i == 1) for i, line in enumerate(right)]
+    )
 
 
 def _recipients(doc: Any, extra: str) -> None:
-    _para(doc)
-    _para(doc, "Nơi nhận:", bold=True, italic=True, size=12)
+    paragraph(doc)
+    paragraph(doc, "Nơi nhận:", bold=True, italic=True, size=12)
     lines = ["- Như Điều 2;"]
     lines += [f"- {line.strip(' -;')};" for line in extra.splitlines() if line.strip(" -;")]
     lines.append("- Lưu: VT, hồ sơ.")
     for line in lines:
-        _para(doc, line, size=11)
+        paragraph(doc, line, size=11)
 
 
 def _signer_lines(step: CaseStep) -> list[str]:
@@ -409,16 +360,16 @@ def location_sketch_png(case: ViolationCase, user: Any = None, size: int = 900) 
 
 def _evidence_section(doc: Any, case: ViolationCase, user: Any) -> None:
     doc.add_page_break()
-    _para(
+    paragraph(
         doc, "PHỤ LỤC: SƠ ĐỒ VỊ TRÍ VÀ ẢNH HIỆN TRƯỜNG", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER
     )
-    _para(
+    paragraph(
         doc,
         f"Vị trí: vĩ độ {case.location.y:.6f}, kinh độ {case.location.x:.6f} (WGS 84)"
         + (f"; VN-2000: {_vn2000(case)}" if _vn2000(case) else ""),
     )
     doc.add_picture(io.BytesIO(location_sketch_png(case, user)), width=Cm(11))
-    _para(
+    paragraph(
         doc,
         "Sơ đồ vị trí (hướng Bắc lên trên, ô lưới 20 m): chấm đỏ – vị trí vi phạm; viền đỏ – "
         "phạm vi công trình; viền xanh – thửa đất theo giấy phép; viền xám – thửa đất lân cận "
@@ -428,12 +379,12 @@ def _evidence_section(doc: Any, case: ViolationCase, user: Any) -> None:
     )
     photos = case_photos(user, case, limit=MAX_PHOTOS)
     if not photos:
-        _para(doc, "Chưa có ảnh hiện trường trong hồ sơ.", italic=True)
+        paragraph(doc, "Chưa có ảnh hiện trường trong hồ sơ.", italic=True)
         return
     for index, photo in enumerate(photos, start=1):
         data = photo_jpeg(photo, side_px=PHOTO_SIDE_PX, quality=PHOTO_QUALITY)
         if data is None:
-            _para(doc, f"Ảnh {index}: không đọc được tệp ảnh.", italic=True)
+            paragraph(doc, f"Ảnh {index}: không đọc được tệp ảnh.", italic=True)
             continue
         doc.add_picture(io.BytesIO(data), width=Cm(12))
         taken = photo.captured_at or photo.exif_taken_at or photo.uploaded_at
@@ -446,75 +397,77 @@ def _evidence_section(doc: Any, case: ViolationCase, user: Any) -> None:
         if where is not None:
             caption += f"; vị trí {where.y:.6f}, {where.x:.6f}"
         caption += f"; SHA-256 {photo.sha256[:16]}…"
-        _para(doc, caption, italic=True, size=11)
+        paragraph(doc, caption, italic=True, size=11)
 
 
 # --- The three forms -------------------------------------------------------------
 def _record_mbb01(doc: Any, case: ViolationCase, step: CaseStep, user: Any) -> None:
     _header(doc, case, step.document_number, step.occurred_on)
-    _title(doc, "BIÊN BẢN VI PHẠM HÀNH CHÍNH", "Về trật tự xây dựng")
-    _para(
+    title_lines(doc, "BIÊN BẢN VI PHẠM HÀNH CHÍNH", "Về trật tự xây dựng")
+    paragraph(
         doc, f"Hôm nay, hồi ..... giờ ..... phút, {vi_date(step.occurred_on)}, tại {case.address}."
     )
-    _para(doc, "Căn cứ:")
+    paragraph(doc, "Căn cứ:")
     for ground in LEGAL_GROUNDS:
-        _para(doc, f"- {ground};")
-    _para(
+        paragraph(doc, f"- {ground};")
+    paragraph(
         doc,
         f"- Kết quả kiểm tra hiện trường ngày {dmy(timezone.localdate(case.detected_at))} "
         f"(hồ sơ {case.code}).",
     )
-    _para(doc, "Chúng tôi gồm:", bold=True)
-    _para(
+    paragraph(doc, "Chúng tôi gồm:", bold=True)
+    paragraph(
         doc,
         f"1. Người lập biên bản: {step.signer}, cán bộ quản lý trật tự xây dựng, "
         f"{_authority(case)}.",
     )
-    _para(doc, f"2. Với sự chứng kiến của: {step.data.get('witnesses') or '....................'}")
-    _para(doc, "Tiến hành lập biên bản vi phạm hành chính đối với:", bold=True)
+    paragraph(
+        doc, f"2. Với sự chứng kiến của: {step.data.get('witnesses') or '....................'}"
+    )
+    paragraph(doc, "Tiến hành lập biên bản vi phạm hành chính đối với:", bold=True)
     _violator_block(doc, case)
-    _para(doc, "Đã có hành vi vi phạm hành chính:", bold=True)
-    _para(doc, step.data.get("conduct", ""))
-    _para(
+    paragraph(doc, "Đã có hành vi vi phạm hành chính:", bold=True)
+    paragraph(doc, step.data.get("conduct", ""))
+    paragraph(
         doc,
         f"Quy định tại: {clause_of(case)} ngày 28/01/2022 của Chính phủ quy định xử phạt "
         "vi phạm hành chính về xây dựng.",
     )
     _site_block(doc, case)
     if step.data.get("deviation"):
-        _labelled(doc, "Mức độ sai phạm", step.data["deviation"])
-    _para(doc, "Yêu cầu dừng thi công:", bold=True)
-    _para(
+        labelled_line(doc, "Mức độ sai phạm", step.data["deviation"])
+    paragraph(doc, "Yêu cầu dừng thi công:", bold=True)
+    paragraph(
         doc,
         f"Người có thẩm quyền yêu cầu {case.violator_name} chấm dứt ngay hành vi vi phạm, "
         "dừng ngay việc thi công xây dựng công trình vi phạm kể từ thời điểm lập biên bản.",
     )
-    _para(
+    paragraph(
         doc,
         "Biện pháp ngăn chặn và bảo đảm xử lý vi phạm hành chính được áp dụng: "
         "đình chỉ thi công xây dựng công trình vi phạm.",
     )
-    _para(doc, "Quyền giải trình:", bold=True)
-    _para(
+    paragraph(doc, "Quyền giải trình:", bold=True)
+    paragraph(
         doc,
         "Trong thời hạn 02 ngày làm việc kể từ ngày lập biên bản, người vi phạm có quyền gửi "
         "văn bản yêu cầu được giải trình trực tiếp; hoặc trong thời hạn 05 ngày làm việc kể từ "
         f"ngày lập biên bản, gửi văn bản giải trình đến Chủ tịch {_authority(case)}.",
     )
-    _para(
+    paragraph(
         doc,
         "Biên bản lập xong cùng ngày, được lập thành 02 bản có nội dung và giá trị như nhau; "
         "đã đọc lại cho những người có tên trên cùng nghe, công nhận là đúng và cùng ký tên "
         "dưới đây; giao cho người vi phạm 01 bản.",
     )
     if step.data.get("violator_signed") is False:
-        _labelled(
+        labelled_line(
             doc,
             "Lý do người vi phạm không ký biên bản",
             step.data.get("refusal_reason") or "....................",
         )
     if step.note:
-        _labelled(doc, "Ghi chú", step.note)
+        labelled_line(doc, "Ghi chú", step.note)
     _signatures(
         doc,
         ["NGƯỜI VI PHẠM", "(Ký, ghi rõ họ và tên)", "", "", "", case.violator_name],
@@ -535,43 +488,45 @@ def _record_step(case: ViolationCase) -> CaseStep | None:
 def _decision_mqd02(doc: Any, case: ViolationCase, step: CaseStep, user: Any) -> None:
     record = _record_step(case)
     _header(doc, case, step.document_number, step.occurred_on)
-    _title(doc, "QUYẾT ĐỊNH", "Xử phạt vi phạm hành chính")
-    _para(doc, f"CHỦ TỊCH {_authority(case).upper()}", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _para(doc, "Căn cứ Điều 57, Điều 68 Luật Xử lý vi phạm hành chính;", italic=True)
+    title_lines(doc, "QUYẾT ĐỊNH", "Xử phạt vi phạm hành chính")
+    paragraph(
+        doc, f"CHỦ TỊCH {_authority(case).upper()}", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER
+    )
+    paragraph(doc, "Căn cứ Điều 57, Điều 68 Luật Xử lý vi phạm hành chính;", italic=True)
     for ground in LEGAL_GROUNDS[1:]:
-        _para(doc, f"Căn cứ {ground};", italic=True)
-    _para(
+        paragraph(doc, f"Căn cứ {ground};", italic=True)
+    paragraph(
         doc,
         "Căn cứ Nghị định số 189/2025/NĐ-CP của Chính phủ về thẩm quyền của Chủ tịch "
         "Ủy ban nhân dân cấp xã;",
         italic=True,
     )
     if record is not None:
-        _para(
+        paragraph(
             doc,
             f"Căn cứ Biên bản vi phạm hành chính số {record.document_number} lập "
             f"{vi_date(record.occurred_on)};",
             italic=True,
         )
     if step.data.get("signer_title") == "deputy":
-        _para(
+        paragraph(
             doc,
             "Căn cứ Quyết định giao quyền xử phạt vi phạm hành chính số ..... ngày .....;",
             italic=True,
         )
-    _para(doc, "QUYẾT ĐỊNH:", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _para(doc, "Điều 1. Xử phạt vi phạm hành chính đối với:", bold=True)
+    paragraph(doc, "QUYẾT ĐỊNH:", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph(doc, "Điều 1. Xử phạt vi phạm hành chính đối với:", bold=True)
     _violator_block(doc, case)
     conduct = (record.data.get("conduct") if record else "") or case.description
-    _para(doc, f"1. Đã thực hiện hành vi vi phạm hành chính: {conduct}")
-    _para(doc, f"2. Quy định tại: {clause_of(case)}.")
-    _para(
+    paragraph(doc, f"1. Đã thực hiện hành vi vi phạm hành chính: {conduct}")
+    paragraph(doc, f"2. Quy định tại: {clause_of(case)}.")
+    paragraph(
         doc,
         f"3. Địa điểm vi phạm: {case.address} (thửa đất số {case.parcel_number or '.....'}, "
         f"tờ bản đồ số {case.map_sheet or '.....'}).",
     )
     fine = int(step.data.get("fine_amount") or 0)
-    _para(
+    paragraph(
         doc,
         f"4. Hình thức xử phạt chính: Phạt tiền {money_in_figures(fine)} (Bằng chữ: {money_in_words(fine)}).",
     )
@@ -589,26 +544,26 @@ def _decision_mqd02(doc: Any, case: ViolationCase, step: CaseStep, user: Any) ->
             "Buộc phá dỡ công trình, phần công trình xây dựng vi phạm trong thời hạn "
             f"{days} ngày kể từ ngày nhận quyết định này."
         )
-    _para(doc, f"5. Biện pháp khắc phục hậu quả: {remedy}")
-    _para(doc, "Điều 2. Quyết định này được:", bold=True)
-    _para(
+    paragraph(doc, f"5. Biện pháp khắc phục hậu quả: {remedy}")
+    paragraph(doc, "Điều 2. Quyết định này được:", bold=True)
+    paragraph(
         doc,
         f"1. Giao cho {case.violator_name} để chấp hành. {case.violator_name} phải nghiêm "
         "chỉnh chấp hành quyết định xử phạt này; nộp tiền phạt trong thời hạn 10 ngày kể từ "
         "ngày nhận được quyết định. Quá thời hạn trên mà không tự nguyện chấp hành thì sẽ bị "
         "cưỡng chế thi hành theo quy định của pháp luật.",
     )
-    _para(
+    paragraph(
         doc,
         "Người bị xử phạt có quyền khiếu nại hoặc khởi kiện đối với quyết định này theo quy "
         "định của pháp luật.",
     )
-    _para(
+    paragraph(
         doc,
         "2. Gửi cho Kho bạc Nhà nước để thu tiền phạt; gửi cơ quan, đơn vị liên quan để tổ "
         "chức thực hiện.",
     )
-    _para(doc, "Điều 3. Quyết định này có hiệu lực kể từ ngày ký.", bold=True)
+    paragraph(doc, "Điều 3. Quyết định này có hiệu lực kể từ ngày ký.", bold=True)
     _recipients(doc, step.data.get("recipients", ""))
     _signatures(doc, [""], _signer_lines(step))
 
@@ -626,41 +581,43 @@ def _decision_mqd11(doc: Any, case: ViolationCase, step: CaseStep, user: Any) ->
     if decision is not None:
         number = decision.document_number or decision.data.get("decision_number", "")
     _header(doc, case, step.document_number, step.occurred_on)
-    _title(doc, "QUYẾT ĐỊNH", "Cưỡng chế buộc thực hiện biện pháp khắc phục hậu quả")
-    _para(doc, f"CHỦ TỊCH {_authority(case).upper()}", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _para(doc, "Căn cứ Điều 86, Điều 87, Điều 88 Luật Xử lý vi phạm hành chính;", italic=True)
+    title_lines(doc, "QUYẾT ĐỊNH", "Cưỡng chế buộc thực hiện biện pháp khắc phục hậu quả")
+    paragraph(
+        doc, f"CHỦ TỊCH {_authority(case).upper()}", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER
+    )
+    paragraph(doc, "Căn cứ Điều 86, Điều 87, Điều 88 Luật Xử lý vi phạm hành chính;", italic=True)
     for ground in LEGAL_GROUNDS[1:]:
-        _para(doc, f"Căn cứ {ground};", italic=True)
+        paragraph(doc, f"Căn cứ {ground};", italic=True)
     if decision is not None:
-        _para(
+        paragraph(
             doc,
             f"Căn cứ Quyết định xử phạt vi phạm hành chính số {number} "
             f"{vi_date(decision.occurred_on)};",
             italic=True,
         )
-    _para(
+    paragraph(
         doc,
         f"Xét thấy {case.violator_name} đã hết thời hạn nhưng không tự nguyện chấp hành "
         "biện pháp khắc phục hậu quả,",
         italic=True,
     )
-    _para(doc, "QUYẾT ĐỊNH:", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _para(doc, "Điều 1. Cưỡng chế đối với:", bold=True)
+    paragraph(doc, "QUYẾT ĐỊNH:", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph(doc, "Điều 1. Cưỡng chế đối với:", bold=True)
     _violator_block(doc, case)
-    _labelled(doc, "Địa điểm", case.address)
-    _labelled(doc, "Biện pháp cưỡng chế", step.data.get("measures"))
+    labelled_line(doc, "Địa điểm", case.address)
+    labelled_line(doc, "Biện pháp cưỡng chế", step.data.get("measures"))
     enforcement_date = step.data.get("enforcement_date")
     if enforcement_date:
-        _labelled(
+        labelled_line(
             doc, "Thời gian thực hiện cưỡng chế", dmy(datetime.date.fromisoformat(enforcement_date))
         )
-    _para(
+    paragraph(
         doc,
         "Điều 2. Cá nhân, tổ chức bị cưỡng chế phải chịu mọi chi phí cho việc tổ chức "
         "thực hiện các biện pháp cưỡng chế.",
         bold=False,
     )
-    _para(
+    paragraph(
         doc,
         f"Điều 3. Quyết định này có hiệu lực kể từ ngày ký và được giao cho "
         f"{case.violator_name} để chấp hành. Người bị cưỡng chế có quyền khiếu nại, khởi "
@@ -697,10 +654,10 @@ def document_generate(*, user: Any, case: ViolationCase, document_type: str) -> 
     if missing:
         raise DocumentDataMissing(missing)
     assert step is not None
-    doc = _new_document()
+    doc = new_document()
     BUILDERS[DocumentType(document_type)](doc, case, step, user)
-    doc.core_properties.title = _text(f"{document_type} {step.document_number} {case.code}")
-    doc.core_properties.author = _text(step.signer)
+    doc.core_properties.title = xml_text(f"{document_type} {step.document_number} {case.code}")
+    doc.core_properties.author = xml_text(step.signer)
     out = io.BytesIO()
     doc.save(out)
     safe_number = step.document_number.split("/")[0]
