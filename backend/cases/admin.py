@@ -5,7 +5,7 @@ from django.http import HttpRequest
 
 from backend.accounts.models import WARD_ROLES
 from backend.accounts.selectors import inspectors_visible_to, ward_ids_of
-from backend.admin_base import MapAdmin, sees_every_ward_in_admin
+from backend.admin_base import MapAdmin, WardScopedAdmin, WardScopedMixin, sees_every_ward_in_admin
 from backend.audit.models import CaseEvent
 from backend.cases.models import CalendarDay, CaseStep, DeadlineRule, Stage, ViolationCase
 from backend.cases.selectors import case_steps_visible_to, cases_visible_to
@@ -14,7 +14,7 @@ from backend.errors import ServiceError
 
 
 @admin.register(ViolationCase)
-class ViolationCaseAdmin(MapAdmin):
+class ViolationCaseAdmin(WardScopedMixin, MapAdmin):
     """Cases are opened and moved through services; the admin edits descriptive
     fields through the same service, so every change leaves its event."""
 
@@ -44,12 +44,8 @@ class ViolationCaseAdmin(MapAdmin):
     ]
     fields = [*readonly_fields, *EDITABLE_FIELDS]
 
-    def get_queryset(self, request: HttpRequest) -> Any:
-        if sees_every_ward_in_admin(request):
-            return super().get_queryset(request)
-        qs = cases_visible_to(request.user)
-        ordering = self.get_ordering(request)
-        return qs.order_by(*ordering) if ordering else qs
+    def visible_rows(self, request: HttpRequest) -> Any:
+        return cases_visible_to(request.user)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         # The choices would otherwise name every user of every ward.
@@ -107,7 +103,7 @@ class CalendarDayAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(CaseStep)
-class CaseStepAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class CaseStepAdmin(WardScopedAdmin):
     """Steps are written by the workflow service only: here they are read."""
 
     list_display = [
@@ -123,12 +119,8 @@ class CaseStepAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     search_fields = ["case__code", "document_number"]
     list_select_related = ["case", "actor"]
 
-    def get_queryset(self, request: HttpRequest) -> Any:
-        if sees_every_ward_in_admin(request):
-            return super().get_queryset(request)
-        qs = case_steps_visible_to(request.user)
-        ordering = self.get_ordering(request)
-        return qs.order_by(*ordering) if ordering else qs
+    def visible_rows(self, request: HttpRequest) -> Any:
+        return case_steps_visible_to(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -141,7 +133,7 @@ class CaseStepAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class CaseEventAdmin(WardScopedAdmin):
     """History is append-only: readable here, never editable, and only for the
     cases the user may see (registered here because audit imports no app)."""
 
@@ -151,11 +143,8 @@ class CaseEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     ordering = ["-seq"]
     list_select_related = ["case", "actor"]
 
-    def get_queryset(self, request: HttpRequest) -> Any:
-        qs = super().get_queryset(request)
-        if sees_every_ward_in_admin(request):
-            return qs
-        return qs.filter(case__in=cases_visible_to(request.user).values("pk"))
+    def visible_rows(self, request: HttpRequest) -> Any:
+        return CaseEvent.objects.filter(case__in=cases_visible_to(request.user).values("pk"))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

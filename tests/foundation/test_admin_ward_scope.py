@@ -9,12 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.contrib import admin as django_admin
 from django.contrib.gis.geos import Point
 from django.test import Client
 
 from backend.accounts.models import FailedLogin, WardMembership
 from backend.notifications.models import Notification, NotificationKind
 from backend.permits.models import Permit
+from backend.photos.models import IdempotencyRecord
 from tests.conftest import admin_staff_client
 from tests.factories import CaseFactory, PermitFactory, UserFactory, box
 
@@ -31,6 +33,7 @@ PERMISSIONS = [
     "view_user",
     "change_user",
     "view_ward",
+    "view_idempotencyrecord",
 ]
 
 
@@ -180,3 +183,35 @@ def test_superusers_and_city_roles_see_every_ward_in_these_admins(
     if who == "superuser":
         assert listed(client, "accounts/failedlogin", "mat-khau-go-nham") == [True]
         assert listed(client, "wards/ward", "Phường A", "Phường B") == [True, True]
+
+
+def test_staff_see_only_their_own_kept_idempotent_answers(leader_a: Any, inspector_a: Any) -> None:
+    own = IdempotencyRecord.objects.create(
+        user=leader_a, key="khoa-cua-lanh-dao", scope="photo_upload", fingerprint="a" * 64
+    )
+    other = IdempotencyRecord.objects.create(
+        user=inspector_a, key="khoa-cua-can-bo", scope="photo_upload", fingerprint="b" * 64
+    )
+    client = staff(leader_a)
+    model = "photos/idempotencyrecord"
+    assert listed(client, model, "khoa-cua-lanh-dao", "khoa-cua-can-bo") == [True, False]
+    assert opens(client, model, own.pk)
+    assert not opens(client, model, other.pk)
+
+
+# Filters DjangoUserAdmin's own queryset; to move with the accounts admin work.
+HAND_SCOPED_ALLOWED = {"UserAdmin", "WardMembershipInline"}
+
+
+def test_every_scoped_admin_takes_its_rows_from_visible_rows() -> None:
+    # A get_queryset written beside WardScopedMixin drifts from it: each once
+    # kept its own superuser test and ordering.
+    hand_scoped = {
+        type(model_admin).__name__
+        for model_admin in django_admin.site._registry.values()
+        for klass in type(model_admin).__mro__
+        if klass.__module__.startswith("backend.")
+        and klass.__module__ != "backend.admin_base"
+        and "get_queryset" in vars(klass)
+    }
+    assert hand_scoped <= HAND_SCOPED_ALLOWED
