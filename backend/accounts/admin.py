@@ -49,6 +49,14 @@ class WardMembershipInline(admin.TabularInline):  # type: ignore[type-arg]
     extra = 0
     autocomplete_fields = ["ward"]
 
+    def get_queryset(self, request: HttpRequest) -> Any:
+        qs = super().get_queryset(request)
+        if sees_every_ward_in_admin(request):
+            return qs
+        # A colleague's memberships of other wards are not this staff member's
+        # to see or end; left out of the form, a save leaves them as they are.
+        return qs.filter(ward__in=wards_visible_to(request.user))
+
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         # Nobody adds a colleague to a ward they do not work in themselves.
         if db_field.name == "ward" and not sees_every_ward_in_admin(request):
@@ -67,7 +75,9 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
     inlines = [WardMembershipInline]
     actions = ["revoke_all_devices"]
 
-    @admin.action(description=_("Sign out every device (revoke all tokens)"))
+    @admin.action(
+        description=_("Sign out every device (revoke all tokens)"), permissions=["change"]
+    )
     def revoke_all_devices(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         # Only tokens this staff member may see (device_tokens_visible_to), so
         # the action reaches no further than the device list does.
@@ -150,11 +160,9 @@ class DeviceTokenAdmin(WardScopedMixin, admin.ModelAdmin):  # type: ignore[type-
         actions = super().get_actions(request)
         # "Revoke" does what deleting would, through the service (sessions too).
         actions.pop("delete_selected", None)
-        if not self.has_delete_permission(request):
-            actions.pop("revoke", None)
         return actions
 
-    @admin.action(description=_("Revoke the selected device tokens"))
+    @admin.action(description=_("Revoke the selected device tokens"), permissions=["delete"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[DeviceToken]) -> None:
         _revoke_and_report(self, request, queryset)
 

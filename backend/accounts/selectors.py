@@ -90,14 +90,22 @@ def users_of_ward(ward_id: int, role: str | None = None) -> QuerySet[User]:
 
 
 def users_visible_to(user: Any) -> QuerySet[User]:
-    """Accounts this user may look at: everyone for city roles, else their wards' and their own."""
-    if user_sees_all_wards(user):
-        return User.objects.all()
-    if not (user and user.is_authenticated):
+    """Accounts this user may look at (and, as staff, manage) besides their own.
+
+    City roles: everyone but superusers. Ward roles: the inspectors and ward
+    leaders of their wards who are not staff. A superuser, a city account or
+    another staff member may sit in the same ward, but holds access the
+    viewer does not: resetting its password would take that access over.
+    """
+    if not (user and user.is_authenticated and user.is_active):
         return User.objects.none()
+    own = Q(pk=user.pk)
+    if user_sees_all_wards(user):
+        return User.objects.filter(Q(is_superuser=False) | own)
     codes = _ward_model().objects.filter(pk__in=ward_ids_of(user)).values("code")
     members = WardMembership.objects.filter(ward__code__in=codes).values("user_id")
-    return User.objects.filter(Q(pk__in=members) | Q(pk=user.pk))
+    colleagues = Q(pk__in=members, role__in=WARD_ROLES, is_superuser=False, is_staff=False)
+    return User.objects.filter(colleagues | own)
 
 
 def failed_logins_visible_to(user: Any) -> QuerySet[FailedLogin]:
