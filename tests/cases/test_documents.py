@@ -10,7 +10,7 @@ from django.utils import timezone
 from docx import Document
 from PIL import Image
 
-from backend.cases.documents.generation import location_sketch_png
+from backend.cases.documents.location_sketch import location_sketch_png
 from backend.cases.documents.number_words import money_in_words, number_in_words
 from backend.cases.models import Stage, ViolationCase
 from backend.cases.services import case_transition, case_update
