@@ -19,26 +19,38 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm
 
 from backend.cases.documents.docx_primitives import (
-    centred_cell_lines,
     labelled_line,
     new_document,
     paragraph,
     title_lines,
     xml_text,
 )
+from backend.cases.documents.form_sections import (
+    LEGAL_GROUNDS,
+    authority_of,
+    clause_of,
+    date_in_words,
+    form_header,
+    is_individual,
+    recipients_section,
+    short_date,
+    signature_table,
+    signer_lines,
+    site_section,
+    violator_section,
+    vn2000_text,
+)
 from backend.cases.documents.location_sketch import location_sketch_png
 from backend.cases.documents.number_words import money_in_figures, money_in_words
-from backend.cases.models import CaseStep, DocumentType, ViolationCase, ViolatorKind
+from backend.cases.models import CaseStep, DocumentType, ViolationCase
 from backend.cases.selectors import case_document_step, case_photos, case_steps
 from backend.cases.workflow.choices import Remedy
 from backend.errors import InvalidInput
 from backend.photos.selectors import photo_jpeg
-from gis.vn2000 import vn2000_hcmc_position
 
 GENERATED_TYPES = (DocumentType.MBB01, DocumentType.MQD02, DocumentType.MQD11)
 MAX_PHOTOS = 6
@@ -46,15 +58,6 @@ MAX_PHOTOS = 6
 PHOTO_SIDE_PX = 1200
 PHOTO_QUALITY = 80
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-LEGAL_GROUNDS = (
-    "Luật Xử lý vi phạm hành chính ngày 20 tháng 6 năm 2012, được sửa đổi, bổ sung "
-    "năm 2020 và năm 2025",
-    "Nghị định số 118/2021/NĐ-CP ngày 23 tháng 12 năm 2021 của Chính phủ quy định chi tiết "
-    "một số điều và biện pháp thi hành Luật Xử lý vi phạm hành chính",
-    "Nghị định số 16/2022/NĐ-CP ngày 28 tháng 01 năm 2022 của Chính phủ quy định xử phạt "
-    "vi phạm hành chính về xây dựng",
-)
 
 
 class DocumentDataMissing(InvalidInput):
@@ -72,29 +75,6 @@ class DocumentDataMissing(InvalidInput):
         return {"detail": str(self.message), "missing": self.missing, "code": self.code}
 
 
-# --- Vietnamese wording helpers ----------------------------------------------------
-
-
-def vi_date(day: datetime.date | None) -> str:
-    if day is None:
-        return "ngày ..... tháng ..... năm ......"
-    return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
-
-
-def dmy(day: datetime.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else "—"
-
-
-def clause_of(case: ViolationCase) -> str:
-    """'khoản 7 Điều 16' from 'art16_7'."""
-    clause = case.violation_type.split("_")[-1]
-    return f"khoản {clause} Điều 16 Nghị định số 16/2022/NĐ-CP"
-
-
-def _authority(case: ViolationCase) -> str:
-    return f"Ủy ban nhân dân {case.ward.name}"
-
-
 # --- What each form needs --------------------------------------------------------
 @dataclass(frozen=True)
 class Need:
@@ -106,28 +86,24 @@ def _has(attr: str) -> Callable[[ViolationCase, CaseStep], bool]:
     return lambda case, step: bool(getattr(case, attr))
 
 
-def _individual(case: ViolationCase) -> bool:
-    return case.violator_kind == ViolatorKind.INDIVIDUAL
-
-
 VIOLATOR_NEEDS = (
     Need(gettext_lazy("the violator's name"), _has("violator_name")),
     Need(gettext_lazy("the violator's address"), _has("violator_address")),
     Need(
         gettext_lazy("the violator's date of birth"),
-        lambda c, s: not _individual(c) or bool(c.violator_birth_date),
+        lambda c, s: not is_individual(c) or bool(c.violator_birth_date),
     ),
     Need(
         gettext_lazy("the violator's ID card number"),
-        lambda c, s: not _individual(c) or bool(c.violator_id_number),
+        lambda c, s: not is_individual(c) or bool(c.violator_id_number),
     ),
     Need(
         gettext_lazy("the enterprise code"),
-        lambda c, s: _individual(c) or bool(c.violator_org_code),
+        lambda c, s: is_individual(c) or bool(c.violator_org_code),
     ),
     Need(
         gettext_lazy("the legal representative"),
-        lambda c, s: _individual(c) or bool(c.violator_representative),
+        lambda c, s: is_individual(c) or bool(c.violator_representative),
     ),
 )
 
@@ -171,112 +147,6 @@ def document_missing(case: ViolationCase, document_type: str, step: CaseStep | N
     return missing
 
 
-# --- DOCX building blocks ---------------------------------------------------------
-
-
-def _header(doc: Any, case: ViolationCase, number: str, day: datetime.date | None) -> None:
-    table = doc.add_table(rows=1, cols=2)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    left, right = table.rows[0].cells
-    centred_cell_lines(
-        left,
-        [
-            (f"ỦY BAN NHÂN DÂN {case.ward.name.upper()}", True, False),
-            ("-------", False, False),
-            (f"Số: {number}", False, False),
-        ],
-    )
-    centred_cell_lines(
-        right,
-        [
-            ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True, False),
-            ("Độc lập - Tự do - Hạnh phúc", True, False),
-            ("---------------", False, False),
-            (f"{case.ward.name}, {vi_date(day)}", False, True),
-        ],
-    )
-    paragraph(doc)
-
-
-def _violator_block(doc: Any, case: ViolationCase) -> None:
-    if _individual(case):
-        labelled_line(doc, "Họ và tên", case.violator_name)
-        labelled_line(doc, "Ngày, tháng, năm sinh", dmy(case.violator_birth_date))
-        labelled_line(doc, "Quốc tịch", "Việt Nam")
-        labelled_line(doc, "Nơi ở hiện tại", case.violator_address)
-        labelled_line(doc, "Số định danh cá nhân/CMND/Hộ chiếu", case.violator_id_number)
-    else:
-        labelled_line(doc, "Tên tổ chức", case.violator_name)
-        labelled_line(doc, "Địa chỉ trụ sở chính", case.violator_address)
-        labelled_line(doc, "Mã số doanh nghiệp", case.violator_org_code)
-        labelled_line(doc, "Người đại diện theo pháp luật", case.violator_representative)
-
-
-def _site_block(doc: Any, case: ViolationCase) -> None:
-    labelled_line(doc, "Địa điểm xây dựng", case.address)
-    labelled_line(
-        doc,
-        "Thửa đất",
-        f"thửa đất số {case.parcel_number or '.....'}, tờ bản đồ số {case.map_sheet or '.....'}",
-    )
-    labelled_line(
-        doc, "Tọa độ (WGS 84)", f"vĩ độ {case.location.y:.6f}, kinh độ {case.location.x:.6f}"
-    )
-    vn2000 = _vn2000(case)
-    if vn2000:
-        labelled_line(doc, "Tọa độ VN-2000 (TP.HCM, kinh tuyến trục 105°45′)", vn2000)
-    permit = case.permit
-    if permit is not None:
-        labelled_line(
-            doc,
-            "Giấy phép xây dựng",
-            f"số {permit.number} ngày {dmy(permit.issued_on)} do {permit.issuing_authority} cấp",
-        )
-    else:
-        labelled_line(doc, "Giấy phép xây dựng", "không có")
-    scale = []
-    if case.storeys:
-        scale.append(f"{case.storeys} tầng")
-    if case.floor_area_m2:
-        scale.append(f"tổng diện tích sàn {case.floor_area_m2} m²")
-    labelled_line(doc, "Quy mô công trình", ", ".join(scale))
-
-
-def _vn2000(case: ViolationCase) -> str:
-    # Cadastral maps in HCMC are in VN-2000: give both systems.
-    position = vn2000_hcmc_position(case.location)
-    if position is None:
-        return ""
-    return f"X = {position.x_northing_m:.2f} m, Y = {position.y_easting_m:.2f} m"
-
-
-def _signatures(doc: Any, left: list[str], right: list[str]) -> None:
-    paragraph(doc)
-    table = doc.add_table(rows=1, cols=2)
-    centred_cell_lines(
-        table.rows[0].cells[0], [(line, i == 0, i == 1) for i, line in enumerate(left)]
-    )
-    centred_cell_lines(
-        table.rows[0].cells[1], [(line, i == 0, i == 1) for i, line in enumerate(right)]
-    )
-
-
-def _recipients(doc: Any, extra: str) -> None:
-    paragraph(doc)
-    paragraph(doc, "Nơi nhận:", bold=True, italic=True, size=12)
-    lines = ["- Như Điều 2;"]
-    lines += [f"- {line.strip(' -;')};" for line in extra.splitlines() if line.strip(" -;")]
-    lines.append("- Lưu: VT, hồ sơ.")
-    for line in lines:
-        paragraph(doc, line, size=11)
-
-
-def _signer_lines(step: CaseStep) -> list[str]:
-    if step.data.get("signer_title") == "deputy":
-        return ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "", "", "", step.signer]
-    return ["CHỦ TỊCH", "", "", "", "", step.signer]
-
-
 # --- Photos and the location sketch ----------------------------------------------------
 
 
@@ -288,7 +158,7 @@ def _evidence_section(doc: Any, case: ViolationCase, user: Any) -> None:
     paragraph(
         doc,
         f"Vị trí: vĩ độ {case.location.y:.6f}, kinh độ {case.location.x:.6f} (WGS 84)"
-        + (f"; VN-2000: {_vn2000(case)}" if _vn2000(case) else ""),
+        + (f"; VN-2000: {vn2000_text(case)}" if vn2000_text(case) else ""),
     )
     doc.add_picture(io.BytesIO(location_sketch_png(case, user)), width=Cm(11))
     paragraph(
@@ -324,30 +194,31 @@ def _evidence_section(doc: Any, case: ViolationCase, user: Any) -> None:
 
 # --- The three forms -------------------------------------------------------------
 def _record_mbb01(doc: Any, case: ViolationCase, step: CaseStep, user: Any) -> None:
-    _header(doc, case, step.document_number, step.occurred_on)
+    form_header(doc, case, step.document_number, step.occurred_on)
     title_lines(doc, "BIÊN BẢN VI PHẠM HÀNH CHÍNH", "Về trật tự xây dựng")
     paragraph(
-        doc, f"Hôm nay, hồi ..... giờ ..... phút, {vi_date(step.occurred_on)}, tại {case.address}."
+        doc,
+        f"Hôm nay, hồi ..... giờ ..... phút, {date_in_words(step.occurred_on)}, tại {case.address}.",
     )
     paragraph(doc, "Căn cứ:")
     for ground in LEGAL_GROUNDS:
         paragraph(doc, f"- {ground};")
     paragraph(
         doc,
-        f"- Kết quả kiểm tra hiện trường ngày {dmy(timezone.localdate(case.detected_at))} "
+        f"- Kết quả kiểm tra hiện trường ngày {short_date(timezone.localdate(case.detected_at))} "
         f"(hồ sơ {case.code}).",
     )
     paragraph(doc, "Chúng tôi gồm:", bold=True)
     paragraph(
         doc,
         f"1. Người lập biên bản: {step.signer}, cán bộ quản lý trật tự xây dựng, "
-        f"{_authority(case)}.",
+        f"{authority_of(case)}.",
     )
     paragraph(
         doc, f"2. Với sự chứng kiến của: {step.data.get('witnesses') or '....................'}"
     )
     paragraph(doc, "Tiến hành lập biên bản vi phạm hành chính đối với:", bold=True)
-    _violator_block(doc, case)
+    violator_section(doc, case)
     paragraph(doc, "Đã có hành vi vi phạm hành chính:", bold=True)
     paragraph(doc, step.data.get("conduct", ""))
     paragraph(
@@ -355,7 +226,7 @@ def _record_mbb01(doc: Any, case: ViolationCase, step: CaseStep, user: Any) -> N
         f"Quy định tại: {clause_of(case)} ngày 28/01/2022 của Chính phủ quy định xử phạt "
         "vi phạm hành chính về xây dựng.",
     )
-    _site_block(doc, case)
+    site_section(doc, case)
     if step.data.get("deviation"):
         labelled_line(doc, "Mức độ sai phạm", step.data["deviation"])
     paragraph(doc, "Yêu cầu dừng thi công:", bold=True)
@@ -374,7 +245,7 @@ def _record_mbb01(doc: Any, case: ViolationCase, step: CaseStep, user: Any) -> N
         doc,
         "Trong thời hạn 02 ngày làm việc kể từ ngày lập biên bản, người vi phạm có quyền gửi "
         "văn bản yêu cầu được giải trình trực tiếp; hoặc trong thời hạn 05 ngày làm việc kể từ "
-        f"ngày lập biên bản, gửi văn bản giải trình đến Chủ tịch {_authority(case)}.",
+        f"ngày lập biên bản, gửi văn bản giải trình đến Chủ tịch {authority_of(case)}.",
     )
     paragraph(
         doc,
@@ -390,12 +261,12 @@ def _record_mbb01(doc: Any, case: ViolationCase, step: CaseStep, user: Any) -> N
         )
     if step.note:
         labelled_line(doc, "Ghi chú", step.note)
-    _signatures(
+    signature_table(
         doc,
         ["NGƯỜI VI PHẠM", "(Ký, ghi rõ họ và tên)", "", "", "", case.violator_name],
         ["NGƯỜI LẬP BIÊN BẢN", "(Ký, ghi rõ chức vụ, họ và tên)", "", "", "", step.signer],
     )
-    _signatures(
+    signature_table(
         doc,
         ["NGƯỜI CHỨNG KIẾN", "(Ký, ghi rõ họ và tên)", "", "", "", step.data.get("witnesses", "")],
         ["ĐẠI DIỆN CHÍNH QUYỀN", "(Ký, ghi rõ chức vụ, họ và tên)", "", "", "", ""],
@@ -409,10 +280,10 @@ def _record_step(case: ViolationCase) -> CaseStep | None:
 
 def _decision_mqd02(doc: Any, case: ViolationCase, step: CaseStep, user: Any) -> None:
     record = _record_step(case)
-    _header(doc, case, step.document_number, step.occurred_on)
+    form_header(doc, case, step.document_number, step.occurred_on)
     title_lines(doc, "QUYẾT ĐỊNH", "Xử phạt vi phạm hành chính")
     paragraph(
-        doc, f"CHỦ TỊCH {_authority(case).upper()}", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER
+        doc, f"CHỦ TỊCH {authority_of(case).upper()}", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER
     )
     paragraph(doc, "Căn cứ Điều 57, Điều 68 Luật Xử lý vi phạm hành chính;", italic=True)
     for ground in LEGAL_GROUNDS[1:]:
@@ -427,7 +298,7 @@ def _decision_mqd02(doc: Any, case: ViolationCase, step: CaseStep, user: Any) ->
         paragraph(
             doc,
             f"Căn cứ Biên bản vi phạm hành chính số {record.document_number} lập "
-            f"{vi_date(record.occurred_on)};",
+            f"{date_in_words(record.occurred_on)};",
             italic=True,
         )
     if step.data.get("signer_title") == "deputy":
@@ -438,7 +309,7 @@ def _decision_mqd02(doc: Any, case: ViolationCase, step: CaseStep, user: Any) ->
         )
     paragraph(doc, "QUYẾT ĐỊNH:", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     paragraph(doc, "Điều 1. Xử phạt vi phạm hành chính đối với:", bold=True)
-    _violator_block(doc, case)
+    violator_section(doc, case)
     conduct = (record.data.get("conduct") if record else "") or case.description
     paragraph(doc, f"1. Đã thực hiện hành vi vi phạm hành chính: {conduct}")
     paragraph(doc, f"2. Quy định tại: {clause_of(case)}.")
@@ -486,8 +357,8 @@ def _decision_mqd02(doc: Any, case: ViolationCase, step: CaseStep, user: Any) ->
         "chức thực hiện.",
     )
     paragraph(doc, "Điều 3. Quyết định này có hiệu lực kể từ ngày ký.", bold=True)
-    _recipients(doc, step.data.get("recipients", ""))
-    _signatures(doc, [""], _signer_lines(step))
+    recipients_section(doc, step.data.get("recipients", ""))
+    signature_table(doc, [""], signer_lines(step))
 
 
 def _decision_mqd11(doc: Any, case: ViolationCase, step: CaseStep, user: Any) -> None:
@@ -502,10 +373,10 @@ def _decision_mqd11(doc: Any, case: ViolationCase, step: CaseStep, user: Any) ->
     number = ""
     if decision is not None:
         number = decision.document_number or decision.data.get("decision_number", "")
-    _header(doc, case, step.document_number, step.occurred_on)
+    form_header(doc, case, step.document_number, step.occurred_on)
     title_lines(doc, "QUYẾT ĐỊNH", "Cưỡng chế buộc thực hiện biện pháp khắc phục hậu quả")
     paragraph(
-        doc, f"CHỦ TỊCH {_authority(case).upper()}", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER
+        doc, f"CHỦ TỊCH {authority_of(case).upper()}", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER
     )
     paragraph(doc, "Căn cứ Điều 86, Điều 87, Điều 88 Luật Xử lý vi phạm hành chính;", italic=True)
     for ground in LEGAL_GROUNDS[1:]:
@@ -514,7 +385,7 @@ def _decision_mqd11(doc: Any, case: ViolationCase, step: CaseStep, user: Any) ->
         paragraph(
             doc,
             f"Căn cứ Quyết định xử phạt vi phạm hành chính số {number} "
-            f"{vi_date(decision.occurred_on)};",
+            f"{date_in_words(decision.occurred_on)};",
             italic=True,
         )
     paragraph(
@@ -525,13 +396,15 @@ def _decision_mqd11(doc: Any, case: ViolationCase, step: CaseStep, user: Any) ->
     )
     paragraph(doc, "QUYẾT ĐỊNH:", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     paragraph(doc, "Điều 1. Cưỡng chế đối với:", bold=True)
-    _violator_block(doc, case)
+    violator_section(doc, case)
     labelled_line(doc, "Địa điểm", case.address)
     labelled_line(doc, "Biện pháp cưỡng chế", step.data.get("measures"))
     enforcement_date = step.data.get("enforcement_date")
     if enforcement_date:
         labelled_line(
-            doc, "Thời gian thực hiện cưỡng chế", dmy(datetime.date.fromisoformat(enforcement_date))
+            doc,
+            "Thời gian thực hiện cưỡng chế",
+            short_date(datetime.date.fromisoformat(enforcement_date)),
         )
     paragraph(
         doc,
@@ -545,8 +418,8 @@ def _decision_mqd11(doc: Any, case: ViolationCase, step: CaseStep, user: Any) ->
         f"{case.violator_name} để chấp hành. Người bị cưỡng chế có quyền khiếu nại, khởi "
         "kiện theo quy định của pháp luật.",
     )
-    _recipients(doc, step.data.get("recipients", ""))
-    _signatures(doc, [""], _signer_lines(step))
+    recipients_section(doc, step.data.get("recipients", ""))
+    signature_table(doc, [""], signer_lines(step))
 
 
 BUILDERS = {
