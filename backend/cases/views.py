@@ -26,14 +26,12 @@ from backend.cases.selectors import (
     cases_visible_to,
 )
 from backend.cases.services import case_transition, case_update
+from backend.cases.workflow.fields import SITE_FIELDS, VIOLATOR_FIELDS, Field
 from backend.cases.workflow.stages import MAIN_PATH
 from backend.cases.workflow.table import (
     ACTIONS,
-    SITE_FIELDS,
-    VIOLATOR_FIELDS,
     Action,
     ActionInputInvalid,
-    Field,
     clean_field,
     form_fields,
     parse_expected_version,
