@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm
 
 from backend.cases.documents.docx_primitives import (
     labelled_line,
@@ -29,6 +28,7 @@ from backend.cases.documents.docx_primitives import (
     title_lines,
     xml_text,
 )
+from backend.cases.documents.evidence_appendix import evidence_appendix
 from backend.cases.documents.form_sections import (
     LEGAL_GROUNDS,
     authority_of,
@@ -42,21 +42,14 @@ from backend.cases.documents.form_sections import (
     signer_lines,
     site_section,
     violator_section,
-    vn2000_text,
 )
-from backend.cases.documents.location_sketch import location_sketch_png
 from backend.cases.documents.number_words import money_in_figures, money_in_words
 from backend.cases.models import CaseStep, DocumentType, ViolationCase
-from backend.cases.selectors import case_document_step, case_photos, case_steps
+from backend.cases.selectors import case_document_step, case_steps
 from backend.cases.workflow.choices import Remedy
 from backend.errors import InvalidInput
-from backend.photos.selectors import photo_jpeg
 
 GENERATED_TYPES = (DocumentType.MBB01, DocumentType.MQD02, DocumentType.MQD11)
-MAX_PHOTOS = 6
-# Photos go in at most this size and JPEG quality: sharp on A4, the file stays small.
-PHOTO_SIDE_PX = 1200
-PHOTO_QUALITY = 80
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -147,51 +140,6 @@ def document_missing(case: ViolationCase, document_type: str, step: CaseStep | N
     return missing
 
 
-# --- Photos and the location sketch ----------------------------------------------------
-
-
-def _evidence_section(doc: Any, case: ViolationCase, user: Any) -> None:
-    doc.add_page_break()
-    paragraph(
-        doc, "PHỤ LỤC: SƠ ĐỒ VỊ TRÍ VÀ ẢNH HIỆN TRƯỜNG", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER
-    )
-    paragraph(
-        doc,
-        f"Vị trí: vĩ độ {case.location.y:.6f}, kinh độ {case.location.x:.6f} (WGS 84)"
-        + (f"; VN-2000: {vn2000_text(case)}" if vn2000_text(case) else ""),
-    )
-    doc.add_picture(io.BytesIO(location_sketch_png(case, user)), width=Cm(11))
-    paragraph(
-        doc,
-        "Sơ đồ vị trí (hướng Bắc lên trên, ô lưới 20 m): chấm đỏ – vị trí vi phạm; viền đỏ – "
-        "phạm vi công trình; viền xanh – thửa đất theo giấy phép; viền xám – thửa đất lân cận "
-        "có giấy phép; nét đứt – ranh giới phường.",
-        italic=True,
-        size=11,
-    )
-    photos = case_photos(user, case, limit=MAX_PHOTOS)
-    if not photos:
-        paragraph(doc, "Chưa có ảnh hiện trường trong hồ sơ.", italic=True)
-        return
-    for index, photo in enumerate(photos, start=1):
-        data = photo_jpeg(photo, side_px=PHOTO_SIDE_PX, quality=PHOTO_QUALITY)
-        if data is None:
-            paragraph(doc, f"Ảnh {index}: không đọc được tệp ảnh.", italic=True)
-            continue
-        doc.add_picture(io.BytesIO(data), width=Cm(12))
-        taken = photo.captured_at or photo.exif_taken_at or photo.uploaded_at
-        where = photo.device_location or photo.exif_location
-        caption = (
-            f"Ảnh {index}: chụp lúc {timezone.localtime(taken):%H:%M %d/%m/%Y}"
-            if taken
-            else f"Ảnh {index}"
-        )
-        if where is not None:
-            caption += f"; vị trí {where.y:.6f}, {where.x:.6f}"
-        caption += f"; SHA-256 {photo.sha256[:16]}…"
-        paragraph(doc, caption, italic=True, size=11)
-
-
 # --- The three forms -------------------------------------------------------------
 def _record_mbb01(doc: Any, case: ViolationCase, step: CaseStep, user: Any) -> None:
     form_header(doc, case, step.document_number, step.occurred_on)
@@ -271,7 +219,7 @@ def _record_mbb01(doc: Any, case: ViolationCase, step: CaseStep, user: Any) -> N
         ["NGƯỜI CHỨNG KIẾN", "(Ký, ghi rõ họ và tên)", "", "", "", step.data.get("witnesses", "")],
         ["ĐẠI DIỆN CHÍNH QUYỀN", "(Ký, ghi rõ chức vụ, họ và tên)", "", "", "", ""],
     )
-    _evidence_section(doc, case, user)
+    evidence_appendix(doc, case, user)
 
 
 def _record_step(case: ViolationCase) -> CaseStep | None:
