@@ -311,7 +311,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         # The error bodies, then the map tiles (a plain Django view, not DRF).
         "backend.schema.postprocess",
-        "backend.maps.api.schema_tile_paths",
+        "backend.maps.openapi.schema_tile_paths",
     ],
 }
 

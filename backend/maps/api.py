@@ -8,30 +8,27 @@ shows at city scale.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from backend.errors import InvalidInput
-from backend.maps.filters import (
-    FALSE_WORDS,
-    STAGE_CODES,
-    TRUE_WORDS,
-    VIOLATION_TYPE_CODES,
-    WARD_CODE,
-    MapFilters,
-    bbox_from_params,
+from backend.maps.filters import MapFilters, bbox_from_params
+from backend.maps.openapi import (
+    BBOX_PARAMETER,
+    CASES_GEOJSON,
+    FILTER_PARAMETERS,
+    OPTIONAL_BBOX_PARAMETER,
+    PERMITS_GEOJSON,
+    SEARCH_RESULTS,
+    STAGE_COUNTS,
 )
 from backend.maps.selectors import (
-    TILE_LAYER_NAMES,
     case_stage_counts,
     case_summary,
     cases_feature_collection,
@@ -39,135 +36,16 @@ from backend.maps.selectors import (
     permit_summary,
     permits_feature_collection,
 )
-from backend.maps.tile_view import MVT_CONTENT_TYPE
-from backend.maps.tiles import MAX_ZOOM
-from backend.permits.models import PermitStatus
-from backend.schema import (
-    FILTER_DATE_PATTERN,
-    GEOJSON,
-    bounding_box,
-    comma_separated,
-    error_response,
-    geojson_feature_collection,
-    geojson_geometry,
-    parameter_object,
-)
+from backend.schema import GEOJSON
 
 SEARCH_MIN_LENGTH = 2
 SEARCH_MAX_LENGTH = 100
-
-FILTER_PARAMETERS = [
-    comma_separated("stage", enum=STAGE_CODES, description="stage code(s), comma-separated"),
-    comma_separated(
-        "type", enum=VIOLATION_TYPE_CODES, description="violation type(s), comma-separated"
-    ),
-    OpenApiParameter(
-        "overdue",
-        str,
-        enum=sorted(TRUE_WORDS | FALSE_WORDS),
-        description="1: only cases past their stage deadline",
-    ),
-    OpenApiParameter(
-        "from",
-        str,
-        pattern=FILTER_DATE_PATTERN,
-        description="detected on or after (YYYY-MM-DD or dd/mm/yyyy, years 2000 to 2100)",
-    ),
-    OpenApiParameter(
-        "to",
-        str,
-        pattern=FILTER_DATE_PATTERN,
-        description="detected on or before (YYYY-MM-DD or dd/mm/yyyy, years 2000 to 2100); "
-        "not before `from`",
-    ),
-    comma_separated(
-        "ward", pattern=WARD_CODE.pattern, description="ward code(s), comma-separated (≤ 200)"
-    ),
-]
-BBOX_PARAMETER = bounding_box("bbox", required=True)
-OPTIONAL_BBOX_PARAMETER = bounding_box("bbox")
 
 
 def _geojson(text: str) -> HttpResponse:
     response = HttpResponse(text, content_type="application/geo+json")
     response["Cache-Control"] = "private, no-cache"
     return response
-
-
-STAGE_SCHEMA = {"type": "string", "enum": STAGE_CODES}
-NULLABLE_DATE = {"type": "string", "format": "date", "nullable": True}
-CAP_PROPERTIES = {
-    "truncated": {"type": "boolean", "description": "there were more than `limit`"},
-    "limit": {"type": "integer"},
-}
-CASES_GEOJSON = geojson_feature_collection(
-    geojson_geometry("Point"),
-    {
-        "code": {"type": "string"},
-        "stage": STAGE_SCHEMA,
-        "violation_type": {"type": "string", "enum": VIOLATION_TYPE_CODES},
-        "stage_deadline": NULLABLE_DATE,
-        "overdue": {"type": "boolean"},
-        "address": {"type": "string"},
-        "ward_code": {"type": "string"},
-        "detected_at": {"type": "string", "format": "date-time"},
-    },
-    extra=CAP_PROPERTIES,
-)
-PERMITS_GEOJSON = geojson_feature_collection(
-    geojson_geometry("MultiPolygon", "Polygon"),
-    {
-        "number": {"type": "string"},
-        "issuing_authority": {"type": "string"},
-        "issued_on": NULLABLE_DATE,
-        "holder_name": {"type": "string"},
-        "address": {"type": "string"},
-        "status": {"type": "string", "enum": list(PermitStatus.values)},
-    },
-    extra=CAP_PROPERTIES,
-)
-
-
-def _per_stage(description: str) -> Any:
-    return serializers.DictField(child=serializers.IntegerField(min_value=0), help_text=description)
-
-
-STAGE_COUNTS = inline_serializer(
-    "MapStageCounts",
-    {
-        "stages": _per_stage("cases per stage code, every stage whatever `stage` says"),
-        "overdue": _per_stage("overdue cases per stage code"),
-        "total": serializers.IntegerField(min_value=0, help_text="cases in the chosen stages"),
-        "overdue_total": serializers.IntegerField(min_value=0),
-    },
-)
-SEARCH_RESULTS = inline_serializer(
-    "MapSearchResults",
-    {
-        "results": inline_serializer(
-            "MapSearchResult",
-            {
-                "kind": serializers.ChoiceField(choices=["case", "permit"]),
-                "id": serializers.IntegerField(),
-                "label": serializers.CharField(help_text="case code or permit number"),
-                "detail": serializers.CharField(),
-                "stage": serializers.ChoiceField(
-                    choices=STAGE_CODES, required=False, help_text="cases only"
-                ),
-                "bbox": serializers.ListField(
-                    child=serializers.FloatField(),
-                    min_length=4,
-                    max_length=4,
-                    required=False,
-                    help_text="permits only: west, south, east, north",
-                ),
-                "lon": serializers.FloatField(),
-                "lat": serializers.FloatField(),
-            },
-            many=True,
-        )
-    },
-)
 
 
 @extend_schema(
@@ -247,79 +125,3 @@ def permit_popup(request: Request, pk: int) -> Response:
     if data is None:
         raise Http404
     return Response(data)
-
-
-# --- The tiles in the OpenAPI schema -------------------------------------------------
-# `tile` is a plain Django view (see backend.maps.tile_view), which drf-spectacular
-# does not see: its operation is written here, from the same parameters.
-
-
-def tile_operation(security: list[dict[str, list[str]]]) -> dict[str, Any]:
-    coordinate = {"type": "integer", "minimum": 0}
-    path = [
-        {
-            "in": "path",
-            "name": "layer",
-            "required": True,
-            "schema": {"type": "string", "enum": list(TILE_LAYER_NAMES)},
-        },
-        {
-            "in": "path",
-            "name": "z",
-            "required": True,
-            "schema": {**coordinate, "maximum": MAX_ZOOM},
-            "description": "zoom level",
-        },
-        {
-            "in": "path",
-            "name": "x",
-            "required": True,
-            "schema": coordinate,
-            "description": "column, below 2^z",
-        },
-        {
-            "in": "path",
-            "name": "y",
-            "required": True,
-            "schema": coordinate,
-            "description": "row, below 2^z",
-        },
-        {
-            "in": "header",
-            "name": "If-None-Match",
-            "required": False,
-            "schema": {"type": "string"},
-            "description": "the ETag of the tile the client holds: 304 when unchanged",
-        },
-    ]
-    etag = {"ETag": {"schema": {"type": "string"}, "description": "this user's version"}}
-    return {
-        "operationId": "api_tiles_retrieve",
-        "summary": "A Mapbox vector tile of one layer, as this user may see it",
-        "description": "Cases (clustered below the point zoom), permit parcels, or ward "
-        "boundaries, under the map's filters; private to the user (ETags never cross "
-        "access scopes).",
-        "tags": ["api"],
-        "parameters": path + [parameter_object(p) for p in FILTER_PARAMETERS],
-        "security": security,
-        "responses": {
-            "200": {
-                "description": "The tile (empty below a layer's first zoom level).",
-                "headers": etag,
-                "content": {MVT_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}},
-            },
-            "304": {"description": "Unchanged since the ETag sent.", "headers": etag},
-            "400": error_response(400),
-            "401": error_response(401),
-            "404": error_response(404),
-        },
-    }
-
-
-def schema_tile_paths(result: dict[str, Any], generator: Any, **kwargs: Any) -> dict[str, Any]:
-    """drf-spectacular postprocessing hook: add the tile operation."""
-    # The session or a token, as for the API's other operations.
-    schemes = result.get("components", {}).get("securitySchemes", {})
-    security: list[dict[str, list[str]]] = [{name: []} for name in schemes]
-    result["paths"]["/api/tiles/{layer}/{z}/{x}/{y}.pbf"] = {"get": tile_operation(security)}
-    return result
