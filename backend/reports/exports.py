@@ -25,7 +25,6 @@ import csv
 import datetime
 import json
 import os
-import re
 import shutil
 import subprocess  # noqa: S404 - runs GDAL's ogr2ogr with fixed arguments
 import tempfile
@@ -42,6 +41,7 @@ from django.utils import timezone, translation
 
 from backend.audit.models import EventKind
 from backend.cases.models import DocumentType, Stage, ViolationCase, ViolationType
+from backend.control_characters import CONTROL_CHARACTER
 from backend.reports.selectors import selection_sql
 
 FETCH_SIZE = 2000
@@ -51,9 +51,10 @@ OGR2OGR_TIMEOUT_S = 600
 # First characters that make Excel, LibreOffice and others read a cell as a
 # formula (OWASP, "CSV injection"); "-" and "+" included: "-1+HYPERLINK(…)" runs.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-# Characters XML 1.0, hence XLSX, cannot hold: openpyxl refuses them, which
-# would fail the whole export over one pasted control character.
-XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Characters XML, hence XLSX, cannot hold (or its writer refuses): one pasted
+# into a case would fail the whole export. The same set input refuses, so
+# text stored before that check came in is exported too.
+XLSX_ILLEGAL = CONTROL_CHARACTER
 # Text openpyxl would store as something else: a formula, or an error ("#N/A").
 XLSX_GUESSED = (*FORMULA_TRIGGERS, "#")
 

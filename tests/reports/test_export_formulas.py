@@ -142,11 +142,17 @@ def test_every_formula_trigger_is_neutralised_but_numbers_are_not() -> None:
     assert (cells[-1][0].value, cells[-1][0].data_type) == ("#N/A", "s")
 
 
+# A C0 control, DEL, a C1 control and a non-character: every one that
+# backend.control_characters refuses on input is replaced on output.
+PASTED = ["\x0b", "\x7f", "\x85", "\uffff"]
+
+
 @time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize("char", PASTED, ids=[f"U+{ord(c):04X}" for c in PASTED])
 def test_a_pasted_control_character_does_not_break_the_xlsx_export(
-    city: City, auditor: Any
+    city: City, auditor: Any, char: str
 ) -> None:
-    city.a3.address = "12\x0bNguyễn Huệ"
+    city.a3.address = f"12{char}Nguyễn Huệ"
     city.a3.save()
     response = export(auditor, "cases", "xlsx")
     assert response.status_code == 200
