@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from backend.audit.models import CaseEvent
-from backend.audit.verification import ChainHead, chain_head
+from backend.audit.verification import chain_head
+from backend.audit.verification_report import ChainHead
 
 __all__ = ["ChainHead", "chain_head", "events_of_case"]
 

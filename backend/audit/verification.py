@@ -10,7 +10,7 @@ and compares it with the event that records the row.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
@@ -20,6 +20,7 @@ from psycopg2 import sql
 
 from backend.audit.chain import GENESIS_HASH, content_canonical, event_hash, payload_canonical
 from backend.audit.records import RECORD_KEY, RECORD_TABLES, RecordTable
+from backend.audit.verification_report import ChainBreak, ChainHead, ChainReport, RecordProblem
 
 FETCH_SIZE = 5000
 # Record problems are listed up to this many: one is enough to fail.
@@ -27,58 +28,9 @@ RECORD_PROBLEMS_SHOWN = 50
 
 
 @dataclass(frozen=True)
-class ChainHead:
-    count: int
-    hash: str
-
-
-@dataclass
-class ChainBreak:
-    seq: int
-    event_id: int | None
-    # edited | missing | out_of_order | relinked | rewound | head_changed | truncated
-    # | published_head_changed | published_head_truncated
-    problem: str
-    message: str
-
-
-@dataclass
-class RecordProblem:
-    table: str
-    row_id: int | None
-    event_id: int | None
-    problem: str  # unrecorded | changed | missing
-    message: str
-
-
-@dataclass(frozen=True)
 class _Published:
     head: ChainHead
     published_at: datetime.datetime
-
-
-@dataclass
-class ChainReport:
-    head: ChainHead
-    checked: int = 0
-    breaks: list[ChainBreak] = field(default_factory=list)
-    # Given an earlier head: is everything up to it unchanged?
-    earlier_head: ChainHead | None = None
-    earlier_head_confirmed: bool | None = None
-    # Heads published in audit_publishedhead that the chain was found to hold.
-    published_confirmed: int = 0
-    published_total: int = 0
-    records_checked: int = 0
-    record_problems: list[RecordProblem] = field(default_factory=list)
-
-    @property
-    def intact(self) -> bool:
-        return (
-            not self.breaks
-            and not self.record_problems
-            and self.earlier_head_confirmed is not False
-            and self.published_confirmed == self.published_total
-        )
 
 
 def _seq_of_hash(digest: str) -> tuple[int, int] | None:
@@ -474,16 +426,3 @@ def _row_problem(
             % {"id": event_id, "seq": seq, "case": case_id, "kind": kind},
         )
     return None
-
-
-def parse_head(value: Any, count: Any) -> ChainHead:
-    digest = str(value or "").strip().lower()
-    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
-        raise ValueError(_("A chain head hash is 64 hexadecimal characters."))
-    try:
-        number = int(count)
-    except (TypeError, ValueError):
-        raise ValueError(_("A chain head count is a whole number.")) from None
-    if number < 0:
-        raise ValueError(_("A chain head count cannot be negative."))
-    return ChainHead(number, digest)

@@ -17,7 +17,8 @@ from django.utils import timezone
 from backend.audit.chain import GENESIS_HASH, content_canonical, event_hash, payload_canonical
 from backend.audit.models import CaseEvent, HistoryIsAppendOnly
 from backend.audit.services import case_event_record
-from backend.audit.verification import ChainHead, chain_head, chain_verify
+from backend.audit.verification import chain_head, chain_verify
+from backend.audit.verification_report import ChainHead
 from tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
 from backend.audit.services import chain_head_publish
-from backend.audit.verification import chain_verify, parse_head
+from backend.audit.verification import chain_verify
+from backend.audit.verification_report import parse_head
 
 
 class Command(BaseCommand):
