@@ -33,13 +33,12 @@ from backend.cases.models import (
     ViolationType,
 )
 from backend.cases.selectors import cases_overdue
+from backend.cases.workflow.deadline_starts import KEEP, DeadlineStart
 from backend.cases.workflow.guards import GuardContext
 from backend.cases.workflow.plausible_values import EARLIEST_RECORD_DAY
 from backend.cases.workflow.table import (
     ACTIONS,
-    KEEP,
     ActionInputInvalid,
-    DeadlineStart,
     action_or_error,
     clean_action_input,
     role_refusal,

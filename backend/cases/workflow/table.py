@@ -35,6 +35,12 @@ from backend.cases.workflow.choices import (
     FAILURE_REASON_CHOICES,
     SERVICE_METHOD_CHOICES,
 )
+from backend.cases.workflow.deadline_starts import (
+    KEEP,
+    DeadlineStart,
+    decision_demolition_days,
+    legalise_rule,
+)
 from backend.cases.workflow.fields import (
     SANCTION_FIELDS,
     SIGNER_FIELDS,
@@ -59,40 +65,6 @@ from backend.cases.workflow.plausible_values import (
 )
 from backend.control_characters import code_point, first_control_character
 from backend.errors import InvalidInput
-from backend.permits.models import WorksClass
-
-
-# --- Deadlines ---------------------------------------------------------------
-@dataclass(frozen=True)
-class DeadlineStart:
-    """The deadline an action starts: which rule, counted from which date.
-
-    anchor: "act" (this step's legal date), "record" (the violation record),
-    "decision" (the sanction decision's issue date, Decree 16 Art. 81).
-    """
-
-    rule: str | Callable[[Any], str]
-    anchor: str = "act"
-    # The period a decision itself set (calendar days) replaces the default.
-    override_days: Callable[[GuardContext, dict[str, Any]], int | None] | None = None
-
-    def rule_code(self, case: Any) -> str:
-        return self.rule(case) if callable(self.rule) else self.rule
-
-
-def _legalise_rule(case: Any) -> str:
-    if case.works_class == WorksClass.INDIVIDUAL_HOUSE:
-        return DeadlineRuleCode.LEGALISE_HOUSE
-    return DeadlineRuleCode.LEGALISE_PROJECT
-
-
-def _decision_demolition_days(ctx: GuardContext, values: dict[str, Any]) -> int | None:
-    decision = ctx.decision
-    days = decision.data.get("remedy_days") if decision is not None else None
-    return int(days) if days else None
-
-
-KEEP = "keep"  # the action leaves the current deadline running (complaints: Art. 15 Law 2011)
 
 
 # --- The table ---------------------------------------------------------------
@@ -265,7 +237,7 @@ _ACTIONS: list[Action] = [
             ),
         ),
         # Decree 16 Art. 81: the period runs from the decision's issue date, not service.
-        deadline=DeadlineStart(_legalise_rule, anchor="decision"),
+        deadline=DeadlineStart(legalise_rule, anchor="decision"),
         guard=guard_remedy_legalise,
     ),
     Action(
@@ -287,7 +259,7 @@ _ACTIONS: list[Action] = [
             ),
         ),
         deadline=DeadlineStart(
-            DeadlineRuleCode.DEMOLISH, anchor="act", override_days=_decision_demolition_days
+            DeadlineRuleCode.DEMOLISH, anchor="act", override_days=decision_demolition_days
         ),
         guard=guard_remedy_demolish,
     ),
