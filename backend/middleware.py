@@ -161,16 +161,25 @@ def _refusal(request: HttpRequest, found: Found) -> HttpResponse:
     return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 
-def _too_large(request: HttpRequest) -> HttpResponse:
-    # request.body is capped (DATA_UPLOAD_MAX_MEMORY_SIZE); photos are multipart, not read here.
+def request_too_large_message() -> str:
+    # request.body is capped (DATA_UPLOAD_MAX_MEMORY_SIZE); photos have their own limit.
     megabytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
-    message = _("The request is too large: at most %(limit)d MB of form or JSON data.") % {
+    return _("The request is too large: at most %(limit)d MB of form or JSON data.") % {
         "limit": megabytes
     }
+
+
+def request_too_large_body() -> dict[str, Any]:
+    """The API's 413 body, here and for a multipart body its parser finds too large."""
+    return InvalidInput(request_too_large_message(), code="request_too_large").as_dict()
+
+
+def _too_large(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
-        error = InvalidInput(message, code="request_too_large")
-        return JsonResponse(error.as_dict(), status=413)
-    return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return JsonResponse(request_too_large_body(), status=413)
+    return HttpResponse(
+        request_too_large_message(), status=413, content_type="text/plain; charset=utf-8"
+    )
 
 
 def _too_deep(request: HttpRequest) -> HttpResponse:
