@@ -2,7 +2,8 @@
 
 Device tokens are django-rest-knox's (backend.accounts.models.DeviceToken).
 The token is found by its digest (unique, indexed: one read), an expired one
-is deleted and refused, and a valid one's expiry is renewed while in use.
+is revoked and refused, and a valid one's expiry is renewed while in use
+(both through backend.accounts.services).
 The refusals are worded for the person holding the phone.
 """
 
@@ -21,6 +22,7 @@ from rest_framework.request import Request
 from backend.accounts.digests import token_digest
 from backend.accounts.models import DeviceToken
 from backend.accounts.selectors import has_token_header
+from backend.accounts.services import device_token_renew, device_token_revoke
 
 TOKEN_REFUSED = _(
     "This device is no longer signed in (its sign-in expired or was revoked). "
@@ -65,7 +67,8 @@ class DeviceTokenAuthentication(TokenAuthentication):  # type: ignore[misc]
         if found is None:
             raise exceptions.AuthenticationFailed(TOKEN_REFUSED)
         if found.expiry is not None and found.expiry <= timezone.now():
-            found.delete()
+            # Signed out as a revocation would (the session it came from too).
+            device_token_revoke(token=found)
             raise exceptions.AuthenticationFailed(TOKEN_REFUSED)
         if not found.user.is_active:
             raise exceptions.AuthenticationFailed(TOKEN_REFUSED)
@@ -74,14 +77,5 @@ class DeviceTokenAuthentication(TokenAuthentication):  # type: ignore[misc]
         return found.user, found
 
     def renew_token(self, auth_token: DeviceToken) -> None:
-        """knox's renewal (at most one write per MIN_REFRESH_INTERVAL), which
-        also records when the device was last seen."""
-        now = timezone.now()
-        new_expiry = now + knox_settings.TOKEN_TTL
-        current = auth_token.expiry
-        if current is None or (new_expiry - current).total_seconds() > (
-            knox_settings.MIN_REFRESH_INTERVAL
-        ):
-            auth_token.expiry = new_expiry
-            auth_token.last_used_at = now
-            auth_token.save(update_fields=["expiry", "last_used_at"])
+        """knox's hook, answered by the one renewal rule (the service)."""
+        device_token_renew(token=auth_token)

@@ -112,10 +112,21 @@ def device_token_issue(*, user: User, device: object = "", session_key: str = ""
 
 @transaction.atomic
 def device_token_renew(*, token: DeviceToken) -> DeviceToken:
-    """Push the token's expiry to a full TOKEN_TTL from now (the phone asks
-    for this before the expiry it was told comes near)."""
+    """Push the token's expiry to a full TOKEN_TTL from now, and note when the
+    device was last seen: on every authenticated request, and when the phone
+    asks before the expiry it was told comes near.
+
+    At most one write per REST_KNOX's MIN_REFRESH_INTERVAL: a phone in steady
+    use would otherwise write on every request, and a renewal asked for just
+    after the request's own is the same renewal.
+    """
     now = timezone.now()
-    token.expiry = now + knox_settings.TOKEN_TTL
+    new_expiry = now + knox_settings.TOKEN_TTL
+    if token.expiry is not None and (
+        (new_expiry - token.expiry).total_seconds() <= knox_settings.MIN_REFRESH_INTERVAL
+    ):
+        return token
+    token.expiry = new_expiry
     token.last_used_at = now
     token.save(update_fields=["expiry", "last_used_at"])
     return token

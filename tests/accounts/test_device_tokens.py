@@ -13,6 +13,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -153,6 +154,44 @@ def test_the_renew_endpoint_answers_the_new_expiry(inspector_a):
     expiry = datetime.datetime.fromisoformat(response.json()["expiry"])
     assert expiry >= later + TTL - datetime.timedelta(seconds=5)
     assert DeviceToken.objects.get(user=inspector_a).expiry == expiry
+
+
+def device_token_writes(queries: CaptureQueriesContext) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith(("UPDATE", "DELETE", "INSERT"))
+        and "accounts_devicetoken" in q["sql"]
+    ]
+
+
+def test_renewing_writes_the_token_once_per_request(inspector_a):
+    token = sign_in("inspector_a").json()["token"]
+    client = phone(token)
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=25)):
+        with CaptureQueriesContext(connection) as renewal:
+            assert client.post("/api/auth/token/renew/").status_code == 200
+        # Within knox's MIN_REFRESH_INTERVAL the token is not written again.
+        with CaptureQueriesContext(connection) as soon_after:
+            assert client.post("/api/auth/token/renew/").status_code == 200
+            assert client.get("/api/field/session/").status_code == 200
+
+    assert len(device_token_writes(renewal)) == 1
+    assert device_token_writes(soon_after) == []
+
+
+def test_an_expired_token_is_signed_out_with_the_session_it_was_issued_to(inspector_a):
+    browser = Client()
+    browser.force_login(inspector_a)
+    key = browser.cookies[settings.SESSION_COOKIE_NAME].value
+    issued = device_token_issue(user=inspector_a, device="field", session_key=key)
+
+    with time_machine.travel(timezone.now() + TTL + datetime.timedelta(minutes=1)):
+        assert phone(issued.token).get("/api/field/session/").status_code == 401
+
+    assert not DeviceToken.objects.filter(pk=issued.row.pk).exists()
+    assert not Session.objects.filter(session_key=key).exists()
 
 
 def test_renewing_needs_a_token_not_a_session(inspector_a):
