@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, ValidationError
@@ -16,12 +15,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.authentication import DeviceTokenAuthentication
-from backend.accounts.models import DEVICE_NAME_MAX_LENGTH, DeviceToken
+from backend.accounts.models import DeviceToken
 from backend.accounts.services import (
+    DeviceRequestSerializer,
     device_token_issue,
     device_token_renew,
     device_token_revoke,
     login_failures_clear,
+    token_answer,
 )
 from backend.accounts.throttle import LoginThrottled
 from backend.schema import refusals
@@ -38,31 +39,9 @@ class SignInLocked(APIException):
         self.wait = wait
 
 
-class NoDeviceToken(APIException):
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_code = "no_device_token"
-    default_detail = gettext_lazy(
-        "This request carries no device token: send the token to sign out "
-        "(“Authorization: Token …”)."
-    )
-
-
-class TokenRequestSerializer(serializers.Serializer[Any]):
+class TokenRequestSerializer(DeviceRequestSerializer):
     username = serializers.CharField(max_length=150, trim_whitespace=False)
     password = serializers.CharField(max_length=4096, trim_whitespace=False)
-    device = serializers.CharField(
-        max_length=DEVICE_NAME_MAX_LENGTH, required=False, allow_blank=True, default=""
-    )
-
-
-def token_answer(row: DeviceToken, token: str | None = None) -> dict[str, Any]:
-    answer: dict[str, Any] = {
-        "expiry": row.expiry.isoformat() if row.expiry else None,
-        "device": row.device,
-    }
-    if token is not None:
-        answer = {"token": token, **answer}
-    return answer
 
 
 TOKEN_ANSWER = inline_serializer(
@@ -92,8 +71,6 @@ class TokenView(APIView):
 
     @extend_schema(request=TokenRequestSerializer, responses={200: TOKEN_ANSWER, **refusals(429)})
     def post(self, request: Request) -> Response:
-        if not isinstance(request.data, dict):
-            raise ValidationError({"detail": _("Send a JSON object or a form.")})
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -110,18 +87,17 @@ class TokenView(APIView):
         issued = device_token_issue(user=user, device=data["device"])
         # No session login here (so no user_logged_in): clear the count directly.
         login_failures_clear(username=data["username"])
-        return Response(token_answer(issued.row, issued.token))
+        return Response(issued.answer())
 
 
 class DeviceTokenRequired(APIView):
-    """Endpoints about the token the request itself carries."""
+    """Endpoints about the token the request itself carries.
+
+    Only the token authenticates here, and the default IsAuthenticated
+    refuses anything else with 401: `request.auth` is that token.
+    """
 
     authentication_classes = [DeviceTokenAuthentication]
-
-    def device_token(self, request: Request) -> DeviceToken:
-        if not isinstance(request.auth, DeviceToken):
-            raise NoDeviceToken()
-        return request.auth
 
 
 class TokenRenewView(DeviceTokenRequired):
@@ -137,7 +113,8 @@ class TokenRenewView(DeviceTokenRequired):
         },
     )
     def post(self, request: Request) -> Response:
-        return Response(token_answer(device_token_renew(token=self.device_token(request))))
+        token = cast(DeviceToken, request.auth)
+        return Response(token_answer(device_token_renew(token=token)))
 
 
 class LogoutView(DeviceTokenRequired):
@@ -146,5 +123,6 @@ class LogoutView(DeviceTokenRequired):
     # None, not OpenApiTypes.NONE: that names a JSON body with a null schema.
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request) -> Response:
-        device_token_revoke(token=self.device_token(request))
+        token = cast(DeviceToken, request.auth)
+        device_token_revoke(token=token)
         return Response(status=status.HTTP_204_NO_CONTENT)

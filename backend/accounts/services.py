@@ -1,15 +1,19 @@
 """Writes of the accounts app: the sign-in throttle's counts, the system account,
-device tokens."""
+device tokens (and the shape of a token request and answer, which the field
+app's token endpoint shares)."""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from knox.settings import knox_settings
+from rest_framework import serializers
 
 from backend.accounts.models import (
     DEVICE_NAME_MAX_LENGTH,
@@ -88,6 +92,9 @@ class IssuedToken:
     row: DeviceToken
     token: str
 
+    def answer(self) -> dict[str, Any]:
+        return token_answer(self.row, self.token)
+
 
 def device_name(raw: object) -> str:
     """A device's name as given, on one line (control characters and runs of
@@ -130,6 +137,37 @@ def device_token_renew(*, token: DeviceToken) -> DeviceToken:
     token.last_used_at = now
     token.save(update_fields=["expiry", "last_used_at"])
     return token
+
+
+def token_answer(row: DeviceToken, token: str | None = None) -> dict[str, Any]:
+    """What the API answers about a device token; `token` only when just issued."""
+    answer: dict[str, Any] = {
+        "expiry": row.expiry.isoformat() if row.expiry else None,
+        "device": row.device,
+    }
+    return {"token": token, **answer} if token is not None else answer
+
+
+class DeviceRequestSerializer(serializers.Serializer[Any]):
+    """The request body of a new device token: the device's optional name
+    (tidied by device_name). Anything but an object or a form is refused."""
+
+    default_error_messages = {
+        "invalid": gettext_lazy("Send a JSON object or a form."),
+    }
+
+    device = serializers.CharField(
+        max_length=DEVICE_NAME_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        default="",
+        # DRF's own Vietnamese catalogue lacks this message.
+        error_messages={
+            "max_length": gettext_lazy(
+                "A device name can be at most {max_length} characters: shorten it."
+            )
+        },
+    )
 
 
 def _end_sessions(keys: list[str]) -> None:

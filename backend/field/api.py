@@ -10,15 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.accounts.models import DEVICE_NAME_MAX_LENGTH, WARD_ROLES
-from backend.accounts.services import device_token_issue
+from backend.accounts.models import WARD_ROLES
+from backend.accounts.services import DeviceRequestSerializer, device_token_issue
 from backend.cases.models import ViolationCase
 from backend.errors import InvalidInput
 from backend.field.selectors import field_cases
@@ -110,12 +110,6 @@ class FieldSessionView(APIView):
         )
 
 
-class FieldDeviceRequestSerializer(serializers.Serializer[Any]):
-    device = serializers.CharField(
-        max_length=DEVICE_NAME_MAX_LENGTH, required=False, allow_blank=True, default=""
-    )
-
-
 class FieldDeviceTokenView(APIView):
     """A device token for this phone, issued to the signed-in page of the field app.
 
@@ -129,29 +123,20 @@ class FieldDeviceTokenView(APIView):
     authentication_classes = [SessionAuthentication]
 
     @extend_schema(
-        request=FieldDeviceRequestSerializer,
+        request=DeviceRequestSerializer,
         responses={201: OpenApiTypes.OBJECT},
     )
     def post(self, request: Request) -> Response:
         user: Any = request.user
         if user.role not in WARD_ROLES:
             raise PermissionDenied(_("The field app is for inspectors and ward leaders."))
-        serializer = FieldDeviceRequestSerializer(
-            data=request.data if isinstance(request.data, dict) else {}
-        )
+        serializer = DeviceRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         issued = device_token_issue(
             user=user,
             device=serializer.validated_data["device"],
             session_key=request.session.session_key or "",
         )
-        row = issued.row
         return Response(
-            {
-                "token": issued.token,
-                "expiry": row.expiry.isoformat() if row.expiry else None,
-                "device": row.device,
-                "user": user.get_username(),
-            },
-            status=status.HTTP_201_CREATED,
+            {**issued.answer(), "user": user.get_username()}, status=status.HTTP_201_CREATED
         )

@@ -75,7 +75,18 @@ def test_a_device_name_too_long_is_refused_in_vietnamese(inspector_a):
     response = sign_in("inspector_a", device="x" * 101)
 
     assert response.status_code == 400
-    assert "device" in response.json()
+    assert response.json()["device"] == ["Tên thiết bị dài tối đa 100 ký tự: hãy rút ngắn."]
+    assert DeviceToken.objects.count() == 0
+
+
+@pytest.mark.parametrize("body", ["[]", '["inspector_a", "pass-1234-word"]'])
+def test_a_sign_in_body_that_is_not_an_object_is_refused_in_vietnamese(inspector_a, body):
+    response = APIClient().post("/api/auth/token/", body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "non_field_errors": ["Hãy gửi một đối tượng JSON hoặc một biểu mẫu."]
+    }
     assert DeviceToken.objects.count() == 0
 
 

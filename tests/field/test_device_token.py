@@ -48,6 +48,19 @@ def test_the_app_gets_a_token_for_its_session(inspector_a: Any) -> None:
     assert phone.get("/api/field/session/").json()["username"] == "inspector_a"
 
 
+@pytest.mark.parametrize("body", ["[]", '[{"device": "máy"}]', '"máy"'])
+def test_a_body_that_is_not_an_object_is_refused_in_vietnamese(inspector_a: Any, body: str) -> None:
+    client, csrf = csrf_client(inspector_a)
+
+    response = client.post(
+        "/api/field/device-token/", body, content_type="application/json", HTTP_X_CSRFTOKEN=csrf
+    )
+
+    assert response.status_code == 400
+    assert "Hãy gửi một đối tượng JSON hoặc một biểu mẫu." in str(response.json())
+    assert DeviceToken.objects.count() == 0
+
+
 def test_issuing_needs_the_session_and_its_csrf_token(inspector_a: Any) -> None:
     client, _ = csrf_client(inspector_a)
 
