@@ -119,14 +119,6 @@ def test_the_page_says_until_when_its_session_lasts(client: Any, inspector_a: An
     assert expires == int(Session.objects.get(session_key=key).expire_date.timestamp() * 1000)
 
 
-def test_the_service_worker_keeps_the_page_only_while_its_session_lasts(client: Any) -> None:
-    body = client.get("/field/sw.js").content.decode()
-
-    assert 'const SESSION_EXPIRES = "X-TTXD-Session-Expires"' in body
-    assert "if (cached && sessionMayLast(cached)) return cached;" in body
-    assert "Đã đăng xuất" in body
-
-
 def test_the_app_is_told_where_its_token_endpoints_are(client: Any, inspector_a: Any) -> None:
     from tests.field.test_field_app import json, re
 
