@@ -10,24 +10,21 @@ and compares it with the event that records the row.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.audit.chain import GENESIS_HASH, content_canonical, event_hash, payload_canonical
+from backend.audit.published_head_checks import (
+    check_published_heads_reached,
+    published_head_changed,
+    published_heads,
+)
 from backend.audit.record_verification import check_records
 from backend.audit.verification_report import ChainBreak, ChainHead, ChainReport
 
 FETCH_SIZE = 5000
-
-
-@dataclass(frozen=True)
-class _Published:
-    head: ChainHead
-    published_at: datetime.datetime
 
 
 def _seq_of_hash(digest: str) -> tuple[int, int] | None:
@@ -89,43 +86,6 @@ def chain_head() -> ChainHead:
     return ChainHead(0, GENESIS_HASH) if row is None else ChainHead(int(row[0]), str(row[1]))
 
 
-def _published_heads() -> dict[int, list[_Published]]:
-    by_count: dict[int, list[_Published]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT event_count, hash, published_at FROM audit_publishedhead ORDER BY event_count, id"
-        )
-        for count, digest, published_at in cursor.fetchall():
-            by_count.setdefault(int(count), []).append(
-                _Published(ChainHead(int(count), str(digest)), published_at)
-            )
-    return by_count
-
-
-def _published_changed(seq: int, event_id: int, stored: str, published: _Published) -> ChainBreak:
-    return ChainBreak(
-        seq,
-        event_id,
-        "published_head_changed",
-        _(
-            "The head published on %(when)s has hash %(recorded)s… at position %(seq)s, but the "
-            "event there (id %(id)s) now has hash %(actual)s…: history up to that head was "
-            "rewritten after it was published."
-        )
-        % {
-            "when": _when(published.published_at),
-            "recorded": published.head.hash[:16],
-            "seq": seq,
-            "id": event_id,
-            "actual": stored[:16],
-        },
-    )
-
-
-def _when(moment: datetime.datetime) -> str:
-    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
-
-
 def chain_verify(earlier_head: ChainHead | None = None) -> ChainReport:
     """Check every event's link, hash and time in chain order; stop at the first break.
 
@@ -146,7 +106,7 @@ def chain_verify(earlier_head: ChainHead | None = None) -> ChainReport:
     prev_at: datetime.datetime | None = None
     # A named (server-side) cursor lives in a transaction: one query, one snapshot.
     with transaction.atomic():
-        published = _published_heads()
+        published = published_heads()
         report.published_total = sum(len(heads) for heads in published.values())
         report.published_confirmed = sum(
             1 for p in published.get(0, []) if p.head.hash == GENESIS_HASH
@@ -169,7 +129,7 @@ def chain_verify(earlier_head: ChainHead | None = None) -> ChainReport:
                 if problem is None:
                     for head in published.get(seq, ()):
                         if head.head.hash != stored:
-                            problem = _published_changed(seq, event_id, stored, head)
+                            problem = published_head_changed(seq, event_id, stored, head)
                             break
                         report.published_confirmed += 1
                 if problem is not None:
@@ -177,27 +137,7 @@ def chain_verify(earlier_head: ChainHead | None = None) -> ChainReport:
                     break
                 expected_seq, prev_hash, prev_id, prev_at = seq + 1, stored, event_id, at
         report.head = chain_head() if report.breaks else ChainHead(expected_seq - 1, prev_hash)
-        if not report.breaks:
-            beyond = [p for count, heads in published.items() if count > report.head.count
-                      for p in heads]  # fmt: skip
-            if beyond:
-                latest = max(beyond, key=lambda p: p.head.count)
-                report.breaks.append(
-                    ChainBreak(
-                        report.head.count + 1,
-                        None,
-                        "published_head_truncated",
-                        _(
-                            "The head published on %(when)s counts %(recorded)s events but the "
-                            "chain ends at %(count)s: the newest events were deleted."
-                        )
-                        % {
-                            "when": _when(latest.published_at),
-                            "recorded": latest.head.count,
-                            "count": report.head.count,
-                        },
-                    )
-                )
+        check_published_heads_reached(report, published)
         _earlier_head_outcome(report, earlier_head)
         check_records(report)
     return report
