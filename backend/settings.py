@@ -277,8 +277,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "backend.pagination.GeoJsonPagination",
     "PAGE_SIZE": 100,
 }
-# Device tokens for phones (django-rest-knox): only a digest is stored; a
-# token expires after TTXD_TOKEN_TTL_DAYS without use, renewed while in use.
+# Device tokens for phones (django-rest-knox): stored as a digest and knox's
+# 15-character prefix, which cannot authenticate; a token expires after
+# TTXD_TOKEN_TTL_DAYS without use, renewed while in use.
 KNOX_TOKEN_MODEL = "accounts.DeviceToken"  # noqa: S105 - a model name, not a secret
 REST_KNOX = {
     "TOKEN_MODEL": KNOX_TOKEN_MODEL,

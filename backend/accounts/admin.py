@@ -141,8 +141,9 @@ class DeviceTokenAdmin(WardScopedMixin, admin.ModelAdmin):  # type: ignore[type-
     """Devices signed in with a token; revoking one signs it out at once.
 
     Tokens are issued by signing in on the device, never here (the admin
-    never sees a token, only its digest is stored), and scoped like every
-    admin list: superusers see all, other staff those of their wards' people.
+    never sees a token: it is stored as a digest and a prefix that cannot
+    authenticate), and scoped like every admin list: superusers see all,
+    other staff those of their wards' people.
     """
 
     list_display = ["user", "device", "created", "last_used_at", "expiry"]

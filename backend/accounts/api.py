@@ -57,8 +57,8 @@ TOKEN_ANSWER = inline_serializer(
 class TokenView(APIView):
     """Exchange a username and password for a new device token (phones).
 
-    Each call signs one more device in; the token is shown this once (only
-    its digest is kept) and works as `Authorization: Token <token>` until
+    Each call signs one more device in; the token is shown this once (its
+    digest and a prefix that cannot authenticate are kept) and works as `Authorization: Token <token>` until
     it expires (renewed while in use) or is revoked. Throttled like every
     sign-in (backend.accounts.throttle): while locked, 429 with Retry-After
     and a message saying when to try again.

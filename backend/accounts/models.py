@@ -113,8 +113,9 @@ class FailedLogin(models.Model):
 class DeviceToken(AbstractAuthToken):  # type: ignore[misc]
     """An API token of one device (a phone), revocable on its own.
 
-    django-rest-knox's token: only its digest is stored (the token itself is
-    shown once, when issued), it expires, and its expiry is renewed while it
+    django-rest-knox's token: stored as its digest and, in `token_key`, its
+    first 15 characters, which cannot authenticate alone (the token itself is
+    shown once, when issued); it expires, and its expiry is renewed while it
     is in use (REST_KNOX in settings). The row also names the device and,
     when it was issued from a signed-in page (the field app), that page's
     session, so that revoking the device ends that session too.

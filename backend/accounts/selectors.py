@@ -338,7 +338,7 @@ def snapshot_of(request: Any, user: Any, credential: str) -> AuthSnapshot | None
         token = token_key(request)
         if not token:
             return None
-        # Only the digest goes to the database, as only the digest is stored.
+        # Only the digest goes to the database: tokens are looked up by it.
         key, digest = token, token_digest(token)
     else:
         raise ValueError(f"unknown credential {credential!r}")

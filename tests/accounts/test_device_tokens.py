@@ -90,15 +90,20 @@ def test_a_sign_in_body_that_is_not_an_object_is_refused_in_vietnamese(inspector
     assert DeviceToken.objects.count() == 0
 
 
-def test_the_token_is_stored_only_as_a_digest(inspector_a):
+def test_the_token_is_stored_as_a_digest_and_a_prefix_that_cannot_sign_in(inspector_a):
     token = sign_in("inspector_a", device="Điện thoại").json()["token"]
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT row_to_json(t)::text FROM accounts_devicetoken t")
         (row,) = cursor.fetchone()
     assert token not in row
-    # Not even the part that is not the lookup prefix's.
+    # knox keeps the first 15 characters in clear (token_key); the rest is not kept.
+    assert DeviceToken.objects.get().token_key == token[:15]
     assert token[15:] not in row
+    # The prefix signs nothing in, alone or completed at random.
+    assert not works(token[:15])
+    assert not works(token[:15] + "0" * (len(token) - 15))
+    assert works(token)
 
 
 def test_a_session_cookie_sent_along_needs_no_csrf_token(inspector_a):
