@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from backend.accounts.selectors import ward_ids_of
-from backend.cases.documents.generation import GENERATED_TYPES, document_missing
+from backend.cases.documents.generation import GENERATED_TYPES
+from backend.cases.documents.required_data import document_missing
 from backend.cases.models import DocumentType, Stage, ViolationCase
 from backend.cases.selectors import (
     case_actions_for,
@@ -26,11 +27,11 @@ from backend.cases.selectors import (
     cases_visible_to,
 )
 from backend.cases.services import case_transition, case_update
+from backend.cases.workflow.action import Action
 from backend.cases.workflow.fields import SITE_FIELDS, VIOLATOR_FIELDS, Field
 from backend.cases.workflow.stages import MAIN_PATH
 from backend.cases.workflow.table import (
     ACTIONS,
-    Action,
     ActionInputInvalid,
     clean_field,
     form_fields,
