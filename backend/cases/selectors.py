@@ -12,6 +12,7 @@ from django.utils import timezone
 from backend.accounts.selectors import restrict_to_user_wards, ward_ids_of
 from backend.audit.models import CaseEvent
 from backend.cases.models import OPEN_STAGES, CaseStep, DocumentType, ViolationCase
+from backend.cases.workflow.action import Action
 from backend.cases.workflow.guards import GuardContext
 
 # Other apps read the workflow table through this module: the earliest date
@@ -19,7 +20,6 @@ from backend.cases.workflow.guards import GuardContext
 from backend.cases.workflow.plausible_values import EARLIEST_RECORD_DAY as EARLIEST_RECORD_DAY
 from backend.cases.workflow.table import (
     ACTIONS,
-    Action,
     actions_from,
     role_refusal,
 )

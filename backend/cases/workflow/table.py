@@ -14,12 +14,11 @@ from __future__ import annotations
 import datetime
 import math
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,6 +30,7 @@ from backend.cases.models import (
     Outcome,
     Stage,
 )
+from backend.cases.workflow.action import Action
 from backend.cases.workflow.choices import (
     FAILURE_REASON_CHOICES,
     SERVICE_METHOD_CHOICES,
@@ -52,7 +52,6 @@ from backend.cases.workflow.fields import (
     initial_today,
 )
 from backend.cases.workflow.guards import (
-    GuardContext,
     guard_demolition_period_over,
     guard_remedy_demolish,
     guard_remedy_legalise,
@@ -66,40 +65,7 @@ from backend.cases.workflow.plausible_values import (
 from backend.control_characters import code_point, first_control_character
 from backend.errors import InvalidInput
 
-
 # --- The table ---------------------------------------------------------------
-@dataclass(frozen=True)
-class Action:
-    code: str
-    label: Any  # English msgid (gettext_lazy)
-    label_vi: str
-    sources: frozenset[str]
-    target: str | None  # None: the stage does not change
-    roles: frozenset[str]
-    date_label: Any
-    fields: tuple[Field, ...] = ()
-    document: str | None = None
-    deadline: DeadlineStart | str | None = None  # DeadlineStart, KEEP, or None (cleared)
-    guard: Callable[[GuardContext], str | None] | None = None
-    validate: Callable[[GuardContext, dict[str, Any]], dict[str, str]] | None = None
-    outcome: str | None = None
-    event_kind: str = "stage_changed"
-    opens_child_case: bool = False
-    help_text: Any = ""
-    decides: bool = False  # a decision (signed by the leader) rather than a record
-    # Whether the step is measured against the deadline of the stage it leaves.
-    # Not so for reactions to a violator's missed period (enforcement follows it by
-    # design) nor for side branches (cancel, transfer): their on_time is null.
-    answers_deadline: bool = True
-
-    def english_label(self) -> str:
-        with translation.override("en"):
-            return str(self.label)
-
-    def target_stage(self, stage: str) -> str:
-        return self.target or stage
-
-
 INSPECTOR = frozenset({Role.INSPECTOR})
 LEADER = frozenset({Role.WARD_LEADER})
 WARD_STAFF = frozenset({Role.INSPECTOR, Role.WARD_LEADER})
