@@ -16,7 +16,7 @@ from typing import Any
 
 from django.contrib.gis.db.models import Extent
 from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
-from django.db.models import Case, Count, F, FloatField, Func, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, FloatField, IntegerField, Q, Value, When
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -25,6 +25,7 @@ from backend.accounts.selectors import user_sees_all_wards, ward_ids_of
 from backend.cases.models import OPEN_STAGES, Stage
 from backend.cases.selectors import cases_visible_to
 from backend.maps.filters import MapFilters, overdue_annotation, overdue_condition
+from backend.maps.selectors.coordinates import X, XMax, XMin, Y, YMax, YMin
 from backend.maps.tiles import (
     CASE_POINT_MIN_ZOOM,
     CLUSTER_BUFFER,
@@ -56,36 +57,6 @@ CASES_GEOJSON_CAP = 5000
 PERMITS_GEOJSON_CAP = 2000
 SEARCH_LIMIT = 8
 POPUP_PHOTOS = 4
-
-
-class X(Func):
-    function = "ST_X"
-    output_field = FloatField()
-
-
-class Y(Func):
-    function = "ST_Y"
-    output_field = FloatField()
-
-
-class XMin(Func):
-    function = "ST_XMin"
-    output_field = FloatField()
-
-
-class YMin(Func):
-    function = "ST_YMin"
-    output_field = FloatField()
-
-
-class XMax(Func):
-    function = "ST_XMax"
-    output_field = FloatField()
-
-
-class YMax(Func):
-    function = "ST_YMax"
-    output_field = FloatField()
 
 
 def _empty_collection(cap: int) -> str:
