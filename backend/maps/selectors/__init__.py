@@ -14,7 +14,6 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib.gis.db.models import Extent
 from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
 from django.db.models import Case, Count, F, FloatField, IntegerField, Q, Value, When
 from django.urls import NoReverseMatch, reverse
@@ -26,6 +25,7 @@ from backend.cases.models import OPEN_STAGES, Stage
 from backend.cases.selectors import cases_visible_to
 from backend.maps.filters import MapFilters, overdue_annotation, overdue_condition
 from backend.maps.selectors.coordinates import X, XMax, XMin, Y, YMax, YMin
+from backend.maps.selectors.visible_wards import visible_wards_today
 from backend.maps.tiles import (
     CASE_POINT_MIN_ZOOM,
     CLUSTER_BUFFER,
@@ -49,7 +49,6 @@ from backend.maps.tiles import (
     tile_box_4326,
 )
 from backend.permits.selectors import permits_visible_to
-from backend.wards.selectors import wards_valid_on, wards_visible_to
 
 # The most a GeoJSON viewport answer carries; past it the client should use
 # the tiles (which cluster) or zoom in.
@@ -149,11 +148,6 @@ def permits_statement(user: Any, filters: MapFilters, today: datetime.date) -> T
     )
     layer_sql, layer_params = mvt_sql(*compiled(rows), "permits", "id")
     return TileStatement.wrapping("permits", layer_sql, layer_params, ("permits", "wards"))
-
-
-def visible_wards_today(user: Any, today: datetime.date) -> Any:
-    """The user's wards as they are drawn today (current boundary versions)."""
-    return wards_visible_to(user) & wards_valid_on(today)
 
 
 def wards_statement(user: Any, filters: MapFilters, today: datetime.date) -> TileStatement | str:
@@ -574,22 +568,3 @@ def permit_summary(user: Any, pk: int) -> dict[str, Any] | None:
         "status_label": str(permit.get_status_display()),
         "ward": permit.ward.name,
     }
-
-
-# --- The page ---------------------------------------------------------------------
-
-
-def map_wards(user: Any, today: datetime.date) -> list[dict[str, str]]:
-    rows = visible_wards_today(user, today).order_by("name", "code").values("code", "name")
-    seen: dict[str, str] = {}
-    for row in rows:
-        seen.setdefault(row["code"], row["name"])
-    return [{"code": code, "name": name} for code, name in seen.items()]
-
-
-def map_extent(user: Any, today: datetime.date) -> list[float] | None:
-    """Where the map opens: the user's wards (all wards for the city), or None."""
-    extent = visible_wards_today(user, today).aggregate(extent=Extent("boundary"))["extent"]
-    if not extent:
-        return None
-    return [float(v) for v in extent]
