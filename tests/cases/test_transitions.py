@@ -10,7 +10,8 @@ from django.utils import timezone
 from backend.audit.models import CaseEvent
 from backend.cases.models import CaseStep, Stage
 from backend.cases.services import case_transition
-from backend.cases.workflow.table import ACTIONS, INSPECTOR, LEADER, transitions_table
+from backend.cases.workflow.roles import INSPECTOR, LEADER
+from backend.cases.workflow.table import ACTIONS, transitions_table
 from backend.errors import Conflict, NotAllowed
 from tests.cases.conftest import PATHS, SAMPLE_DATA, data_for
 from tests.factories import CaseFactory

@@ -22,7 +22,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from backend.accounts.models import Role
 from backend.cases.models import (
     OPEN_STAGES,
     DeadlineRuleCode,
@@ -62,13 +61,11 @@ from backend.cases.workflow.plausible_values import (
     EARLIEST_RECORD_DAY,
     PLANNED_HORIZON,
 )
+from backend.cases.workflow.roles import INSPECTOR, LEADER, WARD_STAFF
 from backend.control_characters import code_point, first_control_character
 from backend.errors import InvalidInput
 
 # --- The table ---------------------------------------------------------------
-INSPECTOR = frozenset({Role.INSPECTOR})
-LEADER = frozenset({Role.WARD_LEADER})
-WARD_STAFF = frozenset({Role.INSPECTOR, Role.WARD_LEADER})
 AFTER_RECORD = frozenset(OPEN_STAGES - {Stage.DETECTED, Stage.TRANSFERRED})
 
 _ACTIONS: list[Action] = [
@@ -676,28 +673,6 @@ def fields_for_api(spec: Action, case: Any, actor: Any) -> list[dict[str, Any]]:
             item["help_text"] = str(f.help_text)
         out.append(item)
     return out
-
-
-def role_refusal(actor: Any, spec: Action | None) -> str | None:
-    """Why this user's role may not take the action (any action when None), or None."""
-    role = getattr(actor, "role", "")
-    if role == Role.CITY_AUDITOR:
-        return _("City auditors read cases but never act on them.")
-    if role == Role.ADMIN:
-        return _("Administrators manage users and rules; they do not act on cases.")
-    if role not in WARD_STAFF:
-        return _("Only ward inspectors and ward leaders act on cases.")
-    if spec is None:
-        return None
-    if role not in spec.roles:
-        if spec.roles == LEADER:
-            return _("Only the ward leader may take this decision: “%(action)s”.") % {
-                "action": spec.label
-            }
-        if spec.roles == INSPECTOR:
-            return _("Only an inspector records this step: “%(action)s”.") % {"action": spec.label}
-        return _("Your role may not take this step.")
-    return None
 
 
 def actions_from(stage: str) -> list[Action]:
