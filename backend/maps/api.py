@@ -31,11 +31,10 @@ from backend.maps.openapi import (
 from backend.maps.selectors import (
     case_stage_counts,
     case_summary,
-    cases_feature_collection,
     map_search,
     permit_summary,
-    permits_feature_collection,
 )
+from backend.maps.selectors.geojson import cases_feature_collection, permits_feature_collection
 from backend.schema import GEOJSON
 
 SEARCH_MIN_LENGTH = 2

@@ -12,6 +12,7 @@ from django.utils import translation
 from backend.accounts.models import Role
 from backend.cases.models import Stage, ViolationType
 from backend.maps import selectors
+from backend.maps.selectors import geojson
 from backend.photos.models import SitePhoto
 from tests.factories import PermitFactory, UserFactory, WardFactory, box
 from tests.maps.conftest import IN_A, IN_B, make_case
@@ -73,7 +74,7 @@ def test_cases_geojson_honours_filters_and_bbox(api, auditor, ward_a, ward_b):
 
 
 def test_cases_geojson_is_capped_and_says_so(api, auditor, ward_a, monkeypatch):
-    monkeypatch.setattr(selectors, "CASES_GEOJSON_CAP", 2)
+    monkeypatch.setattr(geojson, "CASES_GEOJSON_CAP", 2)
     for i in range(3):
         make_case(ward_a, (106.6900 + i * 0.0001, 10.7700))
 

@@ -9,13 +9,12 @@ lists and the case pages would hide.
 from __future__ import annotations
 
 import datetime
-import json
 import math
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
-from django.db.models import Case, Count, F, FloatField, IntegerField, Q, Value, When
+from django.contrib.gis.db.models.functions import Transform
+from django.db.models import Case, Count, FloatField, IntegerField, Q, Value, When
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -42,30 +41,14 @@ from backend.maps.tiles import (
     TileValue,
     cluster_sql,
     compiled,
-    feature_collection_sql,
     mvt_sql,
     run_rows,
-    run_statement,
     tile_box_4326,
 )
 from backend.permits.selectors import permits_visible_to
 
-# The most a GeoJSON viewport answer carries; past it the client should use
-# the tiles (which cluster) or zoom in.
-CASES_GEOJSON_CAP = 5000
-PERMITS_GEOJSON_CAP = 2000
 SEARCH_LIMIT = 8
 POPUP_PHOTOS = 4
-
-
-def _empty_collection(cap: int) -> str:
-    return json.dumps(
-        {"type": "FeatureCollection", "features": [], "truncated": False, "limit": cap}
-    )
-
-
-def _run_text(sql: str, params: list[Any]) -> str:
-    return str(run_statement(sql, params)[0])
 
 
 # --- Tiles ----------------------------------------------------------------------
@@ -241,63 +224,6 @@ def layer_tile_guarded(
     if not isinstance(statement, TileStatement):
         return None
     return statement.run(tile, client_etags, client_has_any, guard=guard)
-
-
-# --- GeoJSON viewports ------------------------------------------------------------
-
-
-def cases_feature_collection(
-    user: Any, bbox: Any, filters: MapFilters, today: datetime.date
-) -> str:
-    """The newest visible cases in a bounding box, as GeoJSON text (≤ the cap)."""
-    visible = filters.apply_to_cases(cases_visible_to(user), today)
-    if visible.query.is_empty():
-        return _empty_collection(CASES_GEOJSON_CAP)
-    rows = (
-        visible.filter(location__bboverlaps=bbox)
-        .order_by("-detected_at", "-id")
-        .annotate(
-            overdue=overdue_annotation(today),
-            ward_code=F("ward__code"),
-            geometry=AsGeoJSON("location", precision=6),
-        )
-        .values(
-            "id",
-            "geometry",
-            "code",
-            "stage",
-            "violation_type",
-            "stage_deadline",
-            "overdue",
-            "address",
-            "ward_code",
-            "detected_at",
-        )[: CASES_GEOJSON_CAP + 1]
-    )
-    return _run_text(*feature_collection_sql(*compiled(rows), CASES_GEOJSON_CAP))
-
-
-def permits_feature_collection(user: Any, bbox: Any, filters: MapFilters) -> str:
-    """Visible permit parcels crossing a bounding box, as GeoJSON text (≤ the cap)."""
-    visible = filters.apply_ward(permits_visible_to(user), "ward__code")
-    if visible.query.is_empty():
-        return _empty_collection(PERMITS_GEOJSON_CAP)
-    rows = (
-        visible.filter(parcel__intersects=bbox)
-        .order_by("id")
-        .annotate(geometry=AsGeoJSON("parcel", precision=7))
-        .values(
-            "id",
-            "geometry",
-            "number",
-            "issuing_authority",
-            "issued_on",
-            "holder_name",
-            "address",
-            "status",
-        )[: PERMITS_GEOJSON_CAP + 1]
-    )
-    return _run_text(*feature_collection_sql(*compiled(rows), PERMITS_GEOJSON_CAP))
 
 
 # --- Counts, search, popups ---------------------------------------------------------
