@@ -35,13 +35,12 @@ from backend.cases.models import (
 from backend.cases.selectors import cases_overdue
 from backend.cases.workflow.deadline_starts import KEEP, DeadlineStart
 from backend.cases.workflow.guards import GuardContext
+from backend.cases.workflow.input_cleaning import ActionInputInvalid, clean_action_input
 from backend.cases.workflow.plausible_values import EARLIEST_RECORD_DAY
 from backend.cases.workflow.roles import role_refusal
 from backend.cases.workflow.table import (
     ACTIONS,
-    ActionInputInvalid,
     action_or_error,
-    clean_action_input,
 )
 from backend.errors import Conflict, InvalidInput, NotAllowed
 from backend.notifications.models import NotificationKind

@@ -29,14 +29,14 @@ from backend.cases.selectors import (
 from backend.cases.services import case_transition, case_update
 from backend.cases.workflow.action import Action
 from backend.cases.workflow.fields import SITE_FIELDS, VIOLATOR_FIELDS, Field
-from backend.cases.workflow.stages import MAIN_PATH
-from backend.cases.workflow.table import (
-    ACTIONS,
+from backend.cases.workflow.input_cleaning import (
     ActionInputInvalid,
     clean_field,
     form_fields,
     parse_expected_version,
 )
+from backend.cases.workflow.stages import MAIN_PATH
+from backend.cases.workflow.table import ACTIONS
 from backend.errors import ServiceError
 
 DETAIL_FIELDS = (*VIOLATOR_FIELDS, *SITE_FIELDS)

@@ -230,7 +230,7 @@ def test_days_left_and_days_overdue(inspector_a: Any) -> None:
 def test_the_date_of_the_act_may_be_past_but_not_future_nor_before_the_previous_step(
     bad_day: int, message: str, inspector_a: Any
 ) -> None:
-    from backend.cases.workflow.table import ActionInputInvalid
+    from backend.cases.workflow.input_cleaning import ActionInputInvalid
 
     case = case_open(
         actor=inspector_a,
