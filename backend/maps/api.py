@@ -28,12 +28,8 @@ from backend.maps.openapi import (
     SEARCH_RESULTS,
     STAGE_COUNTS,
 )
-from backend.maps.selectors import (
-    case_stage_counts,
-    case_summary,
-    map_search,
-    permit_summary,
-)
+from backend.maps.selectors import case_summary, permit_summary
+from backend.maps.selectors.counts_and_search import case_stage_counts, map_search
 from backend.maps.selectors.geojson import cases_feature_collection, permits_feature_collection
 from backend.schema import GEOJSON
 
