@@ -28,9 +28,9 @@ from backend.maps.openapi import (
     SEARCH_RESULTS,
     STAGE_COUNTS,
 )
-from backend.maps.selectors import case_summary, permit_summary
 from backend.maps.selectors.counts_and_search import case_stage_counts, map_search
 from backend.maps.selectors.geojson import cases_feature_collection, permits_feature_collection
+from backend.maps.selectors.popups import case_summary, permit_summary
 from backend.schema import GEOJSON
 
 SEARCH_MIN_LENGTH = 2

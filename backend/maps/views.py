@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 
 from backend.accounts.selectors import user_sees_all_wards
 from backend.cases.models import Stage, ViolationType
-from backend.maps.selectors import case_page_url
+from backend.maps.selectors.popups import case_page_url
 from backend.maps.selectors.visible_wards import map_extent, map_wards
 from backend.maps.tiles import CASE_POINT_MIN_ZOOM, MAX_ZOOM, PERMIT_MIN_ZOOM
 

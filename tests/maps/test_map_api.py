@@ -11,8 +11,7 @@ from django.utils import translation
 
 from backend.accounts.models import Role
 from backend.cases.models import Stage, ViolationType
-from backend.maps import selectors
-from backend.maps.selectors import geojson
+from backend.maps.selectors import geojson, popups
 from backend.photos.models import SitePhoto
 from tests.factories import PermitFactory, UserFactory, WardFactory, box
 from tests.maps.conftest import IN_A, IN_B, make_case
@@ -344,7 +343,7 @@ def test_permit_popup_shows_the_permit(api, inspector_a, ward_a):
     ],
 )
 def test_photo_bearing_is_read_loosely_from_metadata(metadata, bearing):
-    assert selectors.photo_bearing(metadata) == bearing
+    assert popups.photo_bearing(metadata) == bearing
 
 
 # --- The page ------------------------------------------------------------------------------------
