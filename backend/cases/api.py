@@ -33,8 +33,8 @@ from backend.cases.services import (
     detection_time_message,
     geometry_message,
 )
+from backend.cases.workflow.api_fields import fields_for_api
 from backend.cases.workflow.input_cleaning import parse_expected_version
-from backend.cases.workflow.table import fields_for_api
 from backend.errors import InvalidInput
 from backend.filters import filter_bbox, filter_choice, filter_ward_code
 from backend.idempotency import honours_idempotency_key

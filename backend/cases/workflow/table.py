@@ -11,8 +11,6 @@ Handling Administrative Violations (Art. 66, 70), Decree 118/2021/NĐ-CP.
 
 from __future__ import annotations
 
-import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -51,7 +49,6 @@ from backend.cases.workflow.guards import (
     guard_remedy_legalise,
     validate_enforcement_date,
 )
-from backend.cases.workflow.input_cleaning import form_fields
 from backend.cases.workflow.roles import INSPECTOR, LEADER, WARD_STAFF
 from backend.errors import InvalidInput
 
@@ -396,30 +393,6 @@ def action_or_error(code: Any) -> Action:
             code="unknown_action",
         )
     return spec
-
-
-def fields_for_api(spec: Action, case: Any, actor: Any) -> list[dict[str, Any]]:
-    out = []
-    for f in form_fields(spec):
-        initial = f.initial_for(case, actor)
-        if isinstance(initial, datetime.date):
-            initial = initial.isoformat()
-        elif isinstance(initial, Decimal):
-            initial = str(initial)
-        item: dict[str, Any] = {
-            "name": f.name,
-            "type": f.kind,
-            "label": str(f.label),
-            "required": f.required,
-            "initial": initial,
-            "target": f.target,
-        }
-        if f.kind == "choice":
-            item["choices"] = [{"value": v, "label": str(lbl)} for v, lbl in f.choices_for(case)]
-        if f.help_text:
-            item["help_text"] = str(f.help_text)
-        out.append(item)
-    return out
 
 
 def actions_from(stage: str) -> list[Action]:
