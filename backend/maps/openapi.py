@@ -20,7 +20,7 @@ from backend.maps.filters import (
     VIOLATION_TYPE_CODES,
     WARD_CODE,
 )
-from backend.maps.selectors import TILE_LAYER_NAMES
+from backend.maps.selectors.tile_layers import TILE_LAYER_NAMES
 from backend.maps.tile_view import MVT_CONTENT_TYPE
 from backend.maps.tiles import MAX_ZOOM
 from backend.permits.models import PermitStatus

@@ -25,7 +25,7 @@ from backend.accounts.selectors import (
 )
 from backend.errors import InvalidInput
 from backend.maps.filters import MapFilters
-from backend.maps.selectors import TILE_LAYER_NAMES, layer_tile, tile_access_scope
+from backend.maps.selectors.tile_layers import TILE_LAYER_NAMES, layer_tile, tile_access_scope
 from backend.maps.tiles import (
     RenderedTile,
     TileAddress,

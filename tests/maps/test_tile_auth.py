@@ -21,7 +21,7 @@ from django.utils import timezone
 from backend.accounts.models import DeviceToken, Role, WardMembership
 from backend.accounts.selectors import request_credential
 from backend.accounts.services import device_token_issue
-from backend.maps.selectors import TILE_STATEMENTS
+from backend.maps.selectors.tile_layers import TILE_STATEMENTS
 from backend.maps.tile_view import TILE_SNAPSHOTS
 from backend.maps.tiles import GUARDED_STATEMENT
 from tests.factories import WardFactory

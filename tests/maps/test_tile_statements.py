@@ -8,7 +8,7 @@ import pytest
 
 from backend.accounts.models import Role, WardMembership
 from backend.maps.filters import MapFilters
-from backend.maps.selectors import (
+from backend.maps.selectors.tile_layers import (
     TILE_STATEMENTS,
     case_clusters_statement,
     case_points_statement,
