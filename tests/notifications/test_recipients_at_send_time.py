@@ -13,7 +13,7 @@ from django.core import mail
 from django.test import Client
 
 from backend.accounts.models import Role, WardMembership
-from backend.cases.services import deadlines_scan
+from backend.cases.services.deadline_scan import deadlines_scan
 from backend.notifications.models import Notification
 from tests.notifications import test_scan_deadlines
 

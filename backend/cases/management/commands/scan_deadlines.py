@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from backend.cases.services import deadlines_scan
+from backend.cases.services.deadline_scan import deadlines_scan
 
 
 class Command(BaseCommand):
