@@ -26,10 +26,12 @@ from backend.cases.documents.generation import DOCX_CONTENT_TYPE, document_gener
 from backend.cases.models import Outcome, Stage, ViolationCase, ViolationType
 from backend.cases.selectors import case_actions_for, case_deadline, cases_visible_to
 from backend.cases.services import (
-    INSPECTOR_REFUSED,
     case_open,
     case_transition,
     checked_point,
+)
+from backend.cases.services.messages import (
+    INSPECTOR_REFUSED,
     detection_time_message,
     geometry_message,
 )

@@ -13,7 +13,6 @@ from django.contrib.gis.geos import GEOSGeometry, Point, Polygon
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from backend.accounts.models import Role
 from backend.accounts.selectors import ward_ids_of
@@ -28,6 +27,12 @@ from backend.cases.models import (
     ViolationCase,
     ViolationType,
 )
+from backend.cases.services.messages import (
+    INSPECTOR_REFUSED,
+    coordinate_message,
+    detection_time_message,
+    geometry_message,
+)
 from backend.cases.workflow.deadline_starts import KEEP, DeadlineStart
 from backend.cases.workflow.guards import GuardContext
 from backend.cases.workflow.input_cleaning import ActionInputInvalid, clean_action_input
@@ -41,7 +46,7 @@ from backend.errors import Conflict, InvalidInput, NotAllowed
 from backend.permits.selectors import permit_matching
 from backend.wards.models import Ward
 from backend.wards.selectors import ward_containing
-from gis.coords import CoordinateError, CoordinateProblem, check_lat_lon
+from gis.coords import CoordinateError, check_lat_lon
 from gis.geometry import GeometryProblem, ensure_valid_polygon, metric_distance_m
 
 # A footprint drawn more than this far from the case point is almost surely a
@@ -52,51 +57,6 @@ CLOCK_SKEW = datetime.timedelta(minutes=10)
 # Decree 118/2021: the violation record is due 2 working days after detection.
 # The number itself lives in the deadline rule table (rule "record").
 RECORD_DUE_WORKING_DAYS = 2
-
-
-def detection_time_message() -> str:
-    return _("The detection time must lie between %(earliest)s and now: check the year.") % {
-        "earliest": EARLIEST_RECORD_DAY.strftime("%d/%m/%Y")
-    }
-
-
-def coordinate_message(error: CoordinateError) -> str:
-    if error.problem is CoordinateProblem.SWAPPED:
-        return _(
-            "Latitude and longitude look swapped: (%(lat)s, %(lon)s) is not in Vietnam, "
-            "but (%(lon)s, %(lat)s) is. Latitude comes first (about 10.8 in Ho Chi Minh City)."
-        ) % {"lat": error.lat, "lon": error.lon}
-    if error.problem is CoordinateProblem.NOT_A_NUMBER:
-        return _("The coordinates must be numbers (latitude, longitude in degrees).")
-    if error.problem is CoordinateProblem.OUT_OF_RANGE:
-        return _(
-            "Coordinates (%(lat)s, %(lon)s) are not valid degrees: latitude lies within "
-            "-90..90 and longitude within -180..180."
-        ) % {"lat": error.lat, "lon": error.lon}
-    return _(
-        "The position (%(lat)s, %(lon)s) is outside Vietnam. Check the coordinates "
-        "(WGS 84 degrees, not VN-2000 metres)."
-    ) % {"lat": error.lat, "lon": error.lon}
-
-
-def geometry_message(problem: GeometryProblem) -> str:
-    if problem.code == "invalid":
-        return _("The polygon is not valid: %(reason)s.") % {"reason": problem.reason}
-    if problem.code == "wrong_type":
-        return _("A polygon is expected here (%(reason)s).") % {"reason": problem.reason}
-    if problem.code == "empty":
-        return _("The polygon is empty.")
-    if problem.code == "external_crs":
-        return _(
-            "The coordinate system (“crs”) must be named, not linked to an outside address: "
-            'leave “crs” out for WGS 84 degrees, or name it, e.g. "EPSG:9210" for VN-2000.'
-        )
-    if problem.code == "unknown_crs":
-        return _(
-            "The coordinate system named in “crs” is not known: leave “crs” out for WGS 84 "
-            'degrees, or name an EPSG code, e.g. "EPSG:9210" for VN-2000.'
-        )
-    return _("The geometry cannot be read: %(reason)s.") % {"reason": problem.reason}
 
 
 def checked_point(lat: Any, lon: Any, *, field: str = "location") -> Point:
@@ -146,11 +106,6 @@ def _check_footprint(footprint: GEOSGeometry | None, location: Point) -> Polygon
             code="footprint_far",
         )
     return polygon
-
-
-INSPECTOR_REFUSED = gettext_lazy(
-    "The assigned inspector must be an active inspector of the case's ward."
-)
 
 
 def _check_inspector(user: Any, ward: Ward) -> Any:
