@@ -25,11 +25,8 @@ from backend.accounts.selectors import inspectors_visible_to
 from backend.cases.documents.generation import DOCX_CONTENT_TYPE, document_generate
 from backend.cases.models import Outcome, Stage, ViolationCase, ViolationType
 from backend.cases.selectors import case_actions_for, case_deadline, cases_visible_to
-from backend.cases.services import (
-    case_open,
-    case_transition,
-    checked_point,
-)
+from backend.cases.services import case_open, case_transition
+from backend.cases.services.input_checks import checked_point
 from backend.cases.services.messages import (
     INSPECTOR_REFUSED,
     detection_time_message,

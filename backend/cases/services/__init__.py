@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from django.conf import settings
-from django.contrib.gis.geos import GEOSGeometry, Point, Polygon
+from django.contrib.gis.geos import GEOSGeometry, Point
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,11 +25,9 @@ from backend.cases.models import (
     ViolationCase,
     ViolationType,
 )
+from backend.cases.services.input_checks import check_footprint, check_inspector, checked_point
 from backend.cases.services.messages import (
-    INSPECTOR_REFUSED,
-    coordinate_message,
     detection_time_message,
-    geometry_message,
 )
 from backend.cases.services.numbering import document_number_take, next_number
 from backend.cases.workflow.deadline_starts import KEEP, DeadlineStart
@@ -43,61 +41,13 @@ from backend.cases.workflow.table import (
 )
 from backend.errors import Conflict, InvalidInput, NotAllowed
 from backend.permits.selectors import permit_matching
-from backend.wards.models import Ward
 from backend.wards.selectors import ward_containing
-from gis.coords import CoordinateError, check_lat_lon
-from gis.geometry import GeometryProblem, ensure_valid_polygon, metric_distance_m
 
-# A footprint drawn more than this far from the case point is almost surely a
-# mistake (wrong parcel, swapped axes): refuse it rather than store it.
-FOOTPRINT_MAX_DISTANCE_M = 100.0
 # Phones' clocks drift: accept a detection time slightly in the future.
 CLOCK_SKEW = datetime.timedelta(minutes=10)
 # Decree 118/2021: the violation record is due 2 working days after detection.
 # The number itself lives in the deadline rule table (rule "record").
 RECORD_DUE_WORKING_DAYS = 2
-
-
-def checked_point(lat: Any, lon: Any, *, field: str = "location") -> Point:
-    try:
-        flat, flon = check_lat_lon(lat, lon)
-    except CoordinateError as exc:
-        raise InvalidInput(coordinate_message(exc), field=field, code=exc.problem.value) from None
-    return Point(flon, flat, srid=4326)
-
-
-def _check_footprint(footprint: GEOSGeometry | None, location: Point) -> Polygon | None:
-    if footprint is None:
-        return None
-    try:
-        polygon = ensure_valid_polygon(footprint)
-    except GeometryProblem as exc:
-        raise InvalidInput(geometry_message(exc), field="footprint", code=exc.code) from None
-    if not isinstance(polygon, Polygon):
-        raise InvalidInput(
-            _("The footprint must be a single polygon."), field="footprint", code="wrong_type"
-        )
-    if polygon.srid not in (None, 4326):
-        polygon.transform(4326)
-    polygon.srid = 4326
-    distance = metric_distance_m(polygon, location)
-    if distance > FOOTPRINT_MAX_DISTANCE_M:
-        raise InvalidInput(
-            _("The footprint is %(distance)d m from the case position; draw it around the site.")
-            % {"distance": distance},
-            field="footprint",
-            code="footprint_far",
-        )
-    return polygon
-
-
-def _check_inspector(user: Any, ward: Ward) -> Any:
-    if user is None:
-        return None
-    if not user.is_active or user.role != Role.INSPECTOR or ward.pk not in ward_ids_of(user):
-        # One answer for every refusal: it must not tell who exists elsewhere.
-        raise InvalidInput(INSPECTOR_REFUSED, field="assigned_inspector")
-    return user
 
 
 @transaction.atomic
@@ -154,10 +104,10 @@ def case_open(
             field="location",
             code="outside_your_wards",
         )
-    polygon = _check_footprint(footprint, location)
+    polygon = check_footprint(footprint, location)
     if assigned_inspector is None and actor.role == Role.INSPECTOR:
         assigned_inspector = actor
-    inspector = _check_inspector(assigned_inspector, ward)
+    inspector = check_inspector(assigned_inspector, ward)
 
     match = permit_matching(location, settings.TTXD_PERMIT_MATCH_RADIUS_M, ward=ward)
     year = detected_day.year
@@ -272,9 +222,9 @@ def case_update(*, actor: Any, case: ViolationCase, changes: dict[str, Any]) -> 
     if "violation_type" in changes and changes["violation_type"] not in ViolationType.values:
         raise InvalidInput(_("Unknown violation type."), field="violation_type")
     if "footprint" in changes:
-        changes["footprint"] = _check_footprint(changes["footprint"], locked.location)
+        changes["footprint"] = check_footprint(changes["footprint"], locked.location)
     if changes.get("assigned_inspector") is not None:
-        _check_inspector(changes["assigned_inspector"], locked.ward)
+        check_inspector(changes["assigned_inspector"], locked.ward)
     diff: dict[str, Any] = {}
     for name, value in changes.items():
         before = getattr(locked, name)
