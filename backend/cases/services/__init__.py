@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from decimal import Decimal
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -30,6 +29,7 @@ from backend.cases.services.messages import (
     detection_time_message,
 )
 from backend.cases.services.numbering import document_number_take, next_number
+from backend.cases.services.plain_values import json_value, plain_value
 from backend.cases.workflow.deadline_starts import KEEP, DeadlineStart
 from backend.cases.workflow.guards import GuardContext
 from backend.cases.workflow.input_cleaning import ActionInputInvalid, clean_action_input
@@ -186,14 +186,6 @@ EDITABLE_FIELDS = (
 )
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, GEOSGeometry):
-        return value.wkt
-    if hasattr(value, "pk"):
-        return value.pk
-    return value
-
-
 @transaction.atomic
 def case_update(*, actor: Any, case: ViolationCase, changes: dict[str, Any]) -> ViolationCase:
     """Edit a case's descriptive fields; the event records before and after.
@@ -228,8 +220,8 @@ def case_update(*, actor: Any, case: ViolationCase, changes: dict[str, Any]) -> 
     diff: dict[str, Any] = {}
     for name, value in changes.items():
         before = getattr(locked, name)
-        if _plain(before) != _plain(value):
-            diff[name] = {"before": _plain(before), "after": _plain(value)}
+        if plain_value(before) != plain_value(value):
+            diff[name] = {"before": plain_value(before), "after": plain_value(value)}
             setattr(locked, name, value)
     if diff:
         locked.save()
@@ -360,9 +352,11 @@ def case_transition(
     # Facts about the case the step confirms or corrects (entered once, reused).
     case_changes: dict[str, Any] = {}
     for f in spec.fields:
-        if f.target == "case" and _plain(getattr(locked, f.name)) != _plain(values[f.name]):
+        if f.target == "case" and plain_value(getattr(locked, f.name)) != plain_value(
+            values[f.name]
+        ):
             case_changes[f.name] = {
-                "before": _plain(getattr(locked, f.name)),
+                "before": plain_value(getattr(locked, f.name)),
                 "after": values[f.name],
             }
             setattr(locked, f.name, values[f.name])
@@ -402,7 +396,7 @@ def case_transition(
         )
 
     step_data = {
-        f.name: _plain_json(values[f.name])
+        f.name: json_value(values[f.name])
         for f in spec.fields
         if f.target == "step" and f.name != "signer"
     }
@@ -520,11 +514,3 @@ def case_transition(
         },
     )
     return locked
-
-
-def _plain_json(value: Any) -> Any:
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
