@@ -25,13 +25,14 @@ from backend.accounts.selectors import inspectors_visible_to
 from backend.cases.documents.generation import DOCX_CONTENT_TYPE, document_generate
 from backend.cases.models import Outcome, Stage, ViolationCase, ViolationType
 from backend.cases.selectors import case_actions_for, case_deadline, cases_visible_to
-from backend.cases.services import case_open, case_transition
+from backend.cases.services import case_transition
 from backend.cases.services.input_checks import checked_point
 from backend.cases.services.messages import (
     INSPECTOR_REFUSED,
     detection_time_message,
     geometry_message,
 )
+from backend.cases.services.opening import case_open
 from backend.cases.workflow.api_fields import fields_for_api
 from backend.cases.workflow.input_cleaning import parse_expected_version
 from backend.errors import InvalidInput

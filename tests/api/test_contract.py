@@ -28,7 +28,7 @@ from django.contrib.gis.geos import Point
 from django.db import connection
 
 from backend.accounts.models import Role
-from backend.cases.services import case_open
+from backend.cases.services.opening import case_open
 from backend.notifications.services import notifications_record
 from tests.factories import WARD_A_BOX, PermitFactory, UserFactory, WardFactory, box
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from backend.accounts.models import Role
 from backend.cases.models import CaseStep, Stage, ViolationCase
-from backend.cases.services import case_open
+from backend.cases.services.opening import case_open
 from backend.photos.models import SitePhoto
 from tests.cases.conftest import PATHS, walk
 from tests.conftest import admin_staff_client

@@ -15,7 +15,7 @@ from django.contrib.gis.geos import Point
 from django.utils import timezone
 
 from backend.cases.models import PermitMatchKind, Stage
-from backend.cases.services import case_open
+from backend.cases.services.opening import case_open
 from tests.cases.conftest import PATHS, walk
 from tests.cases.test_documents import docx, text_of
 from tests.factories import PermitFactory, box

@@ -10,7 +10,7 @@ from django.contrib.gis.geos import Point
 from django.db import connection
 
 from backend.cases.models import ViolationCase
-from backend.cases.services import case_open
+from backend.cases.services.opening import case_open
 
 THREADS = 6
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from backend.audit.models import CaseEvent
 from backend.cases.models import ViolationCase, YearlyCounter
-from backend.cases.services import case_open
+from backend.cases.services.opening import case_open
 from tests.foundation.support import error_text, written_counts
 
 URL = "/api/cases/"

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.gis.geos import Point
 
 from backend.cases.models import PermitMatchKind
-from backend.cases.services import case_open
+from backend.cases.services.opening import case_open
 from backend.permits.selectors import permit_matching
 from tests.factories import PermitFactory, box
 from tests.foundation.support import lat_offset, lon_offset

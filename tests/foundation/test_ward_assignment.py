@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from backend.accounts.models import Role
 from backend.cases.models import ViolationCase
-from backend.cases.services import case_open
+from backend.cases.services.opening import case_open
 from backend.errors import InvalidInput
 from backend.wards.selectors import ward_containing
 from tests.factories import UserFactory, WardFactory, box
