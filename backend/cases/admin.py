@@ -9,7 +9,7 @@ from backend.admin_base import MapAdmin, WardScopedAdmin, WardScopedMixin, sees_
 from backend.audit.models import CaseEvent
 from backend.cases.models import CalendarDay, CaseStep, DeadlineRule, Stage, ViolationCase
 from backend.cases.selectors import case_steps_visible_to, cases_visible_to
-from backend.cases.services import EDITABLE_FIELDS, case_update
+from backend.cases.services.editing import EDITABLE_FIELDS, case_update
 from backend.errors import ServiceError
 
 
