@@ -25,7 +25,6 @@ from backend.accounts.selectors import inspectors_visible_to
 from backend.cases.documents.generation import DOCX_CONTENT_TYPE, document_generate
 from backend.cases.models import Outcome, Stage, ViolationCase, ViolationType
 from backend.cases.selectors import case_actions_for, case_deadline, cases_visible_to
-from backend.cases.services import case_transition
 from backend.cases.services.input_checks import checked_point
 from backend.cases.services.messages import (
     INSPECTOR_REFUSED,
@@ -33,6 +32,7 @@ from backend.cases.services.messages import (
     geometry_message,
 )
 from backend.cases.services.opening import case_open
+from backend.cases.services.transition import case_transition
 from backend.cases.workflow.api_fields import fields_for_api
 from backend.cases.workflow.input_cleaning import parse_expected_version
 from backend.errors import InvalidInput

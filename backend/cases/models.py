@@ -113,7 +113,7 @@ class ViolationCase(models.Model):
         related_name="assigned_cases",
         verbose_name=_("assigned inspector"),
     )
-    # --- Workflow state: written only by backend.cases.services.case_transition.
+    # --- Workflow state: written only by backend.cases.services.transition.case_transition.
     # Bumped by every workflow step: a client sends the version it saw, so two
     # people acting on the same case cannot both win.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)

@@ -26,8 +26,8 @@ from backend.cases.selectors import (
     case_steps,
     cases_visible_to,
 )
-from backend.cases.services import case_transition
 from backend.cases.services.editing import case_update
+from backend.cases.services.transition import case_transition
 from backend.cases.workflow.action import Action
 from backend.cases.workflow.fields import SITE_FIELDS, VIOLATOR_FIELDS, Field
 from backend.cases.workflow.input_cleaning import (

@@ -35,7 +35,7 @@ from backend.audit.models import CaseEvent, PublishedHead
 from backend.audit.services import case_event_record, chain_head_publish
 from backend.audit.verification import chain_head, chain_verify
 from backend.cases.models import CaseStep, Stage
-from backend.cases.services import case_transition
+from backend.cases.services.transition import case_transition
 from backend.photos.models import SitePhoto
 from backend.photos.services import photo_ingest
 from tests.cases.conftest import data_for, open_case, seed_rules_and_calendar

@@ -24,9 +24,9 @@ from psycopg2 import sql
 
 from backend.audit.verification import chain_verify
 from backend.cases.models import CaseStep
-from backend.cases.services import case_transition
 from backend.cases.services.deadline_scan import deadlines_scan
 from backend.cases.services.opening import case_open
+from backend.cases.services.transition import case_transition
 from backend.photos.models import SitePhoto
 from backend.photos.services import photo_ingest
 from tests.cases.conftest import data_for, seed_rules_and_calendar

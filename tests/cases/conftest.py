@@ -14,8 +14,8 @@ from django.utils import timezone, translation
 
 from backend.accounts.models import Role
 from backend.cases.models import Stage, ViolationCase
-from backend.cases.services import case_transition
 from backend.cases.services.opening import case_open
+from backend.cases.services.transition import case_transition
 from tests.factories import UserFactory
 
 SEED = importlib.import_module("backend.cases.migrations.0003_seed_deadline_rules_and_calendar")

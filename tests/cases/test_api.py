@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from backend.cases.models import CaseStep, Stage
-from backend.cases.services import case_transition
+from backend.cases.services.transition import case_transition
 from tests.cases.conftest import SAMPLE_DATA, data_for, open_case
 from tests.factories import CaseFactory
 

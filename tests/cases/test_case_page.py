@@ -155,7 +155,7 @@ def test_a_document_lacking_data_says_what_to_fill_in_instead_of_a_link(
         for k, v in SAMPLE_DATA["record_violation"].items()
         if k not in ("violator_birth_date", "violator_id_number")
     }
-    from backend.cases.services import case_transition
+    from backend.cases.services.transition import case_transition
 
     case_transition(
         actor=inspector_a,

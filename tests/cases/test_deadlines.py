@@ -19,8 +19,8 @@ from backend.cases.deadlines import (
 )
 from backend.cases.models import DeadlineRule, Stage
 from backend.cases.selectors import case_deadline
-from backend.cases.services import case_transition
 from backend.cases.services.opening import case_open
+from backend.cases.services.transition import case_transition
 from tests.cases.conftest import SITE, data_for
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")

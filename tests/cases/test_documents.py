@@ -13,8 +13,8 @@ from PIL import Image
 from backend.cases.documents.location_sketch import location_sketch_png
 from backend.cases.documents.number_words import money_in_words, number_in_words
 from backend.cases.models import Stage, ViolationCase
-from backend.cases.services import case_transition
 from backend.cases.services.editing import case_update
+from backend.cases.services.transition import case_transition
 from backend.wards.models import Ward
 from tests.cases.conftest import PATHS, SITE, open_case, walk
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from backend.cases.models import LEGALISABLE_TYPES, Stage, ViolationType
 from backend.cases.selectors import case_actions_for
-from backend.cases.services import case_transition
+from backend.cases.services.transition import case_transition
 from backend.cases.workflow.input_cleaning import ActionInputInvalid
 from backend.errors import Conflict
 from tests.cases.conftest import PATHS, data_for, open_case, walk

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from backend.audit.models import CaseEvent
 from backend.cases.models import CaseStep, Stage
-from backend.cases.services import case_transition
+from backend.cases.services.transition import case_transition
 from backend.cases.workflow.roles import INSPECTOR, LEADER
 from backend.cases.workflow.table import ACTIONS, transitions_table
 from backend.errors import Conflict, NotAllowed

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from backend.accounts.models import Role
 from backend.cases.models import Stage
-from backend.cases.services import case_transition
 from backend.cases.services.deadline_scan import deadlines_scan
+from backend.cases.services.transition import case_transition
 from backend.notifications.models import Notification
 from tests.cases.conftest import data_for, open_case
 from tests.factories import UserFactory

@@ -65,7 +65,7 @@ def test_a_retry_of_a_photo_sent_before_the_case_closed_gets_its_first_answer(
 ) -> None:
     from django.utils import timezone
 
-    from backend.cases.services import case_transition
+    from backend.cases.services.transition import case_transition
 
     case = case_at(Stage.DETECTED)
     first = upload(api(inspector_a, "en"), case, imagery.jpeg(), key="k-closed-1")

@@ -4,9 +4,10 @@ Each Action says from which stages it may be taken, where it leads, who may
 take it (the inspector records and proposes; the ward leader decides and
 signs; city roles never act), what must be true first (the guard), what it
 asks for (its fields), which document it issues and which deadline it
-starts. `backend.cases.services.case_transition` is the one function that
-applies it. Legal sources: Decree 16/2022/NĐ-CP (Art. 16, 81), the Law on
-Handling Administrative Violations (Art. 66, 70), Decree 118/2021/NĐ-CP.
+starts; the modules beside this one define those parts.
+`backend.cases.services.transition.case_transition` is the one function
+that applies it. Legal sources: Decree 16/2022/NĐ-CP (Art. 16, 81), the Law
+on Handling Administrative Violations (Art. 66, 70), Decree 118/2021/NĐ-CP.
 """
 
 from __future__ import annotations
