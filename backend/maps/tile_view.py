@@ -26,12 +26,8 @@ from backend.accounts.selectors import (
 from backend.errors import InvalidInput
 from backend.maps.filters import MapFilters
 from backend.maps.selectors.tile_layers import TILE_LAYER_NAMES, layer_tile, tile_access_scope
-from backend.maps.tiles import (
-    RenderedTile,
-    TileAddress,
-    TileStatementCache,
-    parse_if_none_match,
-)
+from backend.maps.tile_statements import RenderedTile, TileStatementCache, parse_if_none_match
+from backend.maps.tiles import TileAddress
 
 MVT_CONTENT_TYPE = "application/vnd.mapbox-vector-tile"
 # Private: a tile holds one user's view of their wards, never for a shared

@@ -22,8 +22,8 @@ from backend.accounts.models import DeviceToken, Role, WardMembership
 from backend.accounts.selectors import request_credential
 from backend.accounts.services import device_token_issue
 from backend.maps.selectors.tile_layers import TILE_STATEMENTS
+from backend.maps.tile_statements import GUARDED_STATEMENT
 from backend.maps.tile_view import TILE_SNAPSHOTS
-from backend.maps.tiles import GUARDED_STATEMENT
 from tests.factories import WardFactory
 from tests.maps.conftest import IN_A, IN_B, features, make_case, tile_url
 

@@ -15,7 +15,8 @@ from backend.maps.selectors.tile_layers import (
     permits_statement,
     wards_statement,
 )
-from backend.maps.tiles import TileAddress, TileStatementCache
+from backend.maps.tile_statements import TileStatementCache
+from backend.maps.tiles import TileAddress
 from tests.factories import UserFactory
 from tests.maps.conftest import IN_A, IN_B, features, make_case, tile_of, tile_url
 

@@ -16,7 +16,7 @@ from backend.cases.models import Stage
 from backend.cases.selectors import cases_visible_to
 from backend.maps.filters import MapFilters, overdue_condition
 from backend.maps.selectors.coordinates import X, XMax, XMin, Y, YMax, YMin
-from backend.maps.tiles import compiled, run_rows
+from backend.maps.sql import compiled, run_rows
 from backend.permits.selectors import permits_visible_to
 
 SEARCH_LIMIT = 8

@@ -16,7 +16,7 @@ from django.db.models import F
 
 from backend.cases.selectors import cases_visible_to
 from backend.maps.filters import MapFilters, overdue_annotation
-from backend.maps.tiles import compiled, feature_collection_sql, run_statement
+from backend.maps.sql import compiled, feature_collection_sql, run_statement
 from backend.permits.selectors import permits_visible_to
 
 # The most a GeoJSON viewport answer carries; past it the client should use

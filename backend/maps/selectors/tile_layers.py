@@ -21,6 +21,8 @@ from backend.cases.selectors import cases_visible_to
 from backend.maps.filters import MapFilters, overdue_annotation
 from backend.maps.selectors.coordinates import X, Y
 from backend.maps.selectors.visible_wards import visible_wards_today
+from backend.maps.sql import compiled
+from backend.maps.tile_statements import RenderedTile, TileStatement, TileStatementCache
 from backend.maps.tiles import (
     CASE_POINT_MIN_ZOOM,
     CLUSTER_BUFFER,
@@ -28,15 +30,11 @@ from backend.maps.tiles import (
     POINT_BUFFER,
     POLYGON_BUFFER,
     AsMVTGeom,
-    RenderedTile,
     SimplifyPreserveTopology,
     TileAddress,
     TileSlot,
-    TileStatement,
-    TileStatementCache,
     TileValue,
     cluster_sql,
-    compiled,
     mvt_sql,
     tile_box_4326,
 )
