@@ -28,7 +28,7 @@ from backend.cases.models import Stage, ViolationType
 from backend.cases.selectors import case_is_overdue
 from backend.error_pages import json_error
 from backend.errors import InvalidInput
-from backend.reports import exports
+from backend.reports import export_files, exports
 from backend.reports.dashboard import Dashboard, WardFigures, audit_dashboard, overdue_map_geojson
 from backend.reports.filters import CaseFilters
 from backend.reports.selectors import OPEN_STAGE_VALUES, case_for_timeline, cases_matching
@@ -227,7 +227,11 @@ def audit_export(request: HttpRequest, table: str, fmt: str) -> HttpResponseBase
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["Cache-Control"] = "private, no-store"
         return response
-    path = exports.xlsx_file(cases, today) if fmt == "xlsx" else exports.gpkg_file(cases, today)
+    path = (
+        export_files.xlsx_file(cases, today)
+        if fmt == "xlsx"
+        else export_files.gpkg_file(cases, today)
+    )
     response = _file_response(path, content_type, filename)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -13,7 +13,8 @@ import time_machine
 from openpyxl import Workbook
 
 from backend.accounts.models import Role
-from backend.reports.exports import Column, csv_stream, xlsx_row
+from backend.reports.export_files import xlsx_row
+from backend.reports.exports import Column, csv_stream
 from tests.factories import UserFactory
 from tests.reports.conftest import NOW, City, _case, opened, step
 from tests.reports.test_exports import body, export
