@@ -12,12 +12,9 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from backend.accounts.selectors import ward_ids_of
 from backend.audit.services import case_event_record
 from backend.cases.deadlines import Deadline, deadline_from
 from backend.cases.models import (
@@ -28,57 +25,15 @@ from backend.cases.models import (
 from backend.cases.services.numbering import document_number_take
 from backend.cases.services.opening import case_open
 from backend.cases.services.plain_values import json_value, plain_value
+from backend.cases.services.transition_checks import (
+    check_actor,
+    check_attachment,
+    check_case,
+    clean_input,
+)
 from backend.cases.workflow.action import Action
 from backend.cases.workflow.deadline_starts import KEEP, DeadlineStart
 from backend.cases.workflow.guards import GuardContext
-from backend.cases.workflow.input_cleaning import ActionInputInvalid, clean_action_input
-from backend.cases.workflow.roles import role_refusal
-from backend.cases.workflow.table import (
-    ACTIONS,
-    action_or_error,
-)
-from backend.errors import Conflict, InvalidInput, NotAllowed
-
-# Attachments (a scan of the signed paper) are evidence, not photos: a PDF or an image.
-ATTACHMENT_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".webp", ".heic", ".docx", ".odt")
-
-
-def _conflict_message(case: ViolationCase) -> str:
-    """What happened to a case someone else just moved, for the one who lost the race."""
-    last = case.steps.select_related("actor").order_by("-recorded_at", "-id").first()
-    stage = case.get_stage_display()
-    if last is None:
-        return _("The case changed while you were looking: it is now in stage “%(stage)s”.") % {
-            "stage": stage
-        }
-    spec = ACTIONS.get(last.action)
-    return _(
-        "The case changed while you were looking: %(user)s recorded “%(action)s” at "
-        "%(time)s and the case is now in stage “%(stage)s”. Reload it and check before acting."
-    ) % {
-        "user": last.actor,
-        "action": spec.label if spec else last.action,
-        "time": timezone.localtime(last.recorded_at).strftime("%H:%M %d/%m/%Y"),
-        "stage": stage,
-    }
-
-
-def _check_attachment(attachment: Any) -> None:
-    if attachment is None:
-        return
-    name = (getattr(attachment, "name", "") or "").lower()
-    if not name.endswith(ATTACHMENT_SUFFIXES):
-        raise InvalidInput(
-            _("Attach a PDF, an image or a DOCX file (%(types)s).")
-            % {"types": ", ".join(ATTACHMENT_SUFFIXES)},
-            field="attachment",
-        )
-    if attachment.size > settings.TTXD_STEP_ATTACHMENT_MAX_BYTES:
-        raise InvalidInput(
-            _("The attachment is larger than %(mb)d MB.")
-            % {"mb": settings.TTXD_STEP_ATTACHMENT_MAX_BYTES // (1024 * 1024)},
-            field="attachment",
-        )
 
 
 @transaction.atomic
@@ -100,11 +55,11 @@ def case_transition(
     Then stores the step, writes the case event and sets the next deadline,
     all in this one transaction, under the case's row lock.
     """
-    spec = _check_actor(actor, case, action)
-    _check_attachment(attachment)
+    spec = check_actor(actor, case, action)
+    check_attachment(attachment)
     locked = _lock(case)
-    ctx = _check_case(spec, locked, expected_version, expected_stage)
-    values = _clean(spec, ctx, data, actor=actor)
+    ctx = check_case(spec, locked, expected_version, expected_stage)
+    values = clean_input(spec, ctx, data, actor=actor)
     occurred_on: datetime.date = values["occurred_on"]
     case_changes = _apply_case_facts(spec, locked, values)
     answered = _answered_deadline(spec, locked, occurred_on)
@@ -145,83 +100,9 @@ def case_transition(
     return locked
 
 
-def _check_actor(actor: Any, case: ViolationCase, action: str) -> Action:
-    """The action, if this user's role and wards allow it; NotAllowed otherwise."""
-    # Who first: a city role is refused whatever it sends.
-    city_refusal = role_refusal(actor, None)
-    if city_refusal:
-        raise NotAllowed(city_refusal, code="role")
-    spec = action_or_error(action)
-    refusal = role_refusal(actor, spec)
-    if refusal:
-        raise NotAllowed(refusal, code="role")
-    if case.ward_id not in ward_ids_of(actor):
-        raise NotAllowed(_("You do not work in the ward of this case."), code="ward")
-    return spec
-
-
 def _lock(case: ViolationCase) -> ViolationCase:
     """The case's row, locked to the end of the transaction: concurrent actions queue here."""
     return ViolationCase.objects.select_for_update().get(pk=case.pk)
-
-
-def _check_case(
-    spec: Action,
-    locked: ViolationCase,
-    expected_version: int | None,
-    expected_stage: str | None,
-) -> GuardContext:
-    """What the guard saw, once the locked case is as the actor saw it and the action allowed."""
-    if expected_version is not None and int(expected_version) != locked.version:
-        raise Conflict(_conflict_message(locked), code="stale")
-    if expected_stage and expected_stage != locked.stage:
-        raise Conflict(_conflict_message(locked), code="stale")
-    if locked.stage not in spec.sources:
-        raise Conflict(
-            _("“%(action)s” cannot be taken while the case is in stage “%(stage)s”.")
-            % {"action": spec.label, "stage": locked.get_stage_display()},
-            code="wrong_stage",
-        )
-    today = timezone.localdate()
-    ctx = GuardContext(
-        case=locked, steps=list(locked.steps.order_by("occurred_on", "id")), today=today
-    )
-    if spec.guard is not None:
-        reason = spec.guard(ctx)
-        if reason:
-            raise Conflict(reason, code="guard")
-    return ctx
-
-
-def _clean(
-    spec: Action, ctx: GuardContext, data: dict[str, Any] | None, *, actor: Any
-) -> dict[str, Any]:
-    """The action's typed values, or ActionInputInvalid listing every problem."""
-    locked = ctx.case
-    raw = dict(data or {})
-    nested = raw.pop("data", None)
-    if isinstance(nested, dict):
-        raw = {**nested, **raw}
-    elif nested not in (None, ""):
-        # Never dropped in silence: the client meant something by it.
-        raise InvalidInput(
-            _("“data” must be an object of the action's fields, or left out."),
-            field="data",
-            code="not_an_object",
-        )
-    # Dates in the future (but a planned one) and implausible years are refused here.
-    values = clean_action_input(spec, raw, case=locked, actor=actor)
-    occurred_on: datetime.date = values["occurred_on"]
-    errors: dict[str, str] = {}
-    if locked.stage_since and occurred_on < locked.stage_since:
-        errors["occurred_on"] = _(
-            "The date cannot be before the previous step of the case (%(day)s)."
-        ) % {"day": locked.stage_since.strftime("%d/%m/%Y")}
-    if spec.validate is not None and not errors:
-        errors.update(spec.validate(ctx, values))
-    if errors:
-        raise ActionInputInvalid(errors)
-    return values
 
 
 def _apply_case_facts(
