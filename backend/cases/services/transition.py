@@ -17,11 +17,7 @@ from django.utils import timezone
 
 from backend.audit.services import case_event_record
 from backend.cases.deadlines import Deadline, deadline_from
-from backend.cases.models import (
-    CaseStep,
-    ViolationCase,
-    ViolationType,
-)
+from backend.cases.models import CaseStep, ViolationCase, ViolationType
 from backend.cases.services.numbering import document_number_take
 from backend.cases.services.opening import case_open
 from backend.cases.services.plain_values import json_value, plain_value

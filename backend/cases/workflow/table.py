@@ -25,10 +25,7 @@ from backend.cases.models import (
     Stage,
 )
 from backend.cases.workflow.action import Action
-from backend.cases.workflow.choices import (
-    FAILURE_REASON_CHOICES,
-    SERVICE_METHOD_CHOICES,
-)
+from backend.cases.workflow.choices import FAILURE_REASON_CHOICES, SERVICE_METHOD_CHOICES
 from backend.cases.workflow.deadline_starts import (
     KEEP,
     DeadlineStart,
@@ -53,7 +50,6 @@ from backend.cases.workflow.guards import (
 from backend.cases.workflow.roles import INSPECTOR, LEADER, WARD_STAFF
 from backend.errors import InvalidInput
 
-# --- The table ---------------------------------------------------------------
 AFTER_RECORD = frozenset(OPEN_STAGES - {Stage.DETECTED, Stage.TRANSFERRED})
 
 _ACTIONS: list[Action] = [
