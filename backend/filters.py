@@ -9,7 +9,7 @@ from django.contrib.gis.geos import GEOSGeometry, LineString, Point, Polygon
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from backend.errors import InvalidInput
+from backend.core.errors import InvalidInput
 from gis.coords import parse_bbox
 
 

@@ -114,7 +114,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # After the locale (its 400 is in the user's language), before anything reads input.
-    "backend.middleware.RefuseControlCharactersMiddleware",
+    "backend.core.middleware.RefuseControlCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -264,17 +264,17 @@ REST_FRAMEWORK = {
     # JSON only: no browsable HTML API that could reflect input into a page;
     # people read the API at /api/docs/.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    # The form parsers refuse control characters in text fields (backend.parsers);
-    # JSON bodies are checked by backend.middleware before any view runs.
+    # The form parsers refuse control characters in text fields (backend.core.parsers);
+    # JSON bodies are checked by backend.core.middleware before any view runs.
     "DEFAULT_PARSER_CLASSES": [
         "rest_framework.parsers.JSONParser",
-        "backend.parsers.FormParser",
-        "backend.parsers.MultiPartParser",
+        "backend.core.parsers.FormParser",
+        "backend.core.parsers.MultiPartParser",
     ],
     # drf-spectacular plus the refusals every operation shares (401/403/404/...).
-    "DEFAULT_SCHEMA_CLASS": "backend.schema.ApiSchema",
-    "EXCEPTION_HANDLER": "backend.api_errors.exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "backend.pagination.GeoJsonPagination",
+    "DEFAULT_SCHEMA_CLASS": "backend.core.schema.ApiSchema",
+    "EXCEPTION_HANDLER": "backend.core.api_errors.exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "backend.core.pagination.GeoJsonPagination",
     "PAGE_SIZE": 100,
 }
 # Device tokens for phones (django-rest-knox): stored as a digest and knox's
@@ -296,8 +296,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Construction permits and violation cases for ward governments.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
-    # Signed-in users only, unless TTXD_API_DOCS_PUBLIC (backend.permissions).
-    "SERVE_PERMISSIONS": ["backend.permissions.SignedInUnlessApiDocsPublic"],
+    # Signed-in users only, unless TTXD_API_DOCS_PUBLIC (backend.core.permissions).
+    "SERVE_PERMISSIONS": ["backend.core.permissions.SignedInUnlessApiDocsPublic"],
     "COMPONENT_SPLIT_REQUEST": True,
     # The API docs page loads Swagger UI from our own static files, not a CDN.
     "SWAGGER_UI_DIST": STATIC_URL + "vendor/swagger-ui",
@@ -311,7 +311,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         # The error bodies, then the map tiles (a plain Django view, not DRF).
-        "backend.schema.postprocess",
+        "backend.core.schema.postprocess",
         "backend.maps.openapi.schema_tile_paths",
     ],
 }

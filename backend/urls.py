@@ -7,7 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from backend.accounts.api import LogoutView, TokenRenewView, TokenView
 from backend.cases.api import CaseViewSet
-from backend.permissions import api_docs_page
+from backend.core.permissions import api_docs_page
 from backend.permits.api import PermitViewSet
 from backend.wards.api import WardViewSet
 from backend.web import views as web
@@ -60,8 +60,8 @@ urlpatterns = [
     path("", include("backend.field.urls")),
 ]
 
-# Error answers: escaped pages, JSON under /api/ (backend.error_pages).
-handler400 = "backend.error_pages.bad_request"
-handler403 = "backend.error_pages.permission_denied"
-handler404 = "backend.error_pages.page_not_found"
-handler500 = "backend.error_pages.server_error"
+# Error answers: escaped pages, JSON under /api/ (backend.core.error_pages).
+handler400 = "backend.core.error_pages.bad_request"
+handler403 = "backend.core.error_pages.permission_denied"
+handler404 = "backend.core.error_pages.page_not_found"
+handler500 = "backend.core.error_pages.server_error"

@@ -4,7 +4,7 @@
 one app may import another app's `services`, `selectors` and `models` (its
 enums, and the model classes querysets and type hints name), nothing else:
 not its views, API, admin, workflow table or helpers. Modules of the
-project root (backend.errors, backend.filters, backend.idempotency, …) are
+project root (backend.core.errors, backend.filters, backend.core.idempotency, …) are
 shared infrastructure, not apps. Checked by `make lint` (pyproject.toml).
 """
 

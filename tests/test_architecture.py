@@ -36,7 +36,7 @@ def test_services_selectors_models_and_the_apps_own_modules_are_allowed():
             ("backend.maps.selectors", "backend.cases.selectors"),
             ("backend.maps.api", "backend.cases.models"),
             ("backend.cases.api", "backend.cases.workflow"),  # its own app
-            ("backend.cases.api", "backend.errors"),  # project infrastructure
+            ("backend.cases.api", "backend.core.errors"),  # project infrastructure
         ),
         verbose=False,
     )

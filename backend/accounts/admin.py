@@ -22,7 +22,7 @@ from backend.accounts.selectors import (
     users_visible_to,
 )
 from backend.accounts.services import device_token_revoke
-from backend.admin_base import WardScopedMixin, sees_every_ward_in_admin
+from backend.core.admin_base import WardScopedMixin, sees_every_ward_in_admin
 from backend.wards.selectors import wards_visible_to
 
 

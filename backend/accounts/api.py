@@ -25,7 +25,7 @@ from backend.accounts.services import (
     token_answer,
 )
 from backend.accounts.throttle import LoginThrottled
-from backend.schema import refusals
+from backend.core.schema import refusals
 
 
 class SignInLocked(APIException):

@@ -5,12 +5,17 @@ from django.http import HttpRequest
 
 from backend.accounts.models import WARD_ROLES
 from backend.accounts.selectors import inspectors_visible_to, ward_ids_of
-from backend.admin_base import MapAdmin, WardScopedAdmin, WardScopedMixin, sees_every_ward_in_admin
 from backend.audit.models import CaseEvent
 from backend.cases.models import CalendarDay, CaseStep, DeadlineRule, Stage, ViolationCase
 from backend.cases.selectors import case_steps_visible_to, cases_visible_to
 from backend.cases.services.editing import EDITABLE_FIELDS, case_update
-from backend.errors import ServiceError
+from backend.core.admin_base import (
+    MapAdmin,
+    WardScopedAdmin,
+    WardScopedMixin,
+    sees_every_ward_in_admin,
+)
+from backend.core.errors import ServiceError
 
 
 @admin.register(ViolationCase)

@@ -35,18 +35,18 @@ from backend.cases.services.opening import case_open
 from backend.cases.services.transition import case_transition
 from backend.cases.workflow.api_fields import fields_for_api
 from backend.cases.workflow.input_cleaning import parse_expected_version
-from backend.errors import InvalidInput
-from backend.filters import filter_bbox, filter_choice, filter_ward_code
-from backend.idempotency import honours_idempotency_key
-from backend.parsers import FormParser, MultiPartParser
-from backend.permissions import ReadOnlyUnlessWardUser
-from backend.schema import (
+from backend.core.errors import InvalidInput
+from backend.core.idempotency import honours_idempotency_key
+from backend.core.parsers import FormParser, MultiPartParser
+from backend.core.permissions import ReadOnlyUnlessWardUser
+from backend.core.schema import (
     REPLAYED_HEADER,
     bounding_box,
     comma_separated,
     idempotency_key_parameter,
     refusals,
 )
+from backend.filters import filter_bbox, filter_choice, filter_ward_code
 from gis.geometry import GeometryProblem, parse_geometry
 
 DEADLINE_SCHEMA = inline_serializer(

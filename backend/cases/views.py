@@ -38,7 +38,7 @@ from backend.cases.workflow.input_cleaning import (
 )
 from backend.cases.workflow.stages import MAIN_PATH
 from backend.cases.workflow.table import ACTIONS
-from backend.errors import ServiceError
+from backend.core.errors import ServiceError
 
 DETAIL_FIELDS = (*VIOLATOR_FIELDS, *SITE_FIELDS)
 

@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from backend.accounts.models import WARD_ROLES
 from backend.accounts.services import DeviceRequestSerializer, device_token_issue
 from backend.cases.models import ViolationCase
-from backend.errors import InvalidInput
+from backend.core.errors import InvalidInput
 from backend.field.selectors import field_cases
 
 

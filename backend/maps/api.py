@@ -17,7 +17,8 @@ from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from backend.errors import InvalidInput
+from backend.core.errors import InvalidInput
+from backend.core.schema import GEOJSON
 from backend.maps.filters import MapFilters, bbox_from_params
 from backend.maps.openapi import (
     BBOX_PARAMETER,
@@ -31,7 +32,6 @@ from backend.maps.openapi import (
 from backend.maps.selectors.counts_and_search import case_stage_counts, map_search
 from backend.maps.selectors.geojson import cases_feature_collection, permits_feature_collection
 from backend.maps.selectors.popups import case_summary, permit_summary
-from backend.schema import GEOJSON
 
 SEARCH_MIN_LENGTH = 2
 SEARCH_MAX_LENGTH = 100

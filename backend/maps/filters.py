@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from backend.cases.models import Stage, ViolationType
 from backend.cases.selectors import overdue_flag, overdue_q
-from backend.errors import InvalidInput
+from backend.core.errors import InvalidInput
 from gis.coords import parse_bbox
 
 WARD_CODE = re.compile(r"^[0-9A-Za-z_-]{1,20}$")

@@ -27,8 +27,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from backend.accounts.selectors import AuthSnapshot, request_credential
-from backend.control_characters import first_control_character
-from backend.errors import InvalidInput
+from backend.core.control_characters import first_control_character
+from backend.core.errors import InvalidInput
 from backend.maps.selectors.tile_layers import TILE_LAYER_NAMES, layer_tile_guarded
 from backend.maps.tile_statements import parse_if_none_match
 from backend.maps.tile_view import TILE_SNAPSHOTS, parse_tile_request, tile_http_response

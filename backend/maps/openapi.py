@@ -13,6 +13,15 @@ from typing import Any
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
 
+from backend.core.schema import (
+    FILTER_DATE_PATTERN,
+    bounding_box,
+    comma_separated,
+    error_response,
+    geojson_feature_collection,
+    geojson_geometry,
+    parameter_object,
+)
 from backend.maps.filters import (
     FALSE_WORDS,
     STAGE_CODES,
@@ -24,15 +33,6 @@ from backend.maps.selectors.tile_layers import TILE_LAYER_NAMES
 from backend.maps.tile_view import MVT_CONTENT_TYPE
 from backend.maps.tiles import MAX_ZOOM
 from backend.permits.models import PermitStatus
-from backend.schema import (
-    FILTER_DATE_PATTERN,
-    bounding_box,
-    comma_separated,
-    error_response,
-    geojson_feature_collection,
-    geojson_geometry,
-    parameter_object,
-)
 
 FILTER_PARAMETERS = [
     comma_separated("stage", enum=STAGE_CODES, description="stage code(s), comma-separated"),

@@ -23,7 +23,7 @@ from backend.accounts.selectors import (
     has_token_header,
     snapshot_of,
 )
-from backend.errors import InvalidInput
+from backend.core.errors import InvalidInput
 from backend.maps.filters import MapFilters
 from backend.maps.selectors.tile_layers import TILE_LAYER_NAMES, layer_tile, tile_access_scope
 from backend.maps.tile_statements import RenderedTile, TileStatementCache, parse_if_none_match

@@ -19,7 +19,7 @@ from django.contrib.gis.db.models import GeometryField
 from django.db.models import BinaryField, Expression, FloatField, Func, IntegerField, Value
 from django.utils.translation import gettext as _
 
-from backend.errors import InvalidInput
+from backend.core.errors import InvalidInput
 
 # Half the width of the Web Mercator square (EPSG:3857), in metres.
 WORLD_HALF = 20037508.342789244

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from backend.admin_base import WardScopedAdmin
+from backend.core.admin_base import WardScopedAdmin
 from backend.notifications.models import Notification
 from backend.notifications.selectors import notifications_visible_to
 

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.errors import InvalidInput
+from backend.core.errors import InvalidInput
 from backend.notifications.models import Notification
 from backend.notifications.selectors import notifications_of
 from backend.notifications.services import notification_mark_read

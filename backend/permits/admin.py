@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from backend.admin_base import MapAdmin, WardScopedMixin, sees_every_ward_in_admin
+from backend.core.admin_base import MapAdmin, WardScopedMixin, sees_every_ward_in_admin
 from backend.permits.models import Permit
 from backend.permits.selectors import permits_visible_to
 from backend.wards.selectors import wards_visible_to

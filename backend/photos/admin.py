@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from backend.admin_base import MapAdmin, WardScopedAdmin, WardScopedMixin
+from backend.core.admin_base import MapAdmin, WardScopedAdmin, WardScopedMixin
 from backend.photos.models import IdempotencyRecord, SitePhoto
 from backend.photos.selectors import photos_visible_to
 

@@ -18,15 +18,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.cases.selectors import cases_visible_to
-from backend.errors import InvalidInput
-from backend.idempotency import (
+from backend.core.errors import InvalidInput
+from backend.core.idempotency import (
     HEADER,
     idempotency_key_check,
     response_remember,
     response_replayed,
 )
-from backend.parsers import MultiPartParser
-from backend.permissions import ReadOnlyUnlessWardUser
+from backend.core.parsers import MultiPartParser
+from backend.core.permissions import ReadOnlyUnlessWardUser
 from backend.photos.models import SitePhoto
 from backend.photos.selectors import photos_of_case
 from backend.photos.services import photo_ingest

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from backend.errors import ServiceError
+from backend.core.errors import ServiceError
 
 
 class PayloadTooLarge(ServiceError):

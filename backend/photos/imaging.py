@@ -24,7 +24,7 @@ import pillow_heif
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from backend.errors import InvalidInput
+from backend.core.errors import InvalidInput
 from backend.photos.errors import UnsupportedImageType
 from gis.exif import ExifFacts, exif_facts_from_bytes
 

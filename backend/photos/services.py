@@ -18,13 +18,13 @@ from backend.accounts.models import WARD_ROLES
 from backend.accounts.selectors import ward_ids_of
 from backend.audit.models import EventKind
 from backend.audit.services import case_event_record
-from backend.control_characters import (
+from backend.core.control_characters import (
     control_character_code,
     control_character_message,
     first_control_character,
 )
-from backend.errors import Conflict, InvalidInput, NotAllowed
-from backend.idempotency import fingerprint_of, idempotency_claim, idempotency_remember
+from backend.core.errors import Conflict, InvalidInput, NotAllowed
+from backend.core.idempotency import fingerprint_of, idempotency_claim, idempotency_remember
 from backend.photos.imaging import PreparedPhoto, photo_prepare, sha256_hex
 from backend.photos.models import IdempotencyRecord, IdempotencyScope, SitePhoto
 from backend.photos.storage import object_store, photo_key, photo_storage
@@ -152,7 +152,7 @@ def _clean_note(note: Any) -> str:
         raise InvalidInput(_("The note must be text."), field="note", code="not_text")
     char = first_control_character(note)
     if char:
-        # Multipart bodies reach this service unchecked (backend.middleware).
+        # Multipart bodies reach this service unchecked (backend.core.middleware).
         raise InvalidInput(
             control_character_message(_("note"), char),
             field="note",

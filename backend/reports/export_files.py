@@ -22,7 +22,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from backend.cases.models import ViolationCase
-from backend.control_characters import CONTROL_CHARACTER
+from backend.core.control_characters import CONTROL_CHARACTER
 from backend.reports.exports import (
     CASE_COLUMNS,
     EVENT_COLUMNS,

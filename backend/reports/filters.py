@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from backend.cases.models import Stage, ViolationType
 from backend.cases.selectors import EARLIEST_RECORD_DAY
-from backend.errors import InvalidInput
+from backend.core.errors import InvalidInput
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 

@@ -26,8 +26,8 @@ from django.views.decorators.http import require_safe
 from backend.accounts.selectors import user_sees_all_wards
 from backend.cases.models import Stage, ViolationType
 from backend.cases.selectors import case_is_overdue
-from backend.error_pages import json_error
-from backend.errors import InvalidInput
+from backend.core.error_pages import json_error
+from backend.core.errors import InvalidInput
 from backend.reports import export_files, exports
 from backend.reports.dashboard import Dashboard, WardFigures, audit_dashboard, overdue_map_geojson
 from backend.reports.filters import CaseFilters

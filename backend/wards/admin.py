@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from backend.admin_base import MapAdmin, WardScopedMixin
+from backend.core.admin_base import MapAdmin, WardScopedMixin
 from backend.wards.models import Ward
 from backend.wards.selectors import wards_visible_to
 

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from backend.accounts.models import Role
-from backend.errors import InvalidInput
+from backend.core.errors import InvalidInput
 from backend.reports.selectors import CaseFilters, cases_matching
 from backend.wards.selectors import wards_visible_to
 

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from rest_framework.test import APIClient
 
-from backend.errors import InvalidInput
+from backend.core.errors import InvalidInput
 
 
 @pytest.fixture(scope="module")

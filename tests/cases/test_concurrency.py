@@ -15,7 +15,7 @@ from backend.accounts.models import Role
 from backend.cases.models import CaseStep, Stage
 from backend.cases.services.numbering import document_number_take
 from backend.cases.services.transition import case_transition
-from backend.errors import Conflict
+from backend.core.errors import Conflict
 from tests.cases.conftest import data_for, open_case
 from tests.factories import UserFactory
 

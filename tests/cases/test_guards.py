@@ -12,7 +12,7 @@ from backend.cases.models import LEGALISABLE_TYPES, Stage, ViolationType
 from backend.cases.selectors import case_actions_for
 from backend.cases.services.transition import case_transition
 from backend.cases.workflow.input_cleaning import ActionInputInvalid
-from backend.errors import Conflict
+from backend.core.errors import Conflict
 from tests.cases.conftest import PATHS, data_for, open_case, walk
 
 NOT_LEGALISABLE = sorted(set(ViolationType.values) - set(LEGALISABLE_TYPES))

@@ -12,7 +12,7 @@ from backend.cases.models import CaseStep, Stage
 from backend.cases.services.transition import case_transition
 from backend.cases.workflow.roles import INSPECTOR, LEADER
 from backend.cases.workflow.table import ACTIONS, transitions_table
-from backend.errors import Conflict, NotAllowed
+from backend.core.errors import Conflict, NotAllowed
 from tests.cases.conftest import PATHS, SAMPLE_DATA, data_for
 from tests.factories import CaseFactory
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from backend.accounts.models import Role
 from backend.cases.models import ViolationCase
 from backend.cases.services.opening import case_open
-from backend.errors import InvalidInput
+from backend.core.errors import InvalidInput
 from backend.wards.selectors import ward_containing
 from tests.factories import UserFactory, WardFactory, box
 from tests.foundation.support import error_text, lon_offset, written_counts

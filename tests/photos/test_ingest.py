@@ -297,7 +297,7 @@ def test_mangled_photos_are_refused_never_crash() -> None:
     import os
     import random
 
-    from backend.errors import ServiceError
+    from backend.core.errors import ServiceError
     from backend.photos.imaging import photo_prepare
 
     seeds = {

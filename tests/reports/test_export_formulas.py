@@ -144,7 +144,7 @@ def test_every_formula_trigger_is_neutralised_but_numbers_are_not() -> None:
 
 
 # A C0 control, DEL, a C1 control and a non-character: every one that
-# backend.control_characters refuses on input is replaced on output.
+# backend.core.control_characters refuses on input is replaced on output.
 PASTED = ["\x0b", "\x7f", "\x85", "\uffff"]
 
 

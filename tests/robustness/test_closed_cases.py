@@ -9,7 +9,7 @@ import pytest
 from backend.audit.models import CaseEvent
 from backend.cases.models import Stage
 from backend.cases.services.editing import case_update
-from backend.errors import Conflict
+from backend.core.errors import Conflict
 from backend.photos.models import SitePhoto
 from tests.photos import imagery
 from tests.photos.conftest import upload

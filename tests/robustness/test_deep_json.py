@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from backend.cases.models import ViolationCase
-from backend.middleware import MAX_JSON_DEPTH
+from backend.core.middleware import MAX_JSON_DEPTH
 from tests.robustness.conftest import messages_of
 
 pytestmark = pytest.mark.django_db

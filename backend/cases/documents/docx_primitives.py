@@ -13,7 +13,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
-from backend.control_characters import without_control_characters
+from backend.core.control_characters import without_control_characters
 
 
 def new_document() -> Any:

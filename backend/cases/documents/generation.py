@@ -19,7 +19,7 @@ from backend.cases.documents.sanction_decision import sanction_decision_mqd02
 from backend.cases.documents.violation_record import violation_record_mbb01
 from backend.cases.models import DocumentType, ViolationCase
 from backend.cases.selectors import case_document_step
-from backend.errors import InvalidInput
+from backend.core.errors import InvalidInput
 
 GENERATED_TYPES = (DocumentType.MBB01, DocumentType.MQD02, DocumentType.MQD11)
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

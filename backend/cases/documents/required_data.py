@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from backend.cases.documents.form_sections import is_individual
 from backend.cases.models import CaseStep, DocumentType, ViolationCase
 from backend.cases.selectors import case_steps
-from backend.errors import InvalidInput
+from backend.core.errors import InvalidInput
 
 
 class DocumentDataMissing(InvalidInput):

@@ -19,7 +19,7 @@ from backend.cases.models import ViolationCase, ViolationType
 from backend.cases.services.input_checks import check_footprint, check_inspector
 from backend.cases.services.opening import INHERITED_FIELDS
 from backend.cases.services.plain_values import plain_value
-from backend.errors import Conflict, InvalidInput, NotAllowed
+from backend.core.errors import Conflict, InvalidInput, NotAllowed
 
 EDITABLE_FIELDS = (
     "address",

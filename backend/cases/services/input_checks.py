@@ -14,7 +14,7 @@ from backend.cases.services.messages import (
     coordinate_message,
     geometry_message,
 )
-from backend.errors import InvalidInput
+from backend.core.errors import InvalidInput
 from backend.wards.models import Ward
 from gis.coords import CoordinateError, check_lat_lon
 from gis.geometry import GeometryProblem, ensure_valid_polygon, metric_distance_m

@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from backend.cases.models import DOCUMENT_SYMBOLS, CaseStep, DocumentType
-from backend.errors import Conflict, InvalidInput
+from backend.core.errors import Conflict, InvalidInput
 from backend.wards.models import Ward
 
 

@@ -25,7 +25,7 @@ from backend.cases.services.input_checks import check_footprint, check_inspector
 from backend.cases.services.messages import detection_time_message
 from backend.cases.services.numbering import next_number
 from backend.cases.workflow.plausible_values import EARLIEST_RECORD_DAY
-from backend.errors import InvalidInput, NotAllowed
+from backend.core.errors import InvalidInput, NotAllowed
 from backend.permits.selectors import permit_matching
 from backend.wards.selectors import ward_containing
 

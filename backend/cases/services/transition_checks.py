@@ -21,7 +21,7 @@ from backend.cases.workflow.guards import GuardContext
 from backend.cases.workflow.input_cleaning import ActionInputInvalid, clean_action_input
 from backend.cases.workflow.roles import role_refusal
 from backend.cases.workflow.table import ACTIONS, action_or_error
-from backend.errors import Conflict, InvalidInput, NotAllowed
+from backend.core.errors import Conflict, InvalidInput, NotAllowed
 
 # Attachments (a scan of the signed paper) are evidence, not photos: a PDF or an image.
 ATTACHMENT_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".webp", ".heic", ".docx", ".odt")

@@ -26,8 +26,8 @@ from backend.cases.workflow.plausible_values import (
     EARLIEST_RECORD_DAY,
     PLANNED_HORIZON,
 )
-from backend.control_characters import code_point, first_control_character
-from backend.errors import InvalidInput
+from backend.core.control_characters import code_point, first_control_character
+from backend.core.errors import InvalidInput
 
 COMMON_FIELD_NAMES = ("occurred_on", "note", "document_number")
 

@@ -48,7 +48,7 @@ from backend.cases.workflow.guards import (
     validate_enforcement_date,
 )
 from backend.cases.workflow.roles import INSPECTOR, LEADER, WARD_STAFF
-from backend.errors import InvalidInput
+from backend.core.errors import InvalidInput
 
 AFTER_RECORD = frozenset(OPEN_STAGES - {Stage.DETECTED, Stage.TRANSFERRED})
 

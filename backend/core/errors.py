@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-# The keys of every error body (backend.schema: InputError).
+# The keys of every error body (backend.core.schema: InputError).
 RESERVED_KEYS = ("detail", "code")
 
 

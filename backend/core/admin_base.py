@@ -9,7 +9,7 @@ from django.contrib.gis import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from backend.web.widgets import LeafletGeometryWidget
+from backend.core.widgets import LeafletGeometryWidget
 
 
 def sees_every_ward_in_admin(request: HttpRequest) -> bool:

@@ -9,7 +9,7 @@ what the stack really does:
   is refused before the view), and DRF answers a failed one with 401 only
   when the first authenticator names a `WWW-Authenticate` challenge, 403
   otherwise; a session's unsafe request without its CSRF token is a 403;
-- the NUL middleware (backend.middleware) answers 400 for any path or query
+- the NUL middleware (backend.core.middleware) answers 400 for any path or query
   parameter, so every operation with parameters can answer 400, as can every
   one with a body (unparseable JSON, a refused field);
 - a path parameter that matches nothing, or a page past the last, is a 404;
@@ -110,7 +110,7 @@ IDEMPOTENCY_KEY_PATTERN = r"^[!-~]([ -~]{0,98}[!-~])?$"
 
 
 def idempotency_key_parameter(*, required: bool, description: str) -> OpenApiParameter:
-    """The Idempotency-Key header (backend.idempotency): 1 to 100 printable ASCII characters."""
+    """The Idempotency-Key header (backend.core.idempotency): 1 to 100 printable ASCII characters."""
     return OpenApiParameter(
         "Idempotency-Key",
         str,
@@ -299,7 +299,7 @@ class ApiSchema(AutoSchema):
         if any(p["in"] == "path" for p in parameters) or self._is_paginated_list():
             statuses.add(404)
         if "requestBody" in operation:
-            # Bodies past DATA_UPLOAD_MAX_MEMORY_SIZE (backend.middleware), uploads past theirs.
+            # Bodies past DATA_UPLOAD_MAX_MEMORY_SIZE (backend.core.middleware), uploads past theirs.
             statuses.add(413)
             if self.view.get_parsers():
                 statuses.add(415)

@@ -16,7 +16,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils.translation import gettext as _
 
-from backend.errors import InvalidInput
+from backend.core.errors import InvalidInput
 
 API_PREFIX = "/api/"
 

@@ -11,8 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from backend.errors import ServiceError
-from backend.middleware import request_too_large_body
+from backend.core.errors import ServiceError
+from backend.core.middleware import request_too_large_body
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

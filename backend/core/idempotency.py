@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from backend.errors import Conflict, InvalidInput
+from backend.core.errors import Conflict, InvalidInput
 from backend.photos.errors import IdempotencyKeyReused
 from backend.photos.models import IdempotencyRecord
 

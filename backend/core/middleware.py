@@ -11,14 +11,14 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
-from backend.control_characters import (
+from backend.core.control_characters import (
     control_character_code,
     control_character_message,
     field_name_shown,
     first_control_character,
     first_in_fields,
 )
-from backend.errors import InvalidInput
+from backend.core.errors import InvalidInput
 
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 MULTIPART_CONTENT_TYPE = "multipart/form-data"
@@ -40,9 +40,9 @@ class RefuseControlCharactersMiddleware:
     """Answer 400 for an invisible control character in anything a person sends as text.
 
     Checked: the path, the query string, URL-encoded forms, JSON bodies and the
-    text fields of multipart pages (backend.control_characters says which
+    text fields of multipart pages (backend.core.control_characters says which
     characters). The API's multipart bodies are left to its parsers
-    (backend.parsers), which check the same characters: its views stream
+    (backend.core.parsers), which check the same characters: its views stream
     uploads through their own size limits, set before the body is read.
     """
 

@@ -1,6 +1,6 @@
 """The API's form parsers: refuse invisible control characters in every text field.
 
-The middleware (backend.middleware) checks JSON bodies and the pages' forms
+The middleware (backend.core.middleware) checks JSON bodies and the pages' forms
 before any view runs, but leaves the API's multipart bodies to the API, whose
 views set their upload limits before the body is read. These parsers close
 that gap for every view: a refused field never reaches a serializer or a
@@ -13,13 +13,13 @@ from typing import Any
 
 from rest_framework import parsers
 
-from backend.control_characters import (
+from backend.core.control_characters import (
     control_character_code,
     control_character_message,
     field_name_shown,
     first_in_fields,
 )
-from backend.errors import InvalidInput
+from backend.core.errors import InvalidInput
 
 
 def _refuse_control_characters(fields: Any) -> None:
