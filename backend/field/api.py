@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from backend.accounts.models import WARD_ROLES
 from backend.accounts.services import DeviceRequestSerializer, device_token_issue
 from backend.cases.models import ViolationCase
+from backend.cases.selectors import case_is_overdue
 from backend.core.errors import InvalidInput
 from backend.field.selectors import field_cases
 
@@ -51,7 +52,7 @@ def case_card(case: ViolationCase, today: Any) -> dict[str, Any]:
         "violation_type_label": case.get_violation_type_display(),
         "deadline": deadline.isoformat() if deadline else None,
         "deadline_display": deadline.strftime("%d/%m/%Y") if deadline else None,
-        "overdue": bool(deadline and deadline < today),
+        "overdue": case_is_overdue(case, today),
         "lat": case.location.y,
         "lon": case.location.x,
         "distance_m": None if distance is None else round(distance.m, 1),
