@@ -32,7 +32,7 @@ from backend.cases.workflow.action import Action
 from backend.cases.workflow.fields import SITE_FIELDS, VIOLATOR_FIELDS, Field
 from backend.cases.workflow.input_cleaning import (
     ActionInputInvalid,
-    clean_field,
+    clean_edited_facts,
     form_fields,
     parse_expected_version,
 )
@@ -293,24 +293,11 @@ def case_details_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Only the ward's inspectors and leaders may change its cases."))
         return _page(request, case, status=403)
     raw = _posted(request)
-    changes: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    for f in DETAIL_FIELDS:
-        value = raw.get(f.name, "")
-        if value in ("", None):
-            if f.required and not getattr(case, f.name):
-                errors[f.name] = _("“%(field)s” is required.") % {"field": f.label}
-            changes[f.name] = None if f.kind in ("date", "int", "decimal") else ""
-            if f.required:
-                changes.pop(f.name)
-            continue
-        try:
-            changes[f.name] = clean_field(f, value, case)
-        except ValueError as exc:
-            errors[f.name] = f"{f.label}: {exc}"
-    if errors:
+    try:
+        changes = clean_edited_facts(DETAIL_FIELDS, raw, case=case)
+    except ActionInputInvalid as exc:
         return _page(
-            request, case, failed_action="details", submitted=raw, errors=errors, status=400
+            request, case, failed_action="details", submitted=raw, errors=exc.errors, status=400
         )
     try:
         case_update(actor=request.user, case=case, changes=changes)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -232,6 +232,34 @@ def clean_field(f: Field, raw: Any, case: Any) -> Any:
             % {"n": f.max_length, "len": len(text)}
         )
     return text
+
+
+def clean_edited_facts(
+    fields: Iterable[Field], raw: Mapping[str, Any], *, case: Any
+) -> dict[str, Any]:
+    """Typed changes from the case page's details form, or ActionInputInvalid.
+
+    The form posts every field: an empty one clears the fact, except a required
+    one, which keeps the case's value (and is refused while the case has none).
+    Each value is cleaned by clean_field, as an action's input is.
+    """
+    changes: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for f in fields:
+        value = raw.get(f.name, "")
+        if value in _EMPTY:
+            if f.required and not getattr(case, f.name):
+                errors[f.name] = _("“%(field)s” is required.") % {"field": f.label}
+            if not f.required:
+                changes[f.name] = None if f.kind in ("date", "int", "decimal") else ""
+            continue
+        try:
+            changes[f.name] = clean_field(f, value, case)
+        except ValueError as exc:
+            errors[f.name] = f"{f.label}: {exc}"
+    if errors:
+        raise ActionInputInvalid(errors)
+    return changes
 
 
 def clean_action_input(
