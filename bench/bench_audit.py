@@ -207,8 +207,8 @@ def run() -> bool:
     from backend.audit.services import case_event_record
     from backend.audit.verification import chain_verify
     from backend.cases.models import ViolationCase
+    from backend.cases.selectors.query import CaseQuery
     from backend.reports.dashboard import audit_dashboard
-    from backend.reports.filters import CaseFilters
 
     print(f"Loading {CASES * EVENTS_PER_CASE} events into database {DATABASE}:")
     actor, auditor = _load(print)
@@ -228,7 +228,7 @@ def run() -> bool:
     dashboards = []
     for _ in range(5):
         started = time.perf_counter()
-        audit_dashboard(auditor, CaseFilters(), timezone.localdate())
+        audit_dashboard(auditor, CaseQuery(), timezone.localdate())
         dashboards.append(time.perf_counter() - started)
 
     client = Client(HTTP_HOST="127.0.0.1")

@@ -373,7 +373,7 @@ def measure_geojson(spec: CitySpec, wsgi: Wsgi, today: datetime.date) -> dict[st
     from backend.accounts.models import User
     from backend.cases.models import ViolationCase
     from backend.cases.selectors import cases_visible_to
-    from backend.maps.filters import overdue_annotation
+    from backend.cases.selectors import overdue_flag as overdue_annotation
 
     class StockCaseSerializer(GeoFeatureModelSerializer):
         overdue = serializers.BooleanField(read_only=True)

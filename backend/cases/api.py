@@ -23,8 +23,9 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from backend.accounts.selectors import inspectors_visible_to
 from backend.cases.documents.generation import DOCX_CONTENT_TYPE, document_generate
-from backend.cases.models import Outcome, Stage, ViolationCase, ViolationType
+from backend.cases.models import Outcome, Stage, ViolationCase
 from backend.cases.selectors import case_actions_for, case_deadline, cases_visible_to
+from backend.cases.selectors.query import CaseQuery, case_query
 from backend.cases.services.input_checks import checked_point
 from backend.cases.services.messages import (
     INSPECTOR_REFUSED,
@@ -41,12 +42,9 @@ from backend.core.parsers import FormParser, MultiPartParser
 from backend.core.permissions import ReadOnlyUnlessWardUser
 from backend.core.schema import (
     REPLAYED_HEADER,
-    bounding_box,
-    comma_separated,
     idempotency_key_parameter,
     refusals,
 )
-from backend.filters import filter_bbox, filter_choice, filter_ward_code
 from gis.geometry import GeometryProblem, parse_geometry
 
 DEADLINE_SCHEMA = inline_serializer(
@@ -191,16 +189,7 @@ class CaseOpenSerializer(serializers.Serializer):  # type: ignore[type-arg]
         return user
 
 
-CASE_FILTERS = [
-    bounding_box("in_bbox"),
-    comma_separated("ward", description="ward code(s), comma-separated"),
-    comma_separated("stage", enum=Stage.values, description="stage code(s), comma-separated"),
-    comma_separated(
-        "violation_type",
-        enum=ViolationType.values,
-        description="violation type code(s), comma-separated",
-    ),
-]
+CASE_FILTERS = CaseQuery.openapi_parameters()
 
 
 class CaseViewSet(
@@ -217,11 +206,7 @@ class CaseViewSet(
     def get_queryset(self) -> Any:
         qs = cases_visible_to(self.request.user)
         if self.action == "list":
-            params = self.request.query_params
-            qs = filter_bbox(qs, params, "location")
-            qs = filter_ward_code(qs, params)
-            qs = filter_choice(qs, params, "stage", "stage", Stage.values)
-            qs = filter_choice(qs, params, "violation_type", "violation_type", ViolationType.values)
+            qs = case_query(self.request.query_params).apply_on(qs)
         return qs.order_by("-detected_at", "-id")
 
     @extend_schema(parameters=CASE_FILTERS)

@@ -17,9 +17,9 @@ from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from backend.cases.selectors.query import CaseQuery, case_query
 from backend.core.errors import InvalidInput
 from backend.core.schema import GEOJSON
-from backend.maps.filters import MapFilters, bbox_from_params
 from backend.maps.openapi import (
     BBOX_PARAMETER,
     CASES_GEOJSON,
@@ -28,6 +28,7 @@ from backend.maps.openapi import (
     PERMITS_GEOJSON,
     SEARCH_RESULTS,
     STAGE_COUNTS,
+    WARD_PARAMETERS,
 )
 from backend.maps.selectors.counts_and_search import case_stage_counts, map_search
 from backend.maps.selectors.geojson import cases_feature_collection, permits_feature_collection
@@ -35,6 +36,15 @@ from backend.maps.selectors.popups import case_summary, permit_summary
 
 SEARCH_MIN_LENGTH = 2
 SEARCH_MAX_LENGTH = 100
+
+
+def _with_bbox(query: CaseQuery) -> CaseQuery:
+    """A viewport answer needs its viewport: without one it would be the whole city."""
+    if query.values["bbox"] is None:
+        raise InvalidInput(
+            _("bbox is required: minlon,minlat,maxlon,maxlat in degrees."), field="bbox"
+        )
+    return query
 
 
 def _geojson(text: str) -> HttpResponse:
@@ -51,21 +61,19 @@ def _geojson(text: str) -> HttpResponse:
 )
 @api_view(["GET"])
 def cases_geojson(request: Request) -> HttpResponse:
-    bbox = bbox_from_params(request.query_params, required=True)
-    filters = MapFilters.from_params(request.query_params)
-    return _geojson(cases_feature_collection(request.user, bbox, filters, timezone.localdate()))
+    query = _with_bbox(case_query(request.query_params))
+    return _geojson(cases_feature_collection(request.user, query, timezone.localdate()))
 
 
 @extend_schema(
-    parameters=[BBOX_PARAMETER, FILTER_PARAMETERS[-1]],
+    parameters=[BBOX_PARAMETER, *WARD_PARAMETERS],
     responses={(200, GEOJSON): PERMITS_GEOJSON},
     description="Permit parcels crossing a bounding box as GeoJSON, at most 2,000.",
 )
 @api_view(["GET"])
 def permits_geojson(request: Request) -> HttpResponse:
-    bbox = bbox_from_params(request.query_params, required=True)
-    filters = MapFilters.from_params(request.query_params)
-    return _geojson(permits_feature_collection(request.user, bbox, filters))
+    query = _with_bbox(case_query(request.query_params))
+    return _geojson(permits_feature_collection(request.user, query.values["bbox"], query))
 
 
 @extend_schema(
@@ -75,9 +83,8 @@ def permits_geojson(request: Request) -> HttpResponse:
 )
 @api_view(["GET"])
 def counts(request: Request) -> Response:
-    bbox = bbox_from_params(request.query_params, required=False)
-    filters = MapFilters.from_params(request.query_params)
-    data = case_stage_counts(request.user, filters, bbox, timezone.localdate())
+    query = case_query(request.query_params)
+    data = case_stage_counts(request.user, query, timezone.localdate())
     return Response(data, headers={"Cache-Control": "private, no-cache"})
 
 
@@ -88,7 +95,9 @@ def counts(request: Request) -> Response:
             {"type": "string", "maxLength": SEARCH_MAX_LENGTH},
             description="case code, address or permit number; fewer than "
             f"{SEARCH_MIN_LENGTH} characters (spaces aside) find nothing",
-        )
+        ),
+        OPTIONAL_BBOX_PARAMETER,
+        *FILTER_PARAMETERS,
     ],
     responses={200: SEARCH_RESULTS},
 )
@@ -99,9 +108,10 @@ def search(request: Request) -> Response:
         raise InvalidInput(
             _("Search for at most %(n)s characters.") % {"n": SEARCH_MAX_LENGTH}, field="q"
         )
+    query = case_query(request.query_params)
     if len(text) < SEARCH_MIN_LENGTH:
         return Response({"results": []})
-    return Response({"results": map_search(request.user, text)})
+    return Response({"results": map_search(request.user, text, query, timezone.localdate())})
 
 
 @extend_schema(responses={200: OpenApiTypes.OBJECT})

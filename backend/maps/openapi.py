@@ -10,58 +10,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
+from backend.cases.selectors.query import STAGE_CODES, VIOLATION_TYPE_CODES, CaseQuery
 from backend.core.schema import (
-    FILTER_DATE_PATTERN,
     bounding_box,
-    comma_separated,
     error_response,
     geojson_feature_collection,
     geojson_geometry,
     parameter_object,
-)
-from backend.maps.filters import (
-    FALSE_WORDS,
-    STAGE_CODES,
-    TRUE_WORDS,
-    VIOLATION_TYPE_CODES,
-    WARD_CODE,
 )
 from backend.maps.selectors.tile_layers import TILE_LAYER_NAMES
 from backend.maps.tile_view import MVT_CONTENT_TYPE
 from backend.maps.tiles import MAX_ZOOM
 from backend.permits.models import PermitStatus
 
-FILTER_PARAMETERS = [
-    comma_separated("stage", enum=STAGE_CODES, description="stage code(s), comma-separated"),
-    comma_separated(
-        "type", enum=VIOLATION_TYPE_CODES, description="violation type(s), comma-separated"
-    ),
-    OpenApiParameter(
-        "overdue",
-        str,
-        enum=sorted(TRUE_WORDS | FALSE_WORDS),
-        description="1: only cases past their stage deadline",
-    ),
-    OpenApiParameter(
-        "from",
-        str,
-        pattern=FILTER_DATE_PATTERN,
-        description="detected on or after (YYYY-MM-DD or dd/mm/yyyy, years 2000 to 2100)",
-    ),
-    OpenApiParameter(
-        "to",
-        str,
-        pattern=FILTER_DATE_PATTERN,
-        description="detected on or before (YYYY-MM-DD or dd/mm/yyyy, years 2000 to 2100); "
-        "not before `from`",
-    ),
-    comma_separated(
-        "ward", pattern=WARD_CODE.pattern, description="ward code(s), comma-separated (≤ 200)"
-    ),
-]
+# The case query's parameters (its bbox aside: each endpoint says whether it needs one).
+FILTER_PARAMETERS = CaseQuery.openapi_parameters(
+    *(n for n in CaseQuery.base_filters if n != "bbox")
+)
+WARD_PARAMETERS = CaseQuery.openapi_parameters("ward")
 BBOX_PARAMETER = bounding_box("bbox", required=True)
 OPTIONAL_BBOX_PARAMETER = bounding_box("bbox")
 

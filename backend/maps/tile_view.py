@@ -23,8 +23,8 @@ from backend.accounts.selectors import (
     has_token_header,
     snapshot_of,
 )
+from backend.cases.selectors.query import CaseQuery, case_query
 from backend.core.errors import InvalidInput
-from backend.maps.filters import MapFilters
 from backend.maps.selectors.tile_layers import TILE_LAYER_NAMES, layer_tile, tile_access_scope
 from backend.maps.tile_statements import RenderedTile, TileStatementCache, parse_if_none_match
 from backend.maps.tiles import TileAddress
@@ -65,9 +65,9 @@ def _tile_int(value: str, name: str) -> int:
 
 def parse_tile_request(
     request: HttpRequest, layer: str, z: str, x: str, y: str
-) -> tuple[TileAddress, MapFilters]:
+) -> tuple[TileAddress, CaseQuery]:
     address = TileAddress.checked(_tile_int(z, "z"), _tile_int(x, "x"), _tile_int(y, "y"))
-    return address, MapFilters.from_params(request.GET)
+    return address, case_query(request.GET)
 
 
 def tile_http_response(result: RenderedTile) -> HttpResponse:

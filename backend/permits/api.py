@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from backend.filters import filter_bbox, filter_choice, filter_ward_code
-from backend.permits.models import Permit, PermitStatus
+from backend.permits.models import Permit
+from backend.permits.query import PermitQuery
 from backend.permits.selectors import permits_visible_to
 
 
@@ -37,6 +38,7 @@ class PermitSerializer(GeoFeatureModelSerializer):  # type: ignore[misc]
         ]
 
 
+@extend_schema_view(list=extend_schema(parameters=PermitQuery.openapi_parameters()))
 class PermitViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     """Construction permits and their parcels in the user's wards."""
 
@@ -45,10 +47,5 @@ class PermitViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     def get_queryset(self) -> Any:
         qs = permits_visible_to(self.request.user)
         if self.action == "list":
-            params = self.request.query_params
-            qs = filter_bbox(qs, params, "parcel")
-            qs = filter_ward_code(qs, params)
-            qs = filter_choice(qs, params, "status", "status", PermitStatus.values)
-            if params.get("number"):
-                qs = qs.filter(number__icontains=params["number"].strip())
+            qs = PermitQuery.from_params(self.request.query_params).apply(qs)
         return qs.order_by("-issued_on", "id")

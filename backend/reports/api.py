@@ -5,23 +5,18 @@ from __future__ import annotations
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.cases.models import ViolationType
+from backend.cases.selectors.query import CaseQuery
 from backend.reports.dashboard import audit_dashboard
-from backend.reports.filters import CaseFilters
 from backend.reports.selectors import case_for_timeline
 from backend.reports.timelines import case_timeline, stage_label, timeline_summary
 
-DASHBOARD_FILTERS = [
-    OpenApiParameter("ward", str, description="ward code(s), comma-separated"),
-    OpenApiParameter("violation_type", str, enum=ViolationType.values),
-    OpenApiParameter("detected_from", OpenApiTypes.DATE, description="detected on or after"),
-    OpenApiParameter("detected_to", OpenApiTypes.DATE, description="detected on or before"),
-]
+# The dashboard's figures count what its scope selects (CaseQuery.SCOPE).
+DASHBOARD_FILTERS = CaseQuery.openapi_parameters(*CaseQuery.SCOPE)
 
 
 class CaseTimelineView(APIView):
@@ -59,5 +54,5 @@ class AuditDashboardView(APIView):
 
     @extend_schema(parameters=DASHBOARD_FILTERS, responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
-        filters = CaseFilters.from_params(request.query_params)
+        filters = CaseQuery.from_params(request.query_params)
         return Response(audit_dashboard(request.user, filters).as_json())

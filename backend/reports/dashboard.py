@@ -20,8 +20,8 @@ from django.utils import timezone
 from backend.accounts.selectors import user_sees_all_wards
 from backend.audit.selectors import ChainHead, chain_head
 from backend.cases.models import Stage
-from backend.cases.selectors import overdue_q
-from backend.reports.filters import CaseFilters
+from backend.cases.selectors import overdue_flag, overdue_q
+from backend.cases.selectors.query import CaseQuery
 from backend.reports.selectors import OPEN_STAGE_VALUES, cases_matching, selection_sql
 from backend.wards.models import Ward
 from backend.wards.selectors import wards_visible_to
@@ -90,7 +90,7 @@ class MonthFigures:
 @dataclass
 class Dashboard:
     today: datetime.date
-    filters: CaseFilters
+    filters: CaseQuery
     open_stages: list[tuple[str, str]]
     wards: list[WardFigures]
     city: WardFigures
@@ -128,11 +128,10 @@ def _rows(sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
         return list(cursor.fetchall())
 
 
-def visible_wards(user: Any, filters: CaseFilters, today: datetime.date) -> QuerySet[Ward]:
+def visible_wards(user: Any, filters: CaseQuery, today: datetime.date) -> QuerySet[Ward]:
     """One row per ward code: the version valid today, else the latest one."""
     wards = wards_visible_to(user)
-    if filters.ward:
-        wards = wards.filter(code__in=filters.ward)
+    wards = filters.with_ward_codes(wards, "code")
     current = Q(valid_from__lte=today) & (Q(valid_to__isnull=True) | Q(valid_to__gt=today))
     return (
         wards.annotate(is_current=ExpressionWrapper(current, output_field=BooleanField()))
@@ -212,9 +211,7 @@ def _month_range(first: str, last: str) -> list[str]:
     return months
 
 
-def audit_dashboard(
-    user: Any, filters: CaseFilters, today: datetime.date | None = None
-) -> Dashboard:
+def audit_dashboard(user: Any, filters: CaseQuery, today: datetime.date | None = None) -> Dashboard:
     today = today or timezone.localdate()
     filters = filters.scope
     cases = cases_matching(user, filters, today)
@@ -268,14 +265,17 @@ def audit_dashboard(
         cases.filter(stage__in=OPEN_STAGE_VALUES)
         .order_by()
         .annotate(
+            overdue=overdue_flag(today),
             rank=Window(
                 RowNumber(),
                 partition_by=[F("ward__code")],
                 order_by=[F("detected_at").asc(), F("id").asc()],
-            )
+            ),
         )
         .filter(rank__lte=OLDEST_PER_WARD)
-        .values("id", "code", "ward__code", "stage", "stage_deadline", "detected_at", "rank")
+        .values(
+            "id", "code", "ward__code", "stage", "stage_deadline", "detected_at", "rank", "overdue"
+        )
         .order_by("ward__code", "rank")
     )
     for old in oldest:
@@ -287,9 +287,7 @@ def audit_dashboard(
                 "stage_deadline": old["stage_deadline"],
                 "detected_at": old["detected_at"],
                 "days_open": (today - timezone.localdate(old["detected_at"])).days,
-                "overdue": bool(
-                    old["stage_deadline"] is not None and old["stage_deadline"] < today
-                ),
+                "overdue": old["overdue"],
             }
         )
 
@@ -308,8 +306,8 @@ def audit_dashboard(
     cut = False
     if per_month:
         first, last = min(per_month), max(per_month)
-        if filters.detected_from:
-            first = min(first, filters.detected_from.strftime("%Y-%m"))
+        if filters.detected_since:
+            first = min(first, filters.detected_since.strftime("%Y-%m"))
         span = _month_range(first, last)
         if len(span) > MAX_MONTHS:
             span, cut = span[-MAX_MONTHS:], True
@@ -367,7 +365,7 @@ FROM shapes s LEFT JOIN stats st ON st.code = s.code
 """
 
 
-def overdue_map_geojson(user: Any, filters: CaseFilters, today: datetime.date | None = None) -> str:
+def overdue_map_geojson(user: Any, filters: CaseQuery, today: datetime.date | None = None) -> str:
     """Ward boundaries with their open and overdue counts, as GeoJSON text built in SQL."""
     today = today or timezone.localdate()
     filters = filters.scope

@@ -26,21 +26,21 @@ from django.views.decorators.http import require_safe
 from backend.accounts.selectors import user_sees_all_wards
 from backend.cases.models import Stage, ViolationType
 from backend.cases.selectors import case_is_overdue
+from backend.cases.selectors.query import CaseQuery
 from backend.core.error_pages import json_error
 from backend.core.errors import InvalidInput
 from backend.reports import export_files, exports
 from backend.reports.dashboard import Dashboard, WardFigures, audit_dashboard, overdue_map_geojson
-from backend.reports.filters import CaseFilters
 from backend.reports.selectors import OPEN_STAGE_VALUES, case_for_timeline, cases_matching
 from backend.reports.timelines import case_timeline, timeline_summary
 from backend.wards.selectors import wards_visible_to
 
 
-def _filters_or_error(request: HttpRequest) -> tuple[CaseFilters, str | None]:
+def _filters_or_error(request: HttpRequest) -> tuple[CaseQuery, str | None]:
     try:
-        return CaseFilters.from_params(request.GET), None
+        return CaseQuery.from_params(request.GET), None
     except InvalidInput as exc:
-        return CaseFilters(), str(exc.message)
+        return CaseQuery(), str(exc.message)
 
 
 @login_required
@@ -67,13 +67,13 @@ def case_timeline_page(request: HttpRequest, pk: int) -> HttpResponse:
 class _Links:
     """Case-list URLs for each figure: the filters that select the cases behind it."""
 
-    def __init__(self, filters: CaseFilters) -> None:
+    def __init__(self, filters: CaseQuery) -> None:
         self.filters = filters
         self.base = reverse("case_list")
 
     def __call__(self, code: str, **changes: Any) -> str:
-        ward = (code,) if code else self.filters.ward
-        return f"{self.base}?{self.filters.query(ward=ward, **changes)}"
+        ward = (code,) if code else self.filters.ward_codes
+        return f"{self.base}?{self.filters.link(ward=ward, **changes)}"
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -146,7 +146,7 @@ def _page_context(dashboard: Dashboard) -> dict[str, Any]:
         "rows": [_ward_row(w, links, stages) for w in dashboard.wards],
         "city_row": _ward_row(dashboard.city, links, stages),
         "months": months,
-        "query": dashboard.filters.query(),
+        "query": dashboard.filters.link(),
     }
 
 
@@ -166,7 +166,7 @@ def audit_dashboard_page(request: HttpRequest) -> HttpResponse:
         "violation_choices": ViolationType.choices,
         "sees_all": user_sees_all_wards(request.user),
         "map_config": {
-            "geojson": reverse("audit_map") + "?" + dashboard.filters.query(),
+            "geojson": reverse("audit_map") + "?" + dashboard.filters.link(),
             "cases": reverse("case_list"),
             "query": dashboard.filters.as_params(),
             "basemap": settings.TTXD_BASEMAP_URL or "",

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from backend.filters import filter_bbox, filter_ward_code
 from backend.wards.models import Ward
+from backend.wards.query import WardQuery
 from backend.wards.selectors import wards_visible_to
 
 
@@ -26,6 +27,7 @@ class WardSerializer(GeoFeatureModelSerializer):  # type: ignore[misc]
         ]
 
 
+@extend_schema_view(list=extend_schema(parameters=WardQuery.openapi_parameters()))
 class WardViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     """Ward boundaries the user works in (all of them for city roles)."""
 
@@ -34,9 +36,5 @@ class WardViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     def get_queryset(self) -> Any:
         qs = wards_visible_to(self.request.user)
         if self.action == "list":
-            qs = filter_ward_code(
-                filter_bbox(qs, self.request.query_params, "boundary"),
-                self.request.query_params,
-                "code",
-            )
+            qs = WardQuery.from_params(self.request.query_params).apply(qs)
         return qs.order_by("name", "id")

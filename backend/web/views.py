@@ -12,8 +12,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from backend.accounts.models import Role
+from backend.cases.selectors.query import CaseQuery
 from backend.core.errors import InvalidInput
-from backend.reports.selectors import CaseFilters, cases_matching
+from backend.reports.selectors import cases_matching
 from backend.wards.selectors import wards_visible_to
 
 
@@ -36,11 +37,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def case_list(request: HttpRequest) -> HttpResponse:
-    # The audit dashboard links its figures here with filters (CaseFilters, the
-    # parameter of the reports selector cases_matching).
+    # The audit dashboard and the map link here with the case query (CaseQuery).
     wards = wards_visible_to(request.user).order_by("name")
     try:
-        filters = CaseFilters.from_params(request.GET)
+        filters = CaseQuery.from_params(request.GET)
     except InvalidInput as exc:
         # The same page, escaped, with the reason and no list: never the input as markup.
         refused = {"cases": [], "wards": wards, "error": exc.message}
@@ -48,8 +48,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     matching = cases_matching(request.user, filters)
     cases = matching.order_by("stage_deadline", "-detected_at")[:200]
     context: dict[str, Any] = {"cases": cases, "wards": wards}
-    if filters != CaseFilters():
-        context.update(filtered=True, matching_count=matching.count(), query=filters.query())
+    if filters:
+        context.update(filtered=True, matching_count=matching.count(), query=filters.link())
     return render(request, "web/case_list.html", context)
 
 

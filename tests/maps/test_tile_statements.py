@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from backend.accounts.models import Role, WardMembership
-from backend.maps.filters import MapFilters
+from backend.cases.selectors.query import CaseQuery
 from backend.maps.selectors.tile_layers import (
     TILE_STATEMENTS,
     case_clusters_statement,
@@ -123,12 +123,12 @@ def test_a_cached_statement_is_what_the_selectors_compile_for_each_user_of_the_k
     # users with the same key get the very same statement from the selectors.
     other_inspector = UserFactory(username="inspector_a2", role=Role.INSPECTOR, wards=[ward_a])
     admin = UserFactory(username="admin_x", role=Role.ADMIN)
-    filters = MapFilters(stages=("halted",), ward_codes=("90001",))
+    filters = CaseQuery({"stage": "halted", "ward": "90001"})
 
     assert build(inspector_a, filters, today) == build(other_inspector, filters, today)
     assert build(auditor, filters, today).sql == build(admin, filters, today).sql
     assert build(inspector_a, filters, today).sql != build(auditor, filters, today).sql
-    assert build(inspector_a, filters, today) != build(inspector_a, MapFilters(), today)
+    assert build(inspector_a, filters, today) != build(inspector_a, CaseQuery(), today)
 
 
 def test_filters_are_part_of_the_key(client, inspector_a, ward_a):
@@ -241,7 +241,7 @@ def test_the_cache_builds_once_per_key_and_forgets_the_least_recently_used():
 
 
 def test_a_statement_fills_its_tile_slots_for_each_tile(auditor, today):
-    statement = wards_statement(auditor, MapFilters(), today)
+    statement = wards_statement(auditor, CaseQuery(), today)
     here, there = TileAddress(16, 52192, 30790), TileAddress(15, 26096, 15395)
 
     values_here = statement.layer_parameters(here)

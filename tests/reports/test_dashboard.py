@@ -11,8 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from backend.cases.models import Stage
+from backend.cases.selectors.query import CaseQuery
 from backend.reports.dashboard import audit_dashboard, overdue_map_geojson
-from backend.reports.filters import CaseFilters
 from tests.reports.conftest import NOW, TODAY, City
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def by_code(dashboard: Any) -> dict[str, Any]:
 
 
 def test_open_cases_by_stage_and_overdue_share_per_ward(city: City, auditor: Any) -> None:
-    dashboard = audit_dashboard(auditor, CaseFilters(), TODAY)
+    dashboard = audit_dashboard(auditor, CaseQuery(), TODAY)
     wards = by_code(dashboard)
     a, b = wards["90001"], wards["90002"]
     assert a.open_by_stage == {Stage.DETECTED: 1, Stage.SUSPENDED: 1}
@@ -35,7 +35,7 @@ def test_open_cases_by_stage_and_overdue_share_per_ward(city: City, auditor: Any
 
 
 def test_median_days_in_each_stage_count_open_stages_to_today(city: City, auditor: Any) -> None:
-    dashboard = audit_dashboard(auditor, CaseFilters(), TODAY)
+    dashboard = audit_dashboard(auditor, CaseQuery(), TODAY)
     a, b = by_code(dashboard)["90001"], by_code(dashboard)["90002"]
     # Detected: A1 2 days, A2 2, A3 still there after 6 → median 2.
     assert a.median_days == {Stage.DETECTED: 2.0, Stage.SUSPENDED: 26.5, Stage.HALTED: 21.0}
@@ -50,7 +50,7 @@ def test_median_days_in_each_stage_count_open_stages_to_today(city: City, audito
 
 
 def test_share_of_steps_on_time(city: City, auditor: Any) -> None:
-    dashboard = audit_dashboard(auditor, CaseFilters(), TODAY)
+    dashboard = audit_dashboard(auditor, CaseQuery(), TODAY)
     a, b = by_code(dashboard)["90001"], by_code(dashboard)["90002"]
     assert (a.steps_on_time, a.steps_timed, a.on_time_share) == (3, 4, 0.75)
     assert (b.steps_on_time, b.steps_timed, b.on_time_share) == (0, 1, 0.0)
@@ -58,7 +58,7 @@ def test_share_of_steps_on_time(city: City, auditor: Any) -> None:
 
 
 def test_oldest_open_cases_and_cases_per_month(city: City, auditor: Any) -> None:
-    dashboard = audit_dashboard(auditor, CaseFilters(), TODAY)
+    dashboard = audit_dashboard(auditor, CaseQuery(), TODAY)
     a, b = by_code(dashboard)["90001"], by_code(dashboard)["90002"]
     assert [o["code"] for o in a.oldest] == [city.a2.code, city.a3.code]
     assert [o["days_open"] for o in a.oldest] == [42, 6]
@@ -71,34 +71,32 @@ def test_oldest_open_cases_and_cases_per_month(city: City, auditor: Any) -> None
 
 
 def test_filters_by_violation_type_ward_and_period(city: City, auditor: Any) -> None:
-    planning = audit_dashboard(auditor, CaseFilters(violation_type=("art16_9",)), TODAY)
+    planning = audit_dashboard(auditor, CaseQuery({"violation_type": "art16_9"}), TODAY)
     assert (planning.city.total, planning.city.overdue) == (1, 1)
-    only_a = audit_dashboard(auditor, CaseFilters(ward=("90001",)), TODAY)
+    only_a = audit_dashboard(auditor, CaseQuery({"ward": "90001"}), TODAY)
     assert [w.code for w in only_a.wards] == ["90001"] and only_a.city.total == 3
-    recent = audit_dashboard(
-        auditor, CaseFilters.from_params({"detected_from": "01/02/2026"}), TODAY
-    )
+    recent = audit_dashboard(auditor, CaseQuery.from_params({"detected_from": "01/02/2026"}), TODAY)
     assert recent.city.total == 3  # A2, A3, B1
     assert recent.city.median_days[Stage.DETECTED] == 6.0  # 2, 6, 14
 
 
 def test_a_ward_leader_sees_only_their_ward(city: City, leader_a: Any, inspector_b: Any) -> None:
-    mine = audit_dashboard(leader_a, CaseFilters(), TODAY)
+    mine = audit_dashboard(leader_a, CaseQuery(), TODAY)
     assert [w.code for w in mine.wards] == ["90001"]
     assert mine.city.total == 3 and mine.chain is None
     # Asking for another ward gives nothing, not that ward.
-    other = audit_dashboard(leader_a, CaseFilters(ward=("90002",)), TODAY)
+    other = audit_dashboard(leader_a, CaseQuery({"ward": "90002"}), TODAY)
     assert other.wards == [] and other.city.total == 0
-    assert [w.code for w in audit_dashboard(inspector_b, CaseFilters(), TODAY).wards] == ["90002"]
+    assert [w.code for w in audit_dashboard(inspector_b, CaseQuery(), TODAY).wards] == ["90002"]
 
 
 def test_the_auditor_sees_the_chain_head(city: City, auditor: Any) -> None:
-    dashboard = audit_dashboard(auditor, CaseFilters(), TODAY)
+    dashboard = audit_dashboard(auditor, CaseQuery(), TODAY)
     assert dashboard.chain is not None and dashboard.chain.count == 10
 
 
 def test_the_map_colours_wards_by_overdue_share(city: City, auditor: Any, leader_a: Any) -> None:
-    collection = json.loads(overdue_map_geojson(auditor, CaseFilters(), TODAY))
+    collection = json.loads(overdue_map_geojson(auditor, CaseQuery(), TODAY))
     features = {f["properties"]["code"]: f for f in collection["features"]}
     assert set(features) == {"90001", "90002"}
     assert features["90001"]["properties"] | {} == {
@@ -109,7 +107,7 @@ def test_the_map_colours_wards_by_overdue_share(city: City, auditor: Any, leader
         "overdue_share": 0.5,
     }
     assert features["90001"]["geometry"]["type"] == "MultiPolygon"
-    mine = json.loads(overdue_map_geojson(leader_a, CaseFilters(), TODAY))
+    mine = json.loads(overdue_map_geojson(leader_a, CaseQuery(), TODAY))
     assert [f["properties"]["code"] for f in mine["features"]] == ["90001"]
 
 
@@ -117,7 +115,7 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
     city: City, auditor: Any, django_assert_max_num_queries: Any
 ) -> None:
     with django_assert_max_num_queries(7):
-        audit_dashboard(auditor, CaseFilters(), TODAY)
+        audit_dashboard(auditor, CaseQuery(), TODAY)
 
 
 @time_machine.travel(NOW, tick=False)

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from backend.audit.verification import chain_verify
 from backend.cases.models import Stage
+from backend.cases.selectors.query import CaseQuery
 from backend.reports.dashboard import audit_dashboard
-from backend.reports.filters import CaseFilters
 from tests.cases.conftest import PATHS, open_case, seed_rules_and_calendar, walk
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +52,7 @@ def test_the_timeline_of_a_real_case_shows_its_documents_and_deadlines(
 
 
 def test_the_dashboard_counts_the_real_steps(halted_case: Any, auditor: Any) -> None:
-    dashboard = audit_dashboard(auditor, CaseFilters(), timezone.localdate())
+    dashboard = audit_dashboard(auditor, CaseQuery(), timezone.localdate())
     ward = next(w for w in dashboard.wards if w.code == halted_case.ward.code)
     assert ward.open_by_stage == {Stage.HALTED: 1}
     assert ward.steps_timed == 2

@@ -30,7 +30,7 @@ MARK = "7331"
 PAYLOAD = f"\"'><svg onload=alert({MARK})><script>alert({MARK})</script>"
 
 # Names every filter parser, form and API operation of the site reads today
-# (backend/filters.py, backend/maps/filters.py, backend/reports/filters.py,
+# (the case query, backend/cases/selectors/query.py, and the permit and ward queries,
 # the API views, the pages' forms). The sweep adds the fields of each page's
 # own forms and the parameters the API schema declares.
 KNOWN_NAMES = [

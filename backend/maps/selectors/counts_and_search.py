@@ -13,8 +13,8 @@ from typing import Any
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 
 from backend.cases.models import Stage
-from backend.cases.selectors import cases_visible_to
-from backend.maps.filters import MapFilters, overdue_condition
+from backend.cases.selectors import cases_visible_to, overdue_q
+from backend.cases.selectors.query import CaseQuery
 from backend.maps.selectors.coordinates import X, XMax, XMin, Y, YMax, YMin
 from backend.maps.sql import compiled, run_rows
 from backend.permits.selectors import permits_visible_to
@@ -22,27 +22,23 @@ from backend.permits.selectors import permits_visible_to
 SEARCH_LIMIT = 8
 
 
-def case_stage_counts(
-    user: Any, filters: MapFilters, bbox: Any, today: datetime.date
-) -> dict[str, Any]:
-    """Cases per stage under the filters, within the view when a bbox is given.
+def case_stage_counts(user: Any, query: CaseQuery, today: datetime.date) -> dict[str, Any]:
+    """Cases per stage under the query (within the view when it has a bbox).
 
     Every stage is counted whatever the stage filter says (so the legend shows
     what ticking a stage would add); `total` and `overdue_total` respect it.
     """
-    qs = filters.without_stages().apply_to_cases(cases_visible_to(user), today).order_by()
-    if bbox is not None:
-        qs = qs.filter(location__bboverlaps=bbox)
+    qs = query.without_stages().apply_on(cases_visible_to(user), today).order_by()
     stages = dict.fromkeys(Stage.values, 0)
     overdue = dict.fromkeys(Stage.values, 0)
     if not qs.query.is_empty():
         grouped = qs.values("stage").annotate(
-            n=Count("id"), overdue=Count("id", filter=overdue_condition(today))
+            n=Count("id"), overdue=Count("id", filter=overdue_q(today))
         )
         for stage, n, late in run_rows(*compiled(grouped)):
             stages[stage] = n
             overdue[stage] = late
-    chosen = filters.stages or tuple(Stage.values)
+    chosen = query.stages or tuple(Stage.values)
     return {
         "stages": stages,
         "overdue": overdue,
@@ -51,11 +47,14 @@ def case_stage_counts(
     }
 
 
-def map_search(user: Any, text: str) -> list[dict[str, Any]]:
-    """Cases by code or address and permits by number, exact codes first."""
+def map_search(
+    user: Any, text: str, query: CaseQuery, today: datetime.date
+) -> list[dict[str, Any]]:
+    """Cases by code or address (among those the query selects) and permits by
+    number (in its wards), exact codes first."""
     text = text.strip()
     cases = (
-        cases_visible_to(user)
+        query.apply_on(cases_visible_to(user), today)
         .filter(Q(code__icontains=text) | Q(address__icontains=text))
         .annotate(
             exact=Case(
@@ -70,7 +69,7 @@ def map_search(user: Any, text: str) -> list[dict[str, Any]]:
         .values("id", "code", "address", "stage", "lon", "lat")[:SEARCH_LIMIT]
     )
     permits = (
-        permits_visible_to(user)
+        query.with_ward_codes(permits_visible_to(user), "ward__code")
         .filter(number__icontains=text, parcel__isnull=False)
         .annotate(
             exact=Case(

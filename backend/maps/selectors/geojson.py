@@ -14,8 +14,8 @@ from typing import Any
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.db.models import F
 
-from backend.cases.selectors import cases_visible_to
-from backend.maps.filters import MapFilters, overdue_annotation
+from backend.cases.selectors import cases_visible_to, overdue_flag
+from backend.cases.selectors.query import CaseQuery
 from backend.maps.sql import compiled, feature_collection_sql, run_statement
 from backend.permits.selectors import permits_visible_to
 
@@ -35,18 +35,16 @@ def _run_text(sql: str, params: list[Any]) -> str:
     return str(run_statement(sql, params)[0])
 
 
-def cases_feature_collection(
-    user: Any, bbox: Any, filters: MapFilters, today: datetime.date
-) -> str:
-    """The newest visible cases in a bounding box, as GeoJSON text (≤ the cap)."""
-    visible = filters.apply_to_cases(cases_visible_to(user), today)
+def cases_feature_collection(user: Any, query: CaseQuery, today: datetime.date) -> str:
+    """The newest visible cases the query selects (in its bounding box), as
+    GeoJSON text (≤ the cap)."""
+    visible = query.apply_on(cases_visible_to(user), today)
     if visible.query.is_empty():
         return _empty_collection(CASES_GEOJSON_CAP)
     rows = (
-        visible.filter(location__bboverlaps=bbox)
-        .order_by("-detected_at", "-id")
+        visible.order_by("-detected_at", "-id")
         .annotate(
-            overdue=overdue_annotation(today),
+            overdue=overdue_flag(today),
             ward_code=F("ward__code"),
             geometry=AsGeoJSON("location", precision=6),
         )
@@ -66,9 +64,10 @@ def cases_feature_collection(
     return _run_text(*feature_collection_sql(*compiled(rows), CASES_GEOJSON_CAP))
 
 
-def permits_feature_collection(user: Any, bbox: Any, filters: MapFilters) -> str:
-    """Visible permit parcels crossing a bounding box, as GeoJSON text (≤ the cap)."""
-    visible = filters.apply_ward(permits_visible_to(user), "ward__code")
+def permits_feature_collection(user: Any, bbox: Any, query: CaseQuery) -> str:
+    """Visible permit parcels crossing a bounding box in the query's wards, as
+    GeoJSON text (≤ the cap)."""
+    visible = query.with_ward_codes(permits_visible_to(user), "ward__code")
     if visible.query.is_empty():
         return _empty_collection(PERMITS_GEOJSON_CAP)
     rows = (

@@ -17,8 +17,8 @@ from django.contrib.gis.db.models.functions import Transform
 from django.db.models import FloatField
 
 from backend.accounts.selectors import user_sees_all_wards, ward_ids_of
-from backend.cases.selectors import cases_visible_to
-from backend.maps.filters import MapFilters, overdue_annotation
+from backend.cases.selectors import cases_visible_to, overdue_flag
+from backend.cases.selectors.query import CaseQuery
 from backend.maps.selectors.coordinates import X, Y
 from backend.maps.selectors.visible_wards import visible_wards_today
 from backend.maps.sql import compiled
@@ -69,16 +69,14 @@ def _nothing_visible(layer: str) -> RenderedTile:
     return RenderedTile(etag=f"{layer}-nothing-visible", body=b"")
 
 
-def case_points_statement(
-    user: Any, filters: MapFilters, today: datetime.date
-) -> TileStatement | str:
+def case_points_statement(user: Any, query: CaseQuery, today: datetime.date) -> TileStatement | str:
     """One point per case (from CASE_POINT_MIN_ZOOM): id (the MVT feature id),
     code, stage, violation_type, overdue."""
-    qs = filters.apply_to_cases(cases_visible_to(user), today).order_by()
+    qs = query.apply_on(cases_visible_to(user), today).order_by()
     if qs.query.is_empty():
         return NOTHING_VISIBLE
     rows = (
-        qs.annotate(overdue=overdue_annotation(today))
+        qs.annotate(overdue=overdue_flag(today))
         .filter(location__bboverlaps=tile_box_4326(POINT_BUFFER))
         .annotate(geom=AsMVTGeom(Transform("location", 3857), POINT_BUFFER))
         .values("id", "geom", "code", "stage", "violation_type", "overdue")
@@ -88,15 +86,15 @@ def case_points_statement(
 
 
 def case_clusters_statement(
-    user: Any, filters: MapFilters, today: datetime.date
+    user: Any, query: CaseQuery, today: datetime.date
 ) -> TileStatement | str:
     """Cases grouped in grid cells (below CASE_POINT_MIN_ZOOM): n, overdue_n,
     stage (the commonest) and case_id when the cell holds a single case."""
-    qs = filters.apply_to_cases(cases_visible_to(user), today).order_by()
+    qs = query.apply_on(cases_visible_to(user), today).order_by()
     if qs.query.is_empty():
         return NOTHING_VISIBLE
     rows = (
-        qs.annotate(overdue=overdue_annotation(today))
+        qs.annotate(overdue=overdue_flag(today))
         .filter(location__bboverlaps=tile_box_4326(CLUSTER_BUFFER))
         .annotate(lon=X("location"), lat=Y("location"))
         .values("id", "stage", "overdue", "lon", "lat")
@@ -105,9 +103,9 @@ def case_clusters_statement(
     return TileStatement.wrapping("cases", layer_sql, layer_params, ("cases", "wards"))
 
 
-def permits_statement(user: Any, filters: MapFilters, today: datetime.date) -> TileStatement | str:
+def permits_statement(user: Any, query: CaseQuery, today: datetime.date) -> TileStatement | str:
     """Permit parcels: id, number, status."""
-    visible = filters.apply_ward(permits_visible_to(user), "ward__code")
+    visible = query.with_ward_codes(permits_visible_to(user), "ward__code")
     if visible.query.is_empty():
         return NOTHING_VISIBLE
     rows = (
@@ -120,9 +118,9 @@ def permits_statement(user: Any, filters: MapFilters, today: datetime.date) -> T
     return TileStatement.wrapping("permits", layer_sql, layer_params, ("permits", "wards"))
 
 
-def wards_statement(user: Any, filters: MapFilters, today: datetime.date) -> TileStatement | str:
+def wards_statement(user: Any, query: CaseQuery, today: datetime.date) -> TileStatement | str:
     """Current ward boundaries (id, code, name), simplified to a quarter pixel."""
-    visible = filters.apply_ward(visible_wards_today(user, today), "code")
+    visible = query.with_ward_codes(visible_wards_today(user, today), "code")
     if visible.query.is_empty():
         return NOTHING_VISIBLE
     quarter_pixel = TileValue(TileSlot("metres", 4), FloatField())
@@ -141,7 +139,7 @@ def wards_statement(user: Any, filters: MapFilters, today: datetime.date) -> Til
     return TileStatement.wrapping("wards", layer_sql, layer_params, ("wards",))
 
 
-StatementBuilder = Callable[[Any, MapFilters, datetime.date], "TileStatement | str"]
+StatementBuilder = Callable[[Any, CaseQuery, datetime.date], "TileStatement | str"]
 TILE_LAYER_NAMES = ("cases", "permits", "wards")
 
 
@@ -162,7 +160,7 @@ def layer_tile(
     layer: str,
     user: Any,
     tile: TileAddress,
-    filters: MapFilters,
+    query: CaseQuery,
     today: datetime.date,
     client_etags: list[str],
     client_has_any: bool = False,
@@ -174,9 +172,9 @@ def layer_tile(
     if band is None:
         return RenderedTile(etag=f"{layer}-below-min-zoom", body=b"")
     name, build = band
-    key = (name, tile_access_scope(user), filters, today)
+    key = (name, tile_access_scope(user), query, today)
     statement: TileStatement | str = TILE_STATEMENTS.get_or_build(
-        key, lambda: build(user, filters, today)
+        key, lambda: build(user, query, today)
     )
     if isinstance(statement, str):  # NOTHING_VISIBLE
         return _nothing_visible(layer)
@@ -190,7 +188,7 @@ def layer_tile_guarded(
     scope: tuple[Any, ...],
     guard: tuple[str, list[Any]],
     tile: TileAddress,
-    filters: MapFilters,
+    query: CaseQuery,
     today: datetime.date,
     client_etags: list[str],
     client_has_any: bool = False,
@@ -207,7 +205,7 @@ def layer_tile_guarded(
     band = _band(layer, tile)
     if band is None:
         return None
-    statement = TILE_STATEMENTS.get((band[0], scope, filters, today))
+    statement = TILE_STATEMENTS.get((band[0], scope, query, today))
     if not isinstance(statement, TileStatement):
         return None
     return statement.run(tile, client_etags, client_has_any, guard=guard)

@@ -1,7 +1,13 @@
 // The map's view and filters live in the address bar, so a link shows the
-// same place and the same selection (within the reader's own access).
+// same place and the same selection (within the reader's own access). The
+// names are the case query's, which the case list, the API and the exports
+// read too; links sent with the map's first names (type, from, to) still open.
 
-const FILTER_KEYS = ['stage', 'type', 'overdue', 'from', 'to', 'ward'];
+const FILTER_KEYS = ['stage', 'violation_type', 'overdue', 'detected_from', 'detected_to', 'ward'];
+
+function either(params, name, oldName) {
+  return params.get(name) || params.get(oldName) || '';
+}
 
 function number(value, min, max) {
   if (value === null || value === '') return null;
@@ -23,10 +29,10 @@ export function readState(search) {
     view: lat !== null && lon !== null && z !== null ? { lat, lon, z } : null,
     filters: {
       stage: stages,
-      type: params.get('type') || '',
+      type: either(params, 'violation_type', 'type'),
       overdue: params.get('overdue') === '1',
-      from: isoDate(params.get('from')),
-      to: isoDate(params.get('to')),
+      from: isoDate(either(params, 'detected_from', 'from')),
+      to: isoDate(either(params, 'detected_to', 'to')),
       ward: params.get('ward') || '',
     },
   };
@@ -36,10 +42,10 @@ export function readState(search) {
 export function filterParams(filters) {
   const params = new URLSearchParams();
   if (filters.stage.length) params.set('stage', filters.stage.join(','));
-  if (filters.type) params.set('type', filters.type);
+  if (filters.type) params.set('violation_type', filters.type);
   if (filters.overdue) params.set('overdue', '1');
-  if (filters.from) params.set('from', filters.from);
-  if (filters.to) params.set('to', filters.to);
+  if (filters.from) params.set('detected_from', filters.from);
+  if (filters.to) params.set('detected_to', filters.to);
   if (filters.ward) params.set('ward', filters.ward);
   return params;
 }

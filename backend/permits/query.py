@@ -1,0 +1,34 @@
+"""The permit list's query: the case query's names for what both have (bbox,
+ward), with `in_bbox` kept as an alias."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from backend.core.query import BBoxFilter, ChoicesFilter, CodesFilter, StrictFilterSet, TextFilter
+from backend.permits.models import Permit, PermitStatus
+
+STATUS_CODES = list(PermitStatus.values)
+
+
+def _statuses() -> list[str]:
+    return STATUS_CODES
+
+
+class PermitQuery(StrictFilterSet):
+    aliases: ClassVar[dict[str, str]] = {"in_bbox": "bbox"}
+
+    bbox = BBoxFilter(
+        field_name="parcel", description="minlon,minlat,maxlon,maxlat in WGS 84 degrees"
+    )
+    ward = CodesFilter(field_name="ward__code", description="ward code(s), comma-separated")
+    status = ChoicesFilter(
+        _statuses, field_name="status", description="permit status(es), comma-separated"
+    )
+    number = TextFilter(
+        field_name="number", lookup_expr="icontains", description="part of the permit number"
+    )
+
+    class Meta:
+        model = Permit
+        fields: ClassVar[list[str]] = []
