@@ -1,17 +1,17 @@
 """How API requests are authenticated: a device token, else the session.
 
 Device tokens are django-rest-knox's (backend.accounts.models.DeviceToken).
-The token is found by its digest (unique, indexed: one read), an expired one
-is revoked and refused, and a valid one's expiry is renewed while in use
-(both through backend.accounts.services).
-The refusals are worded for the person holding the phone.
+The check itself is backend.accounts.services.device_token_authenticate,
+shared with the map tiles: the token is found by its digest (unique,
+indexed: one read), an expired one is revoked and refused, and a valid one's
+expiry is renewed while in use. Here is DRF's side of it, and the refusals,
+worded for the person holding the phone.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from knox.auth import TokenAuthentication
 from knox.settings import knox_settings
@@ -19,10 +19,9 @@ from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication, get_authorization_header
 from rest_framework.request import Request
 
-from backend.accounts.digests import token_digest
 from backend.accounts.models import DeviceToken
 from backend.accounts.selectors import has_token_header
-from backend.accounts.services import device_token_renew, device_token_revoke
+from backend.accounts.services import device_token_authenticate, device_token_renew
 
 TOKEN_REFUSED = _(
     "This device is no longer signed in (its sign-in expired or was revoked). "
@@ -63,17 +62,9 @@ class DeviceTokenAuthentication(TokenAuthentication):  # type: ignore[misc]
             text = token.decode()
         except UnicodeError:
             raise exceptions.AuthenticationFailed(TOKEN_REFUSED) from None
-        found = DeviceToken.objects.select_related("user").filter(digest=token_digest(text)).first()
+        found = device_token_authenticate(token=text)
         if found is None:
             raise exceptions.AuthenticationFailed(TOKEN_REFUSED)
-        if found.expiry is not None and found.expiry <= timezone.now():
-            # Signed out as a revocation would (the session it came from too).
-            device_token_revoke(token=found)
-            raise exceptions.AuthenticationFailed(TOKEN_REFUSED)
-        if not found.user.is_active:
-            raise exceptions.AuthenticationFailed(TOKEN_REFUSED)
-        if knox_settings.AUTO_REFRESH and found.expiry is not None:
-            self.renew_token(found)
         return found.user, found
 
     def renew_token(self, auth_token: DeviceToken) -> None:

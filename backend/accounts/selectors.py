@@ -265,20 +265,6 @@ def token_key(request: Any) -> str | None:
         return None
 
 
-def device_token_user(request: Any) -> Any:
-    """The user of the request's device token, as the API would take it
-    (the token's expiry renewed), or None when the token is refused."""
-    from rest_framework.exceptions import AuthenticationFailed
-
-    from backend.accounts.authentication import DeviceTokenAuthentication
-
-    try:
-        found = DeviceTokenAuthentication().authenticate(request)
-    except AuthenticationFailed:
-        return None
-    return found[0] if found else None
-
-
 def request_credential(request: Any) -> tuple[str, str] | None:
     """The credential the ordinary path would authenticate this request by.
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from knox.settings import knox_settings
 from rest_framework import serializers
 
+from backend.accounts.digests import token_digest
 from backend.accounts.models import (
     DEVICE_NAME_MAX_LENGTH,
     DeviceToken,
@@ -22,7 +23,7 @@ from backend.accounts.models import (
     User,
     normalise_login_username,
 )
-from backend.accounts.selectors import login_failure_window
+from backend.accounts.selectors import login_failure_window, token_key
 
 
 @transaction.atomic
@@ -181,6 +182,33 @@ def device_token_revoke(*, token: DeviceToken) -> None:
     """Sign one device out: its token, and the session it was issued from."""
     _end_sessions([token.session_key])
     DeviceToken.objects.filter(pk=token.pk).delete()
+
+
+def device_token_authenticate(*, token: str) -> DeviceToken | None:
+    """The device token a request signs in with, renewed while in use
+    (REST_KNOX's AUTO_REFRESH); None when it is refused: unknown, expired
+    (then signed out as a revocation would be) or its user deactivated."""
+    found: DeviceToken | None = (
+        DeviceToken.objects.select_related("user").filter(digest=token_digest(token)).first()
+    )
+    if found is None:
+        return None
+    if found.expiry is not None and found.expiry <= timezone.now():
+        device_token_revoke(token=found)
+        return None
+    if not found.user.is_active:
+        return None
+    if knox_settings.AUTO_REFRESH and found.expiry is not None:
+        device_token_renew(token=found)
+    return found
+
+
+def device_token_user(request: Any) -> User | None:
+    """The user of the request's device token, as the API would take it
+    (the token's expiry renewed), or None when the token is refused."""
+    key = token_key(request)
+    found = None if key is None else device_token_authenticate(token=key)
+    return found.user if found else None
 
 
 @transaction.atomic

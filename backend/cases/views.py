@@ -22,7 +22,6 @@ from backend.cases.selectors import (
     case_actions_for,
     case_deadline,
     case_history,
-    case_photos,
     case_steps,
     cases_visible_to,
 )
@@ -39,6 +38,7 @@ from backend.cases.workflow.input_cleaning import (
 from backend.cases.workflow.stages import MAIN_PATH
 from backend.cases.workflow.table import ACTIONS
 from backend.core.errors import ServiceError
+from backend.photos.selectors import case_photos
 
 DETAIL_FIELDS = (*VIOLATOR_FIELDS, *SITE_FIELDS)
 

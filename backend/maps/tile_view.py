@@ -16,13 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from backend.accounts.selectors import (
-    SESSION,
-    TOKEN,
-    device_token_user,
-    has_token_header,
-    snapshot_of,
-)
+from backend.accounts.selectors import SESSION, TOKEN, has_token_header, snapshot_of
+from backend.accounts.services import device_token_user
 from backend.cases.selectors.query import CaseQuery, case_query
 from backend.core.errors import InvalidInput
 from backend.maps.selectors.tile_layers import TILE_LAYER_NAMES, layer_tile, tile_access_scope

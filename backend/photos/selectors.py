@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from backend.cases.models import ViolationCase
 from backend.cases.selectors import cases_visible_to
 from backend.photos.imaging import jpeg_within_square
 from backend.photos.models import SitePhoto
@@ -26,6 +27,12 @@ def photos_visible_to(user: Any) -> QuerySet[SitePhoto]:
 
 def photos_of_case(user: Any, case_id: int) -> QuerySet[SitePhoto]:
     return photos_visible_to(user).filter(case_id=case_id).order_by("uploaded_at", "id")
+
+
+def case_photos(user: Any, case: ViolationCase, limit: int | None = None) -> list[SitePhoto]:
+    """The case's site photos this user may see, oldest first."""
+    qs = photos_of_case(user, case.pk)
+    return list(qs[:limit] if limit else qs)
 
 
 def photo_jpeg(photo: SitePhoto, *, side_px: int, quality: int) -> bytes | None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Any
 
 import pytest
 
-from backend.cases.selectors import case_photos
 from backend.photos.models import SitePhoto
+from backend.photos.selectors import case_photos
 
 pytestmark = pytest.mark.django_db
 
@@ -31,11 +32,15 @@ def test_case_photos_are_those_the_user_may_see(photo_a: SitePhoto, inspector_b:
     assert case_photos(inspector_b, photo_a.case) == []
 
 
-def test_without_the_photo_access_rule_case_photos_fails_rather_than_show_every_photo(
-    photo_a: SitePhoto, inspector_b: Any, monkeypatch: Any
+@pytest.mark.parametrize(
+    "module", ["backend.cases.views", "backend.cases.documents.evidence_appendix"]
+)
+def test_without_the_photo_access_rule_the_pages_with_case_photos_fail_rather_than_show_every_photo(
+    module: str, monkeypatch: Any
 ) -> None:
     # An unfiltered query in place of a missing selector would hand another
     # ward's evidence to anyone: an import failure must surface, not fall back.
     monkeypatch.setitem(sys.modules, "backend.photos.selectors", None)
+    monkeypatch.delitem(sys.modules, module, raising=False)
     with pytest.raises(ImportError):
-        case_photos(inspector_b, photo_a.case)
+        importlib.import_module(module)

@@ -17,8 +17,7 @@ from backend.cases.documents.docx_primitives import paragraph
 from backend.cases.documents.form_sections import vn2000_text
 from backend.cases.documents.location_sketch import location_sketch_png
 from backend.cases.models import ViolationCase
-from backend.cases.selectors import case_photos
-from backend.photos.selectors import photo_jpeg
+from backend.photos.selectors import case_photos, photo_jpeg
 
 MAX_PHOTOS = 6
 # Photos go in at most this size and JPEG quality: sharp on A4, the file stays small.

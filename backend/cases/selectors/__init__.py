@@ -174,12 +174,3 @@ def case_document_step(case: ViolationCase, document_type: str) -> CaseStep | No
 def action_label(code: str) -> str:
     spec = ACTIONS.get(code)
     return str(spec.label) if spec else code
-
-
-def case_photos(user: Any, case: ViolationCase, limit: int | None = None) -> list[Any]:
-    """The case's site photos this user may see, oldest first."""
-    # Imported here because backend.photos.selectors imports this module.
-    from backend.photos.selectors import photos_visible_to
-
-    qs = photos_visible_to(user).filter(case=case).order_by("uploaded_at", "id")
-    return list(qs[:limit] if limit else qs)
