@@ -19,7 +19,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication, get_authorization_header
 from rest_framework.request import Request
 
-from backend.accounts.models import DeviceToken
+from backend.accounts.models import DeviceToken, User
 from backend.accounts.selectors import has_token_header
 from backend.accounts.services import device_token_authenticate, device_token_renew
 
@@ -49,7 +49,7 @@ class SessionUnlessTokenAuthentication(SessionAuthentication):
 
 
 class DeviceTokenAuthentication(TokenAuthentication):  # type: ignore[misc]
-    def authenticate(self, request: Request) -> Any:
+    def authenticate(self, request: Request) -> tuple[User, DeviceToken] | None:
         if not has_token_header(request):
             return None
         parts = get_authorization_header(request).split()
@@ -57,7 +57,7 @@ class DeviceTokenAuthentication(TokenAuthentication):  # type: ignore[misc]
             raise exceptions.AuthenticationFailed(TOKEN_HEADER_INVALID)
         return self.authenticate_credentials(parts[1])
 
-    def authenticate_credentials(self, token: bytes) -> tuple[Any, DeviceToken]:
+    def authenticate_credentials(self, token: bytes) -> tuple[User, DeviceToken]:
         try:
             text = token.decode()
         except UnicodeError:

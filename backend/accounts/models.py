@@ -39,6 +39,8 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]
         blank=True,
         verbose_name=_("wards"),
     )
+    # Not a field: the ward ids accounts.selectors.ward_ids_of read once for this object.
+    _ttxd_ward_ids: list[int] | None
 
     class Meta:
         verbose_name = _("user")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Model, Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import ngettext
 
@@ -24,12 +26,20 @@ from backend.accounts.models import (
     normalise_login_username,
 )
 
+if TYPE_CHECKING:
+    from rest_framework.request import Request
 
-def user_sees_all_wards(user: Any) -> bool:
+# Whoever asks: a signed-in user or the anonymous one (request.user).
+Viewer: TypeAlias = User | AnonymousUser
+
+_Row = TypeVar("_Row", bound=Model)
+
+
+def user_sees_all_wards(user: Viewer) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.role in CITY_ROLES)
 
 
-def ward_ids_of(user: Any) -> list[int]:
+def ward_ids_of(user: Viewer) -> list[int]:
     """The ward ids a ward user works in (empty for anyone else)."""
     if not (user and user.is_authenticated and user.is_active and user.role in WARD_ROLES):
         return []
@@ -54,7 +64,9 @@ def _ward_model() -> Any:
     return WardMembership._meta.get_field("ward").related_model
 
 
-def restrict_to_user_wards(qs: QuerySet[Any], user: Any, ward_field: str = "ward") -> QuerySet[Any]:
+def restrict_to_user_wards(
+    qs: QuerySet[_Row], user: Viewer, ward_field: str = "ward"
+) -> QuerySet[_Row]:
     """Filter qs to rows whose `ward_field` is one of the user's wards.
 
     City roles see everything; ward roles their wards; anyone else nothing.
@@ -67,7 +79,7 @@ def restrict_to_user_wards(qs: QuerySet[Any], user: Any, ward_field: str = "ward
     return qs.filter(Q(**{f"{ward_field}__in": ids}))
 
 
-def inspectors_visible_to(user: Any) -> QuerySet[User]:
+def inspectors_visible_to(user: Viewer) -> QuerySet[User]:
     """Active inspectors this user may pick or see: of their wards, or all for city roles."""
     qs = User.objects.filter(is_active=True, role=Role.INSPECTOR)
     if user_sees_all_wards(user):
@@ -89,7 +101,7 @@ def users_of_ward(ward_id: int, role: str | None = None) -> QuerySet[User]:
     return qs.distinct()
 
 
-def users_visible_to(user: Any) -> QuerySet[User]:
+def users_visible_to(user: Viewer) -> QuerySet[User]:
     """Accounts this user may look at (and, as staff, manage) besides their own.
 
     City roles: everyone but superusers. Ward roles: the inspectors and ward
@@ -108,7 +120,7 @@ def users_visible_to(user: Any) -> QuerySet[User]:
     return User.objects.filter(colleagues | own)
 
 
-def failed_logins_visible_to(user: Any) -> QuerySet[FailedLogin]:
+def failed_logins_visible_to(user: Viewer) -> QuerySet[FailedLogin]:
     """Failed sign-ins under the names of users_visible_to(user).
 
     A name that matches no account is left out: it is often a password typed
@@ -121,7 +133,7 @@ def failed_logins_visible_to(user: Any) -> QuerySet[FailedLogin]:
     return FailedLogin.objects.filter(username__in=names)
 
 
-def device_tokens_of(user: Any) -> QuerySet[DeviceToken]:
+def device_tokens_of(user: Viewer) -> QuerySet[DeviceToken]:
     """The user's own device tokens, newest first (their devices page)."""
     tokens: QuerySet[DeviceToken] = DeviceToken.objects.all()
     if not (user and user.is_authenticated):
@@ -129,7 +141,7 @@ def device_tokens_of(user: Any) -> QuerySet[DeviceToken]:
     return tokens.filter(user_id=user.pk).order_by("-created", "-id")
 
 
-def device_tokens_visible_to(user: Any) -> QuerySet[DeviceToken]:
+def device_tokens_visible_to(user: Viewer) -> QuerySet[DeviceToken]:
     """Device tokens a staff member may list and revoke in the admin: those
     of the accounts they may look at (users_visible_to)."""
     tokens: QuerySet[DeviceToken] = DeviceToken.objects.select_related("user")
@@ -167,7 +179,7 @@ def login_failure_window() -> datetime.timedelta:
 
 
 def login_lockout(
-    username: Any, ip_address: str | None, now: datetime.datetime | None = None
+    username: object, ip_address: str | None, now: datetime.datetime | None = None
 ) -> Lockout | None:
     """Whether sign-ins for this username or from this address are refused now.
 
@@ -236,13 +248,15 @@ class _Now:
 NOW = _Now()
 
 
-def _authorization_parts(request: Any) -> list[bytes]:
+def _authorization_parts(request: HttpRequest | Request) -> list[bytes]:
     from rest_framework.authentication import get_authorization_header
 
-    return list(get_authorization_header(request).split())
+    # The stub asks for DRF's Request; the header is read from META, which a
+    # plain HttpRequest (the tile view's) has too.
+    return list(get_authorization_header(request).split())  # type: ignore[arg-type]
 
 
-def has_token_header(request: Any) -> bool:
+def has_token_header(request: HttpRequest | Request) -> bool:
     """Whether the request names a device token (`Authorization: Token …`,
     the scheme in any case), as backend.accounts.authentication reads it."""
     if not request.META.get("HTTP_AUTHORIZATION"):
@@ -251,7 +265,7 @@ def has_token_header(request: Any) -> bool:
     return bool(parts) and parts[0].lower() == TOKEN_SCHEME
 
 
-def token_key(request: Any) -> str | None:
+def token_key(request: HttpRequest | Request) -> str | None:
     """The token of an `Authorization: Token <token>` header, read as the
     device-token check reads it (None where it would refuse the header)."""
     if not has_token_header(request):
@@ -265,7 +279,7 @@ def token_key(request: Any) -> str | None:
         return None
 
 
-def request_credential(request: Any) -> tuple[str, str] | None:
+def request_credential(request: HttpRequest | Request) -> tuple[str, str] | None:
     """The credential the ordinary path would authenticate this request by.
 
     As the API does (backend.accounts.authentication), backend.maps.tile_view.tile
@@ -305,7 +319,9 @@ class AuthSnapshot:
 GUARD_SQL = "accounts_access_unchanged(%s, %s, %s, %s, %s, %s, %s, %s::bigint[])"
 
 
-def snapshot_of(request: Any, user: Any, credential: str) -> AuthSnapshot | None:
+def snapshot_of(
+    request: HttpRequest | Request, user: Viewer | None, credential: str
+) -> AuthSnapshot | None:
     """The snapshot of a request just authenticated as `user` by `credential`.
 
     None when there is nothing that can be re-checked (a session that was not

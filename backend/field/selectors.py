@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
 from django.db.models import Count, Q, QuerySet
 
-from backend.cases.models import OPEN_STAGES
+from backend.accounts.selectors import Viewer
+from backend.cases.models import OPEN_STAGES, ViolationCase
 from backend.cases.selectors import cases_visible_to
 
 FIELD_LIST_LIMIT = 200
 
 
-def field_cases(user: Any, *, near: Point | None = None, search: str = "") -> QuerySet[Any]:
+def field_cases(
+    user: Viewer, *, near: Point | None = None, search: str = ""
+) -> QuerySet[ViolationCase]:
     """Open cases the user may see, nearest to `near` first (else by deadline)."""
     qs = (
         cases_visible_to(user)

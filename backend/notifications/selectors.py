@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 
+from backend.accounts.selectors import Viewer
 from backend.cases.selectors import cases_visible_to
 from backend.notifications.models import Notification
 
 
-def notifications_visible_to(user: Any) -> QuerySet[Notification]:
+def notifications_visible_to(user: Viewer) -> QuerySet[Notification]:
     """The notices a user may look at: those about cases they may see (anyone's),
     and their own that are about no case.
 
@@ -25,10 +24,12 @@ def notifications_visible_to(user: Any) -> QuerySet[Notification]:
     )
 
 
-def notifications_of(user: Any) -> QuerySet[Notification]:
+def notifications_of(user: Viewer) -> QuerySet[Notification]:
     """The user's own notices (their list and unread count)."""
+    if not (user and user.is_authenticated):
+        return Notification.objects.none()  # as notifications_visible_to: no one's
     return notifications_visible_to(user).filter(recipient=user)
 
 
-def unread_count(user: Any) -> int:
+def unread_count(user: Viewer) -> int:
     return notifications_of(user).filter(read_at__isnull=True).count()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -16,14 +16,24 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from psycopg2.extras import execute_values
 
-from backend.accounts.models import Role
-from backend.accounts.selectors import user_sees_all_wards, users_of_ward
+from backend.accounts.models import Role, User
+from backend.accounts.selectors import Viewer, user_sees_all_wards, users_of_ward
 from backend.notifications.models import Notification, NotificationKind, notification_message
 
 log = logging.getLogger(__name__)
 
 
-def notifications_record(items: Iterable[dict[str, Any]]) -> int:
+class NewNotification(TypedDict):
+    """One notice for notifications_record: `key` tells a repeat of it apart."""
+
+    recipient_id: int
+    case_id: NotRequired[int | None]
+    kind: str
+    key: str
+    params: NotRequired[dict[str, Any]]  # what notification_message fills in
+
+
+def notifications_record(items: Iterable[NewNotification]) -> int:
     """Insert notifications; one whose (recipient, key) exists already is skipped.
 
     Returns how many are new. Safe under concurrency: the unique constraint
@@ -92,7 +102,7 @@ def still_in_audience(notices: Sequence[Notification]) -> set[int]:
     return kept
 
 
-def _ids(users: QuerySet[Any]) -> set[int]:
+def _ids(users: QuerySet[User]) -> set[int]:
     return set(users.values_list("id", flat=True))
 
 
@@ -135,8 +145,10 @@ def notifications_email_pending(*, limit: int = 1000) -> int:
     return sent
 
 
-def notification_mark_read(*, actor: Any, notification_ids: Iterable[int] | None = None) -> int:
+def notification_mark_read(*, actor: Viewer, notification_ids: Iterable[int] | None = None) -> int:
     """Mark the actor's notifications read (all of them when no ids are given)."""
+    if not actor.is_authenticated:
+        return 0  # the anonymous have none
     qs = Notification.objects.filter(recipient=actor, read_at__isnull=True)
     if notification_ids is not None:
         qs = qs.filter(pk__in=list(notification_ids))

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
 from django.db.models import QuerySet
 
-from backend.accounts.selectors import restrict_to_user_wards
+from backend.accounts.selectors import Viewer, restrict_to_user_wards
 from backend.permits.models import Permit
+from backend.wards.models import Ward
 
 
-def permits_visible_to(user: Any) -> QuerySet[Permit]:
+def permits_visible_to(user: Viewer) -> QuerySet[Permit]:
     return restrict_to_user_wards(Permit.objects.select_related("ward"), user)
 
 
@@ -26,7 +26,7 @@ class PermitMatch:
     distance_m: float | None
 
 
-def permits_of_ward(ward: Any) -> QuerySet[Permit]:
+def permits_of_ward(ward: Ward) -> QuerySet[Permit]:
     """The permits a ward's staff see: filed under any boundary version of the ward.
 
     The same rule as restrict_to_user_wards (membership is of the ward's
@@ -35,7 +35,7 @@ def permits_of_ward(ward: Any) -> QuerySet[Permit]:
     return Permit.objects.filter(ward__code=ward.code)
 
 
-def permit_matching(point: Point, radius_m: float, *, ward: Any) -> PermitMatch:
+def permit_matching(point: Point, radius_m: float, *, ward: Ward) -> PermitMatch:
     """The permit of `ward` whose parcel covers the point, else its nearest within radius_m.
 
     Only the case's own ward's permits: near a boundary the neighbour's parcel

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from django.db.models import QuerySet
 
+from backend.accounts.selectors import Viewer
 from backend.cases.models import ViolationCase
 from backend.cases.selectors import cases_visible_to
 from backend.photos.imaging import jpeg_within_square
@@ -15,7 +15,7 @@ from backend.photos.models import SitePhoto
 log = logging.getLogger(__name__)
 
 
-def photos_visible_to(user: Any) -> QuerySet[SitePhoto]:
+def photos_visible_to(user: Viewer) -> QuerySet[SitePhoto]:
     """Every photo list, detail and file download starts here.
 
     A photo is visible exactly when its case is (cases_visible_to).
@@ -25,11 +25,11 @@ def photos_visible_to(user: Any) -> QuerySet[SitePhoto]:
     )
 
 
-def photos_of_case(user: Any, case_id: int) -> QuerySet[SitePhoto]:
+def photos_of_case(user: Viewer, case_id: int) -> QuerySet[SitePhoto]:
     return photos_visible_to(user).filter(case_id=case_id).order_by("uploaded_at", "id")
 
 
-def case_photos(user: Any, case: ViolationCase, limit: int | None = None) -> list[SitePhoto]:
+def case_photos(user: Viewer, case: ViolationCase, limit: int | None = None) -> list[SitePhoto]:
     """The case's site photos this user may see, oldest first."""
     qs = photos_of_case(user, case.pk)
     return list(qs[:limit] if limit else qs)

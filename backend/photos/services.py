@@ -14,10 +14,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.accounts.models import WARD_ROLES
-from backend.accounts.selectors import ward_ids_of
+from backend.accounts.models import WARD_ROLES, User
+from backend.accounts.selectors import Viewer, ward_ids_of
 from backend.audit.models import EventKind
 from backend.audit.services import case_event_record
+from backend.cases.models import ViolationCase
 from backend.core.control_characters import (
     control_character_code,
     control_character_message,
@@ -218,16 +219,22 @@ def _forget_objects(keys: list[str]) -> None:
             logger.warning("could not remove %s after a failed ingest", key, exc_info=True)
 
 
-def _check_actor(actor: Any, case: Any) -> None:
-    if getattr(actor, "role", None) not in WARD_ROLES or case.ward_id not in ward_ids_of(actor):
+def _check_actor(actor: Viewer, case: ViolationCase) -> User:
+    """The actor, if one of the case's ward staff; else NotAllowed."""
+    if (
+        not actor.is_authenticated
+        or actor.role not in WARD_ROLES
+        or case.ward_id not in ward_ids_of(actor)
+    ):
         raise NotAllowed(_("Only inspectors and leaders of the case's ward can add photos."))
+    return actor
 
 
 @transaction.atomic
 def photo_ingest(
     *,
-    actor: Any,
-    case: Any,
+    actor: Viewer,
+    case: ViolationCase,
     data: bytes,
     idempotency_key: str | None = None,
     filename: str = "",
@@ -247,7 +254,7 @@ def photo_ingest(
     anywhere on Earth is kept (the far-from-site warning says so); impossible
     degrees and implausible capture times are refused (400).
     """
-    _check_actor(actor, case)
+    actor = _check_actor(actor, case)
     device = _device_point(device_lat, device_lon)
     accuracy = _accuracy(device_accuracy_m)
     captured = _aware(captured_at)
@@ -359,8 +366,8 @@ def photo_ingest(
 
 def _photo_record(
     *,
-    actor: Any,
-    case: Any,
+    actor: User,
+    case: ViolationCase,
     prepared: PreparedPhoto,
     device: Point | None,
     accuracy: float | None,

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.contrib.gis.geos import Point
 from django.db.models import Q, QuerySet
 
-from backend.accounts.selectors import restrict_to_user_wards
+from backend.accounts.selectors import Viewer, restrict_to_user_wards
 from backend.wards.models import Ward
 
 
-def wards_visible_to(user: Any) -> QuerySet[Ward]:
+def wards_visible_to(user: Viewer) -> QuerySet[Ward]:
     return restrict_to_user_wards(Ward.objects.all(), user, ward_field="id")
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from backend.accounts.selectors import restrict_to_user_wards, ward_ids_of
+from backend.accounts.selectors import Viewer, restrict_to_user_wards, ward_ids_of
 from backend.audit.models import CaseEvent
 from backend.cases.models import OPEN_STAGES, CaseStep, DocumentType, ViolationCase
 from backend.cases.workflow.action import Action
@@ -25,7 +25,7 @@ from backend.cases.workflow.table import (
 )
 
 
-def cases_visible_to(user: Any) -> QuerySet[ViolationCase]:
+def cases_visible_to(user: Viewer) -> QuerySet[ViolationCase]:
     """Every case list, detail, tile, export and download starts here."""
     qs = ViolationCase.objects.select_related(
         "ward", "permit", "assigned_inspector", "opened_by", "deadline_rule", "parent"
@@ -33,7 +33,7 @@ def cases_visible_to(user: Any) -> QuerySet[ViolationCase]:
     return restrict_to_user_wards(qs, user)
 
 
-def case_steps_visible_to(user: Any) -> QuerySet[CaseStep]:
+def case_steps_visible_to(user: Viewer) -> QuerySet[CaseStep]:
     """Workflow steps of the cases this user may see (cases_visible_to)."""
     return CaseStep.objects.filter(case__in=cases_visible_to(user).values("pk"))
 
@@ -127,7 +127,7 @@ class AvailableActions:
 
 
 def case_actions_for(
-    user: Any, case: ViolationCase, today: datetime.date | None = None
+    user: Viewer, case: ViolationCase, today: datetime.date | None = None
 ) -> AvailableActions:
     """What this user may do on this case now (the forms the case page shows)."""
     if case.ward_id not in ward_ids_of(user):

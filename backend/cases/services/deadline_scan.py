@@ -26,7 +26,11 @@ from backend.audit.services import case_event_record
 from backend.cases.models import ViolationCase
 from backend.cases.selectors import cases_overdue
 from backend.notifications.models import NotificationKind
-from backend.notifications.services import notifications_email_pending, notifications_record
+from backend.notifications.services import (
+    NewNotification,
+    notifications_email_pending,
+    notifications_record,
+)
 
 # Arbitrary but fixed: the advisory lock that lets only one scan run at a time.
 SCAN_LOCK_KEY = 7_484_788_001
@@ -109,7 +113,7 @@ def _deadlines_scan_locked(today: datetime.date) -> ScanResult:
         .values_list("id", flat=True)
     )
     city_after = settings.TTXD_OVERDUE_CITY_AFTER_DAYS
-    items: list[dict[str, Any]] = []
+    items: list[NewNotification] = []
     for case in overdue:
         due = case.stage_deadline
         assert due is not None

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import Role
-from backend.accounts.selectors import ward_ids_of
+from backend.accounts.selectors import Viewer, ward_ids_of
 from backend.audit.models import EventKind
 from backend.audit.services import case_event_record
 from backend.cases.models import ViolationCase, ViolationType
@@ -33,13 +33,15 @@ EDITABLE_FIELDS = (
 
 
 @transaction.atomic
-def case_update(*, actor: Any, case: ViolationCase, changes: dict[str, Any]) -> ViolationCase:
+def case_update(*, actor: Viewer, case: ViolationCase, changes: dict[str, Any]) -> ViolationCase:
     """Edit a case's descriptive fields; the event records before and after.
 
     A closed case is a finished legal record: editing it is a Conflict (409).
     """
-    if actor.role not in (Role.INSPECTOR, Role.WARD_LEADER) or case.ward_id not in ward_ids_of(
-        actor
+    if (
+        not actor.is_authenticated
+        or actor.role not in (Role.INSPECTOR, Role.WARD_LEADER)
+        or case.ward_id not in ward_ids_of(actor)
     ):
         raise NotAllowed(_("You may not edit cases of this ward."))
     unknown = set(changes) - set(EDITABLE_FIELDS)

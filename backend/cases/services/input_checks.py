@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.gis.geos import GEOSGeometry, Point, Polygon
 from django.utils.translation import gettext as _
 
-from backend.accounts.models import Role
+from backend.accounts.models import Role, User
 from backend.accounts.selectors import ward_ids_of
 from backend.cases.services.messages import (
     INSPECTOR_REFUSED,
@@ -57,7 +57,7 @@ def check_footprint(footprint: GEOSGeometry | None, location: Point) -> Polygon 
     return polygon
 
 
-def check_inspector(user: Any, ward: Ward) -> Any:
+def check_inspector(user: User | None, ward: Ward) -> User | None:
     if user is None:
         return None
     if not user.is_active or user.role != Role.INSPECTOR or ward.pk not in ward_ids_of(user):

@@ -7,7 +7,6 @@ A case opened for building that went on after the record (Decree 16 Art.
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry, Point
@@ -15,8 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.accounts.models import Role
-from backend.accounts.selectors import ward_ids_of
+from backend.accounts.models import Role, User
+from backend.accounts.selectors import Viewer, ward_ids_of
 from backend.audit.models import EventKind
 from backend.audit.services import case_event_record
 from backend.cases.deadlines import deadline_from
@@ -39,14 +38,14 @@ RECORD_DUE_WORKING_DAYS = 2
 @transaction.atomic
 def case_open(
     *,
-    actor: Any,
+    actor: Viewer,
     location: Point,
     violation_type: str,
     address: str = "",
     description: str = "",
     footprint: GEOSGeometry | None = None,
     detected_at: datetime.datetime | None = None,
-    assigned_inspector: Any = None,
+    assigned_inspector: User | None = None,
     parent: ViolationCase | None = None,
 ) -> ViolationCase:
     """Open a violation case at a point: find its ward and permit, number it.
@@ -54,7 +53,7 @@ def case_open(
     `parent`: the case whose record the site ignored (Decree 16 Art. 16.12);
     the new case inherits its violator and site facts.
     """
-    if actor.role not in (Role.INSPECTOR, Role.WARD_LEADER):
+    if not actor.is_authenticated or actor.role not in (Role.INSPECTOR, Role.WARD_LEADER):
         raise NotAllowed(_("Only ward inspectors and ward leaders can open cases."))
     if violation_type not in ViolationType.values:
         raise InvalidInput(
