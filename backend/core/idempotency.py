@@ -32,9 +32,8 @@ from django.utils.translation import gettext as _
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from backend.core.errors import Conflict, InvalidInput
-from backend.photos.errors import IdempotencyKeyReused
-from backend.photos.models import IdempotencyRecord
+from backend.core.errors import Conflict, IdempotencyKeyReused, InvalidInput
+from backend.core.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 REPLAY_HEADER = "Idempotent-Replayed"

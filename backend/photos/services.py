@@ -25,8 +25,9 @@ from backend.core.control_characters import (
 )
 from backend.core.errors import Conflict, InvalidInput, NotAllowed
 from backend.core.idempotency import fingerprint_of, idempotency_claim, idempotency_remember
+from backend.core.models import IdempotencyRecord, IdempotencyScope
 from backend.photos.imaging import PreparedPhoto, photo_prepare, sha256_hex
-from backend.photos.models import IdempotencyRecord, IdempotencyScope, SitePhoto
+from backend.photos.models import SitePhoto
 from backend.photos.storage import object_store, photo_key, photo_storage
 from backend.photos.warnings import PhotoFacts, photo_warnings
 from gis.geometry import metric_distance_m

@@ -12,7 +12,8 @@ from django.db import connection, transaction
 
 from backend.audit.models import CaseEvent
 from backend.cases.models import ViolationCase
-from backend.photos.models import IdempotencyRecord, SitePhoto
+from backend.core.models import IdempotencyRecord
+from backend.photos.models import SitePhoto
 from backend.photos.services import photo_ingest
 from tests.photos import imagery
 from tests.photos.conftest import stored_files, upload
