@@ -13,23 +13,15 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.accounts.models import WARD_ROLES
-from backend.accounts.selectors import ward_ids_of
 from backend.audit.models import EventKind
 from backend.audit.services import case_event_record
-from backend.core.errors import Conflict, NotAllowed
-from backend.core.idempotency import fingerprint_of, idempotency_claim, idempotency_remember
+from backend.core.errors import Conflict
+from backend.core.idempotency import Kept, idempotency_once
 from backend.core.models import IdempotencyRecord, IdempotencyScope
-from backend.photos.imaging import PreparedPhoto, photo_prepare, sha256_hex
+from backend.photos.imaging import PreparedPhoto, photo_prepare
 from backend.photos.models import SitePhoto
 from backend.photos.storage import object_store, photo_key, photo_storage
-from backend.photos.upload_checks import (
-    FILENAME_MAX_LENGTH,
-    capture_time,
-    device_accuracy,
-    device_point,
-    note_clean,
-)
+from backend.photos.upload_checks import PhotoUpload, photo_upload_check
 from backend.photos.warnings import PhotoFacts, photo_warnings
 from gis.geometry import metric_distance_m
 
@@ -42,7 +34,6 @@ class PhotoIngestResult:
     created: bool  # a new row (and event) was written by this call
     duplicate: bool = False  # the same bytes were already on the case
     replayed: bool = False  # a retry of an earlier request with the same key
-    idempotency: IdempotencyRecord | None = None
 
 
 def _lock_content(sha256: str) -> None:
@@ -95,11 +86,6 @@ def _forget_objects(keys: list[str]) -> None:
             logger.warning("could not remove %s after a failed ingest", key, exc_info=True)
 
 
-def _check_actor(actor: Any, case: Any) -> None:
-    if getattr(actor, "role", None) not in WARD_ROLES or case.ward_id not in ward_ids_of(actor):
-        raise NotAllowed(_("Only inspectors and leaders of the case's ward can add photos."))
-
-
 @transaction.atomic
 def photo_ingest(
     *,
@@ -114,48 +100,52 @@ def photo_ingest(
     captured_at: Any = None,
     note: str = "",
 ) -> PhotoIngestResult:
-    """Add a photo to a case: check it, keep the original, make derivatives, record it.
+    """Add a photo to a case: photo_upload_check, then photo_add.
 
     With an idempotency key, a retry of the same request returns the first
     result (no second photo, no second event); the key with other content is
     refused (422), and a retry while the first is still running gets 409.
-    The same bytes already on the case are reported as a duplicate and not
-    stored again. A closed case takes no new photo (409). A device position
-    anywhere on Earth is kept (the far-from-site warning says so); impossible
-    degrees and implausible capture times are refused (400).
     """
-    _check_actor(actor, case)
-    device = device_point(device_lat, device_lon)
-    accuracy = device_accuracy(device_accuracy_m)
-    captured = capture_time(captured_at)
-    note = note_clean(note)
-    # The phone's file name is a detail, not evidence: what PostgreSQL cannot hold goes.
-    filename = (filename or "").replace("\x00", "")[:FILENAME_MAX_LENGTH]
-    sha256 = sha256_hex(data)
+    checked = photo_upload_check(
+        actor=actor,
+        case=case,
+        data=data,
+        filename=filename,
+        device_lat=device_lat,
+        device_lon=device_lon,
+        device_accuracy_m=device_accuracy_m,
+        captured_at=captured_at,
+        note=note,
+    )
+    if idempotency_key is None:
+        return photo_add(checked)
+    return idempotency_once(
+        user=checked.actor,
+        key=idempotency_key,
+        scope=IdempotencyScope.PHOTO_UPLOAD,
+        fingerprint=checked.fingerprint,
+        run=lambda: photo_add(checked),
+        replay=_replayed,
+        kept=lambda result: Kept(result_id=result.photo.pk),
+    )
 
-    fingerprint = ""
-    if idempotency_key is not None:
-        fingerprint = fingerprint_of(
-            {
-                "case": case.pk,
-                "sha256": sha256,
-                "device": None if device is None else [device.x, device.y],
-                "accuracy": accuracy,
-                "captured_at": captured.isoformat() if captured else None,
-                "note": note,
-            }
-        )
-        earlier = idempotency_claim(
-            user=actor,
-            key=idempotency_key,
-            scope=IdempotencyScope.PHOTO_UPLOAD,
-            fingerprint=fingerprint,
-        )
-        if earlier is not None and earlier.result_id is not None:
-            photo = SitePhoto.objects.get(pk=earlier.result_id)
-            return PhotoIngestResult(photo=photo, created=False, replayed=True, idempotency=earlier)
 
-    # After the replay: a photo sent before the case closed still gets its first answer.
+def _replayed(record: IdempotencyRecord) -> PhotoIngestResult | None:
+    if record.result_id is None:
+        return None
+    photo = SitePhoto.objects.get(pk=record.result_id)
+    return PhotoIngestResult(photo=photo, created=False, replayed=True)
+
+
+@transaction.atomic
+def photo_add(upload: PhotoUpload) -> PhotoIngestResult:
+    """Keep the original, make derivatives, record the photo and its event.
+
+    The same bytes already on the case are reported as a duplicate and not
+    stored again. A closed case takes no new photo (409).
+    """
+    case, actor = upload.case, upload.actor
+    # After a retry's replay: a photo sent before the case closed still gets its first answer.
     if not case.is_open:
         raise Conflict(
             _(
@@ -167,29 +157,16 @@ def photo_ingest(
         )
 
     prepared = photo_prepare(
-        data,
+        upload.data,
         max_pixels=settings.TTXD_PHOTO_MAX_PIXELS,
         preview_px=settings.TTXD_PHOTO_PREVIEW_PX,
         thumbnail_px=settings.TTXD_PHOTO_THUMBNAIL_PX,
     )
-    _lock_content(sha256)
+    _lock_content(upload.sha256)
 
-    def remember(photo: SitePhoto) -> IdempotencyRecord | None:
-        if idempotency_key is None:
-            return None
-        return idempotency_remember(
-            user=actor,
-            key=idempotency_key,
-            scope=IdempotencyScope.PHOTO_UPLOAD,
-            fingerprint=fingerprint,
-            result_id=photo.pk,
-        )
-
-    existing = SitePhoto.objects.filter(case=case, sha256=sha256).first()
+    existing = SitePhoto.objects.filter(case=case, sha256=upload.sha256).first()
     if existing is not None:
-        return PhotoIngestResult(
-            photo=existing, created=False, duplicate=True, idempotency=remember(existing)
-        )
+        return PhotoIngestResult(photo=existing, created=False, duplicate=True)
 
     written = _store_objects(prepared)
     try:
@@ -197,15 +174,14 @@ def photo_ingest(
             actor=actor,
             case=case,
             prepared=prepared,
-            device=device,
-            accuracy=accuracy,
-            captured=captured,
-            note=note,
-            filename=filename,
+            device=upload.device,
+            accuracy=upload.accuracy,
+            captured=upload.captured,
+            note=upload.note,
+            filename=upload.filename,
         )
-        record = remember(photo)
-        # The event is the last write: the audit chain's lock is held from
-        # here to the commit.
+        # The event is the last write of the photo: the audit chain's lock is
+        # held from here to the commit.
         case_event_record(
             case=case,
             actor=actor,
@@ -231,7 +207,7 @@ def photo_ingest(
         # removed now is an orphan that `manage.py photos_cleanup` finds.
         _forget_objects(written)
         raise
-    return PhotoIngestResult(photo=photo, created=True, idempotency=record)
+    return PhotoIngestResult(photo=photo, created=True)
 
 
 def _photo_record(

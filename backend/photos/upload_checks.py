@@ -1,22 +1,28 @@
-"""What may come with a photo (device position and accuracy, capture time, note),
-checked before anything is stored: a refusal is a 400 with a message."""
+"""A photo upload checked before anything is stored: who may add it, and what came with it
+(device position and accuracy, capture time, note, file name). A refusal is a 403 or a
+400 with a message."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.gis.geos import Point
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from backend.accounts.models import WARD_ROLES
+from backend.accounts.selectors import ward_ids_of
 from backend.core.control_characters import (
     control_character_code,
     control_character_message,
     first_control_character,
 )
-from backend.core.errors import InvalidInput
+from backend.core.errors import InvalidInput, NotAllowed
+from backend.core.idempotency import fingerprint_of
+from backend.photos.imaging import sha256_hex
 
 NOTE_MAX_LENGTH = 2000
 FILENAME_MAX_LENGTH = 255
@@ -142,3 +148,69 @@ def note_clean(note: Any) -> str:
             code="too_long",
         )
     return text
+
+
+def _check_actor(actor: Any, case: Any) -> None:
+    if getattr(actor, "role", None) not in WARD_ROLES or case.ward_id not in ward_ids_of(actor):
+        raise NotAllowed(_("Only inspectors and leaders of the case's ward can add photos."))
+
+
+@dataclass(frozen=True)
+class PhotoUpload:
+    """A photo for a case, checked and cleaned, not yet stored."""
+
+    actor: Any
+    case: Any
+    data: bytes
+    sha256: str
+    filename: str
+    device: Point | None
+    accuracy: float | None
+    captured: dt.datetime | None
+    note: str
+
+    @property
+    def fingerprint(self) -> str:
+        """What a retry with the same Idempotency-Key must repeat."""
+        return fingerprint_of(
+            {
+                "case": self.case.pk,
+                "sha256": self.sha256,
+                "device": None if self.device is None else [self.device.x, self.device.y],
+                "accuracy": self.accuracy,
+                "captured_at": self.captured.isoformat() if self.captured else None,
+                "note": self.note,
+            }
+        )
+
+
+def photo_upload_check(
+    *,
+    actor: Any,
+    case: Any,
+    data: bytes,
+    filename: str = "",
+    device_lat: Any = None,
+    device_lon: Any = None,
+    device_accuracy_m: Any = None,
+    captured_at: Any = None,
+    note: str = "",
+) -> PhotoUpload:
+    """Who may add it and what came with it: refused (403, 400) before anything is written.
+
+    A device position anywhere on Earth is kept (the far-from-site warning
+    says so); impossible degrees and implausible capture times are refused.
+    """
+    _check_actor(actor, case)
+    return PhotoUpload(
+        actor=actor,
+        case=case,
+        data=data,
+        sha256=sha256_hex(data),
+        # The phone's file name is a detail, not evidence: what PostgreSQL cannot hold goes.
+        filename=(filename or "").replace("\x00", "")[:FILENAME_MAX_LENGTH],
+        device=device_point(device_lat, device_lon),
+        accuracy=device_accuracy(device_accuracy_m),
+        captured=capture_time(captured_at),
+        note=note_clean(note),
+    )
