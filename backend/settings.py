@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "rest_framework_gis",
     "drf_spectacular",
     "csp",
+    # Shared infrastructure: idempotency records (backend.core.models).
+    "backend.core",
     "backend.accounts",
     "backend.wards",
     "backend.permits",

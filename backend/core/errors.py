@@ -46,3 +46,9 @@ class NotAllowed(ServiceError):
 
 class Conflict(ServiceError):
     status = 409
+
+
+class IdempotencyKeyReused(ServiceError):
+    """The same Idempotency-Key came back with different content."""
+
+    status = 422

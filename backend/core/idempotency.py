@@ -25,20 +25,23 @@ import functools
 import hashlib
 import json
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from backend.core.errors import Conflict, InvalidInput
-from backend.photos.errors import IdempotencyKeyReused
-from backend.photos.models import IdempotencyRecord
+from backend.core.errors import Conflict, IdempotencyKeyReused, InvalidInput
+from backend.core.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 REPLAY_HEADER = "Idempotent-Replayed"
 MAX_KEY_LENGTH = 100
+
+T = TypeVar("T")
+P = TypeVar("P")
 
 
 def fingerprint_of(value: Any) -> str:
@@ -103,38 +106,112 @@ def idempotency_claim(
     return record
 
 
-def idempotency_remember(
+@dataclass(frozen=True)
+class Kept:
+    """What a key's record keeps of its first outcome."""
+
+    result_id: int | None  # what the request created
+    status: int | None = None  # the API answer, replayed as it was
+    body: Any = None
+
+
+def idempotency_once(
     *,
     user: Any,
     key: str,
     scope: str,
     fingerprint: str,
-    result_id: int | None,
-    status: int | None = None,
-    body: Any = None,
-) -> IdempotencyRecord:
-    """Record a key's outcome; call inside the transaction that made the result."""
-    return IdempotencyRecord.objects.create(
-        user=user,
-        key=key,
-        scope=scope,
-        fingerprint=fingerprint,
-        result_id=result_id,
-        response_status=status,
-        response_body=body,
-    )
+    run: Callable[[], T],
+    replay: Callable[[IdempotencyRecord], T | None],
+    kept: Callable[[T], Kept | None],
+) -> T:
+    """Run `run` once per user and key; a retry gets `replay(record)` instead.
 
-
-def response_remember(record: IdempotencyRecord, response: Response) -> None:
-    record.response_status = response.status_code
-    record.response_body = response.data
-    record.save(update_fields=["response_status", "response_body"])
+    `replay` gives the first outcome again, or None to run anew; `kept` says
+    what the record keeps of an outcome, or None to keep nothing (a refusal:
+    a corrected retry with the same key is not blocked). The record is
+    written in the transaction of what `run` created.
+    """
+    with transaction.atomic():
+        record = idempotency_claim(user=user, key=key, scope=scope, fingerprint=fingerprint)
+        if record is not None:
+            earlier = replay(record)
+            if earlier is not None:
+                return earlier
+        outcome = run()
+        keep = kept(outcome)
+        if keep is not None:
+            IdempotencyRecord.objects.create(
+                user=user,
+                key=key,
+                scope=scope,
+                fingerprint=fingerprint,
+                result_id=keep.result_id,
+                response_status=keep.status,
+                response_body=keep.body,
+            )
+        return outcome
 
 
 def response_replayed(record: IdempotencyRecord) -> Response:
     response = Response(record.response_body, status=record.response_status)
     response[REPLAY_HEADER] = "true"
     return response
+
+
+def _kept_answer(response: Response) -> Kept | None:
+    if not 200 <= response.status_code < 300:
+        return None
+    data = response.data if isinstance(response.data, dict) else {}
+    result_id = data.get("id")
+    return Kept(
+        result_id=result_id if isinstance(result_id, int) else None,
+        status=response.status_code,
+        body=response.data,
+    )
+
+
+def idempotent_response(
+    request: Request,
+    *,
+    scope: str,
+    required: bool,
+    prepare: Callable[[], P],
+    fingerprint: Callable[[P], str],
+    respond: Callable[[P], Response],
+    replay_result: Callable[[int], Response] | None = None,
+) -> Response:
+    """Answer a create request so that a retry with its Idempotency-Key gets the first answer.
+
+    In this order: the header is checked (a missing one is 400 if `required`,
+    otherwise the request is simply answered); `prepare` checks the request,
+    so its refusals come before the key is claimed and are never kept; the key
+    is claimed for `fingerprint(prepared)`; a retry gets the kept answer, or
+    `replay_result(id)` for a record a service caller wrote without one;
+    otherwise `respond(prepared)` runs and a 2xx answer is kept.
+    """
+    raw_key = request.headers.get(HEADER)
+    if raw_key is None and not required:
+        return respond(prepare())
+    key = idempotency_key_check(raw_key)
+    prepared = prepare()
+
+    def replay(record: IdempotencyRecord) -> Response | None:
+        if record.response_status is not None:
+            return response_replayed(record)
+        if replay_result is not None and record.result_id is not None:
+            return replay_result(record.result_id)
+        return None
+
+    return idempotency_once(
+        user=request.user,
+        key=key,
+        scope=scope,
+        fingerprint=fingerprint(prepared),
+        run=lambda: respond(prepared),
+        replay=replay,
+        kept=_kept_answer,
+    )
 
 
 def honours_idempotency_key(scope: str) -> Callable[[Any], Any]:
@@ -148,32 +225,16 @@ def honours_idempotency_key(scope: str) -> Callable[[Any], Any]:
     def decorate(method: Callable[..., Response]) -> Callable[..., Response]:
         @functools.wraps(method)
         def wrapper(view: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
-            raw_key = request.headers.get(HEADER)
-            if raw_key is None:
-                return method(view, request, *args, **kwargs)
-            key = idempotency_key_check(raw_key)
-            fingerprint = fingerprint_of(
-                {"scope": scope, "path": request.path, "data": request.data}
+            return idempotent_response(
+                request,
+                scope=scope,
+                required=False,
+                prepare=lambda: None,
+                fingerprint=lambda _: fingerprint_of(
+                    {"scope": scope, "path": request.path, "data": request.data}
+                ),
+                respond=lambda _: method(view, request, *args, **kwargs),
             )
-            with transaction.atomic():
-                record = idempotency_claim(
-                    user=request.user, key=key, scope=scope, fingerprint=fingerprint
-                )
-                if record is not None and record.response_status is not None:
-                    return response_replayed(record)
-                response = method(view, request, *args, **kwargs)
-                if 200 <= response.status_code < 300:
-                    data = response.data if isinstance(response.data, dict) else {}
-                    result_id = data.get("id")
-                    record = idempotency_remember(
-                        user=request.user,
-                        key=key,
-                        scope=scope,
-                        fingerprint=fingerprint,
-                        result_id=result_id if isinstance(result_id, int) else None,
-                    )
-                    response_remember(record, response)
-                return response
 
         return wrapper
 

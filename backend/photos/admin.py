@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from backend.core.admin_base import MapAdmin, WardScopedAdmin, WardScopedMixin
-from backend.photos.models import IdempotencyRecord, SitePhoto
+from backend.core.admin_base import MapAdmin, WardScopedMixin
+from backend.photos.models import SitePhoto
 from backend.photos.selectors import photos_visible_to
 
 
@@ -23,20 +23,4 @@ class SitePhotoAdmin(WardScopedMixin, MapAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-
-@admin.register(IdempotencyRecord)
-class IdempotencyRecordAdmin(WardScopedAdmin):
-    list_display = ["user", "key", "scope", "result_id", "response_status", "created_at"]
-    search_fields = ["key", "user__username"]
-
-    def visible_rows(self, request):  # type: ignore[no-untyped-def]
-        # Kept answers carry case and photo data: others' are for superusers only.
-        return IdempotencyRecord.objects.filter(user=request.user)
-
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,18 +18,15 @@ from rest_framework.views import APIView
 
 from backend.cases.selectors import cases_visible_to
 from backend.core.errors import InvalidInput
-from backend.core.idempotency import (
-    HEADER,
-    idempotency_key_check,
-    response_remember,
-    response_replayed,
-)
+from backend.core.idempotency import HEADER, idempotent_response
+from backend.core.models import IdempotencyScope
 from backend.core.parsers import MultiPartParser
 from backend.core.permissions import ReadOnlyUnlessWardUser
 from backend.photos.models import SitePhoto
 from backend.photos.selectors import photos_of_case
-from backend.photos.services import photo_ingest
+from backend.photos.services import PhotoIngestResult, photo_add
 from backend.photos.storage import VARIANTS
+from backend.photos.upload_checks import PhotoUpload, photo_upload_check
 from backend.photos.uploads import PhotoUploadHandler
 from backend.photos.warnings import warning_message
 
@@ -41,6 +37,14 @@ def _iso(value: Any) -> str | None:
 
 def _position(point: Any) -> dict[str, float] | None:
     return None if point is None else {"lat": point.y, "lon": point.x}
+
+
+def photo_answer(result: PhotoIngestResult) -> Response:
+    """201 with the photo when this upload added it, 200 when it was already there."""
+    return Response(
+        photo_json(result.photo, created=result.created, duplicate=result.duplicate),
+        status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
+    )
 
 
 def photo_json(photo: SitePhoto, **flags: bool) -> dict[str, Any]:
@@ -139,7 +143,21 @@ class CasePhotosView(APIView):
         responses={201: OpenApiTypes.OBJECT, 200: OpenApiTypes.OBJECT},
     )
     def post(self, request: Request, pk: int) -> Response:
-        key = idempotency_key_check(request.headers.get(HEADER))
+        # The key is checked first, the upload next, and only then is the key claimed.
+        return idempotent_response(
+            request,
+            scope=IdempotencyScope.PHOTO_UPLOAD,
+            required=True,
+            prepare=lambda: self._upload(request, pk),
+            fingerprint=lambda upload: upload.fingerprint,
+            respond=lambda upload: photo_answer(photo_add(upload)),
+            # A key first used by a service caller (the demo data) has a photo, no answer.
+            replay_result=lambda photo_id: photo_answer(
+                PhotoIngestResult(photo=SitePhoto.objects.get(pk=photo_id), created=False)
+            ),
+        )
+
+    def _upload(self, request: Request, pk: int) -> PhotoUpload:
         case = self._case(request, pk)
         files = request.FILES.getlist("file")
         if len(files) != 1:
@@ -148,27 +166,14 @@ class CasePhotosView(APIView):
             )
         upload = files[0]
         data: Any = request.data
-        with transaction.atomic():
-            result = photo_ingest(
-                actor=request.user,
-                case=case,
-                data=upload.read(),
-                idempotency_key=key,
-                filename=upload.name or "",
-                device_lat=data.get("device_lat"),
-                device_lon=data.get("device_lon"),
-                device_accuracy_m=data.get("device_accuracy_m"),
-                captured_at=data.get("captured_at"),
-                note=data.get("note", ""),
-            )
-            record = result.idempotency
-            if result.replayed and record is not None and record.response_status is not None:
-                return response_replayed(record)
-            response = Response(
-                photo_json(result.photo, created=result.created, duplicate=result.duplicate),
-                status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
-            )
-            if record is not None and not result.replayed:
-                # Stored with the photo, in the same transaction: a retry gets exactly this.
-                response_remember(record, response)
-        return response
+        return photo_upload_check(
+            actor=request.user,
+            case=case,
+            data=upload.read(),
+            filename=upload.name or "",
+            device_lat=data.get("device_lat"),
+            device_lon=data.get("device_lon"),
+            device_accuracy_m=data.get("device_accuracy_m"),
+            captured_at=data.get("captured_at"),
+            note=data.get("note", ""),
+        )

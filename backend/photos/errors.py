@@ -11,9 +11,3 @@ class PayloadTooLarge(ServiceError):
 
 class UnsupportedImageType(ServiceError):
     status = 415
-
-
-class IdempotencyKeyReused(ServiceError):
-    """The same Idempotency-Key came back with different content."""
-
-    status = 422

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,34 +13,22 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.accounts.models import WARD_ROLES, User
-from backend.accounts.selectors import Viewer, ward_ids_of
+from backend.accounts.models import User
+from backend.accounts.selectors import Viewer
 from backend.audit.models import EventKind
 from backend.audit.services import case_event_record
 from backend.cases.models import ViolationCase
-from backend.core.control_characters import (
-    control_character_code,
-    control_character_message,
-    first_control_character,
-)
-from backend.core.errors import Conflict, InvalidInput, NotAllowed
-from backend.core.idempotency import fingerprint_of, idempotency_claim, idempotency_remember
-from backend.photos.imaging import PreparedPhoto, photo_prepare, sha256_hex
-from backend.photos.models import IdempotencyRecord, IdempotencyScope, SitePhoto
+from backend.core.errors import Conflict
+from backend.core.idempotency import Kept, idempotency_once
+from backend.core.models import IdempotencyRecord, IdempotencyScope
+from backend.photos.imaging import PreparedPhoto, photo_prepare
+from backend.photos.models import SitePhoto
 from backend.photos.storage import object_store, photo_key, photo_storage
+from backend.photos.upload_checks import PhotoUpload, photo_upload_check
 from backend.photos.warnings import PhotoFacts, photo_warnings
 from gis.geometry import metric_distance_m
 
 logger = logging.getLogger(__name__)
-
-NOTE_MAX_LENGTH = 2000
-FILENAME_MAX_LENGTH = 255
-# The capture time a phone may claim. No photo of this system predates 2000;
-# a phone clock running some hours fast is a known fault that the "in_future"
-# warning shows, but a time more than a day ahead is a wrong date, and years
-# such as 0001 cannot even be shown in another time zone.
-EARLIEST_CAPTURE = dt.datetime(2000, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=7)))
-CAPTURE_MAX_AHEAD = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -50,123 +37,6 @@ class PhotoIngestResult:
     created: bool  # a new row (and event) was written by this call
     duplicate: bool = False  # the same bytes were already on the case
     replayed: bool = False  # a retry of an earlier request with the same key
-    idempotency: IdempotencyRecord | None = None
-
-
-def _float_or_none(value: Any, field: str) -> float | None:
-    if value is None or value == "":
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError, OverflowError):
-        raise InvalidInput(_("This must be a number."), field=field, code="not_a_number") from None
-    if not math.isfinite(number):
-        raise InvalidInput(_("This must be a finite number."), field=field, code="not_a_number")
-    return number
-
-
-def _device_point(lat: Any, lon: Any) -> Point | None:
-    flat = _float_or_none(lat, "device_lat")
-    flon = _float_or_none(lon, "device_lon")
-    if flat is None and flon is None:
-        return None
-    if flat is None or flon is None:
-        raise InvalidInput(
-            _("Send both device_lat and device_lon, or neither."),
-            field="device_lat",
-            code="incomplete_position",
-        )
-    # A phone outside Vietnam is still a position worth keeping (and the
-    # far-from-site warning will say so); only impossible degrees are refused.
-    if not (-90.0 <= flat <= 90.0 and -180.0 <= flon <= 180.0):
-        raise InvalidInput(
-            _("The device position is not valid degrees (latitude -90..90, longitude -180..180)."),
-            field="device_lat",
-            code="out_of_range",
-        )
-    return Point(flon, flat, srid=4326)
-
-
-def _accuracy(value: Any) -> float | None:
-    accuracy = _float_or_none(value, "device_accuracy_m")
-    if accuracy is not None and accuracy < 0:
-        raise InvalidInput(
-            _("The accuracy is a distance in metres and cannot be negative."),
-            field="device_accuracy_m",
-            code="negative_accuracy",
-        )
-    return accuracy
-
-
-def _invalid_time() -> InvalidInput:
-    return InvalidInput(
-        _("captured_at must be an ISO 8601 date and time."),
-        field="captured_at",
-        code="invalid_datetime",
-    )
-
-
-def _aware(value: Any) -> dt.datetime | None:
-    if value is None or value == "":
-        return None
-    shown = str(value)[:40]
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
-            raise _invalid_time() from None
-    if not isinstance(value, dt.datetime):
-        raise _invalid_time()
-    moment: dt.datetime = value
-    now = timezone.now()
-    # The year first: comparing instants near year 1 or 9999 overflows.
-    if moment.year < EARLIEST_CAPTURE.year:
-        raise _implausible_capture(shown, too_early=True)
-    if moment.year > now.year + 1:
-        raise _implausible_capture(shown, too_early=False)
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    if moment < EARLIEST_CAPTURE:
-        raise _implausible_capture(shown, too_early=True)
-    if moment > now + CAPTURE_MAX_AHEAD:
-        raise _implausible_capture(shown, too_early=False)
-    return moment
-
-
-def _implausible_capture(shown: str, *, too_early: bool) -> InvalidInput:
-    if too_early:
-        message = _(
-            "The capture time %(time)s is before 01/01/2000: check the date and time of the phone."
-        )
-    else:
-        message = _(
-            "The capture time %(time)s is more than a day ahead of the server's clock: "
-            "check the date and time of the phone."
-        )
-    return InvalidInput(message % {"time": shown}, field="captured_at", code="implausible_time")
-
-
-def _clean_note(note: Any) -> str:
-    if note is None:
-        return ""
-    if not isinstance(note, str):
-        raise InvalidInput(_("The note must be text."), field="note", code="not_text")
-    char = first_control_character(note)
-    if char:
-        # Multipart bodies reach this service unchecked (backend.core.middleware).
-        raise InvalidInput(
-            control_character_message(_("note"), char),
-            field="note",
-            code=control_character_code(char),
-        )
-    text: str = note.strip()
-    if len(text) > NOTE_MAX_LENGTH:
-        raise InvalidInput(
-            _("The note is limited to %(limit)d characters.") % {"limit": NOTE_MAX_LENGTH},
-            field="note",
-            code="too_long",
-        )
-    return text
 
 
 def _lock_content(sha256: str) -> None:
@@ -219,17 +89,6 @@ def _forget_objects(keys: list[str]) -> None:
             logger.warning("could not remove %s after a failed ingest", key, exc_info=True)
 
 
-def _check_actor(actor: Viewer, case: ViolationCase) -> User:
-    """The actor, if one of the case's ward staff; else NotAllowed."""
-    if (
-        not actor.is_authenticated
-        or actor.role not in WARD_ROLES
-        or case.ward_id not in ward_ids_of(actor)
-    ):
-        raise NotAllowed(_("Only inspectors and leaders of the case's ward can add photos."))
-    return actor
-
-
 @transaction.atomic
 def photo_ingest(
     *,
@@ -244,48 +103,52 @@ def photo_ingest(
     captured_at: Any = None,
     note: str = "",
 ) -> PhotoIngestResult:
-    """Add a photo to a case: check it, keep the original, make derivatives, record it.
+    """Add a photo to a case: photo_upload_check, then photo_add.
 
     With an idempotency key, a retry of the same request returns the first
     result (no second photo, no second event); the key with other content is
     refused (422), and a retry while the first is still running gets 409.
-    The same bytes already on the case are reported as a duplicate and not
-    stored again. A closed case takes no new photo (409). A device position
-    anywhere on Earth is kept (the far-from-site warning says so); impossible
-    degrees and implausible capture times are refused (400).
     """
-    actor = _check_actor(actor, case)
-    device = _device_point(device_lat, device_lon)
-    accuracy = _accuracy(device_accuracy_m)
-    captured = _aware(captured_at)
-    note = _clean_note(note)
-    # The phone's file name is a detail, not evidence: what PostgreSQL cannot hold goes.
-    filename = (filename or "").replace("\x00", "")[:FILENAME_MAX_LENGTH]
-    sha256 = sha256_hex(data)
+    checked = photo_upload_check(
+        actor=actor,
+        case=case,
+        data=data,
+        filename=filename,
+        device_lat=device_lat,
+        device_lon=device_lon,
+        device_accuracy_m=device_accuracy_m,
+        captured_at=captured_at,
+        note=note,
+    )
+    if idempotency_key is None:
+        return photo_add(checked)
+    return idempotency_once(
+        user=checked.actor,
+        key=idempotency_key,
+        scope=IdempotencyScope.PHOTO_UPLOAD,
+        fingerprint=checked.fingerprint,
+        run=lambda: photo_add(checked),
+        replay=_replayed,
+        kept=lambda result: Kept(result_id=result.photo.pk),
+    )
 
-    fingerprint = ""
-    if idempotency_key is not None:
-        fingerprint = fingerprint_of(
-            {
-                "case": case.pk,
-                "sha256": sha256,
-                "device": None if device is None else [device.x, device.y],
-                "accuracy": accuracy,
-                "captured_at": captured.isoformat() if captured else None,
-                "note": note,
-            }
-        )
-        earlier = idempotency_claim(
-            user=actor,
-            key=idempotency_key,
-            scope=IdempotencyScope.PHOTO_UPLOAD,
-            fingerprint=fingerprint,
-        )
-        if earlier is not None and earlier.result_id is not None:
-            photo = SitePhoto.objects.get(pk=earlier.result_id)
-            return PhotoIngestResult(photo=photo, created=False, replayed=True, idempotency=earlier)
 
-    # After the replay: a photo sent before the case closed still gets its first answer.
+def _replayed(record: IdempotencyRecord) -> PhotoIngestResult | None:
+    if record.result_id is None:
+        return None
+    photo = SitePhoto.objects.get(pk=record.result_id)
+    return PhotoIngestResult(photo=photo, created=False, replayed=True)
+
+
+@transaction.atomic
+def photo_add(upload: PhotoUpload) -> PhotoIngestResult:
+    """Keep the original, make derivatives, record the photo and its event.
+
+    The same bytes already on the case are reported as a duplicate and not
+    stored again. A closed case takes no new photo (409).
+    """
+    case, actor = upload.case, upload.actor
+    # After a retry's replay: a photo sent before the case closed still gets its first answer.
     if not case.is_open:
         raise Conflict(
             _(
@@ -297,29 +160,16 @@ def photo_ingest(
         )
 
     prepared = photo_prepare(
-        data,
+        upload.data,
         max_pixels=settings.TTXD_PHOTO_MAX_PIXELS,
         preview_px=settings.TTXD_PHOTO_PREVIEW_PX,
         thumbnail_px=settings.TTXD_PHOTO_THUMBNAIL_PX,
     )
-    _lock_content(sha256)
+    _lock_content(upload.sha256)
 
-    def remember(photo: SitePhoto) -> IdempotencyRecord | None:
-        if idempotency_key is None:
-            return None
-        return idempotency_remember(
-            user=actor,
-            key=idempotency_key,
-            scope=IdempotencyScope.PHOTO_UPLOAD,
-            fingerprint=fingerprint,
-            result_id=photo.pk,
-        )
-
-    existing = SitePhoto.objects.filter(case=case, sha256=sha256).first()
+    existing = SitePhoto.objects.filter(case=case, sha256=upload.sha256).first()
     if existing is not None:
-        return PhotoIngestResult(
-            photo=existing, created=False, duplicate=True, idempotency=remember(existing)
-        )
+        return PhotoIngestResult(photo=existing, created=False, duplicate=True)
 
     written = _store_objects(prepared)
     try:
@@ -327,15 +177,14 @@ def photo_ingest(
             actor=actor,
             case=case,
             prepared=prepared,
-            device=device,
-            accuracy=accuracy,
-            captured=captured,
-            note=note,
-            filename=filename,
+            device=upload.device,
+            accuracy=upload.accuracy,
+            captured=upload.captured,
+            note=upload.note,
+            filename=upload.filename,
         )
-        record = remember(photo)
-        # The event is the last write: the audit chain's lock is held from
-        # here to the commit.
+        # The event is the last write of the photo: the audit chain's lock is
+        # held from here to the commit.
         case_event_record(
             case=case,
             actor=actor,
@@ -361,7 +210,7 @@ def photo_ingest(
         # removed now is an orphan that `manage.py photos_cleanup` finds.
         _forget_objects(written)
         raise
-    return PhotoIngestResult(photo=photo, created=True, idempotency=record)
+    return PhotoIngestResult(photo=photo, created=True)
 
 
 def _photo_record(

@@ -80,7 +80,7 @@ def test_the_runtime_role_gets_what_the_application_needs_and_no_more() -> None:
         "cases_violationcase",
         "accounts_user",
         "django_session",
-        "photos_idempotencyrecord",
+        "core_idempotencyrecord",
     ):
         assert privileges(ROLE, table) == {"SELECT", "INSERT", "UPDATE", "DELETE"}, table
     assert privileges(ROLE, "django_migrations") == {"SELECT"}

@@ -14,9 +14,9 @@ from django.contrib.gis.geos import Point
 from django.test import Client
 
 from backend.accounts.models import FailedLogin, WardMembership
+from backend.core.models import IdempotencyRecord
 from backend.notifications.models import Notification, NotificationKind
 from backend.permits.models import Permit
-from backend.photos.models import IdempotencyRecord
 from tests.conftest import admin_staff_client
 from tests.factories import CaseFactory, PermitFactory, UserFactory, box
 
@@ -193,7 +193,7 @@ def test_staff_see_only_their_own_kept_idempotent_answers(leader_a: Any, inspect
         user=inspector_a, key="khoa-cua-can-bo", scope="photo_upload", fingerprint="b" * 64
     )
     client = staff(leader_a)
-    model = "photos/idempotencyrecord"
+    model = "core/idempotencyrecord"
     assert listed(client, model, "khoa-cua-lanh-dao", "khoa-cua-can-bo") == [True, False]
     assert opens(client, model, own.pk)
     assert not opens(client, model, other.pk)

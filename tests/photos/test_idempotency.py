@@ -12,7 +12,9 @@ from django.db import connection, transaction
 
 from backend.audit.models import CaseEvent
 from backend.cases.models import ViolationCase
-from backend.photos.models import IdempotencyRecord, SitePhoto
+from backend.core.models import IdempotencyRecord
+from backend.photos import services
+from backend.photos.models import SitePhoto
 from backend.photos.services import photo_ingest
 from tests.photos import imagery
 from tests.photos.conftest import stored_files, upload
@@ -161,6 +163,30 @@ def test_retry_while_the_first_request_is_still_running_is_409(
     assert after.json()["id"] == outcome["result"].photo.pk
     assert SitePhoto.objects.count() == 1
     assert photo_events(case_a) == 1
+
+
+@pytest.mark.django_db
+def test_an_upload_that_crashes_keeps_no_record_of_its_key_so_its_retry_adds_the_photo(
+    api: Any, inspector_a: Any, case_a: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = api(inspector_a)
+    key = str(uuid.uuid4())
+    data = imagery.jpeg()
+    event_record = services.case_event_record
+
+    def power_cut(**kwargs: Any) -> None:
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(services, "case_event_record", power_cut)
+    with pytest.raises(RuntimeError):
+        upload(client, case_a, data, key=key)
+    assert not IdempotencyRecord.objects.exists()
+
+    monkeypatch.setattr(services, "case_event_record", event_record)
+    retry = upload(client, case_a, data, key=key)
+    assert retry.status_code == 201 and retry.json()["created"] is True
+    assert retry.get("Idempotent-Replayed") is None
+    assert SitePhoto.objects.count() == 1 and photo_events(case_a) == 1
 
 
 @pytest.mark.django_db

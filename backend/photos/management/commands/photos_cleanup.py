@@ -23,7 +23,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from backend.photos.models import IdempotencyRecord, SitePhoto
+from backend.core.models import IdempotencyRecord
+from backend.photos.models import SitePhoto
 from backend.photos.services import content_lock_try
 from backend.photos.storage import objects_under, photo_storage, sha256_of_key
 
