@@ -32,8 +32,8 @@ from backend.core.query import (
     FlagFilter,
     MonthFilter,
     StrictFilterSet,
-    month_bounds,
 )
+from backend.core.query_fields import month_bounds
 
 # Computed once: an enum's .values builds a new list on every access, and
 # every map tile parses a query.
