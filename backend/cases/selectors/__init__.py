@@ -17,7 +17,6 @@ from backend.cases.workflow.guards import GuardContext
 
 # Other apps read the workflow table through this module: the earliest date
 # a record may carry (their filters offer no earlier year).
-from backend.cases.workflow.plausible_values import EARLIEST_RECORD_DAY as EARLIEST_RECORD_DAY
 from backend.cases.workflow.roles import role_refusal
 from backend.cases.workflow.table import (
     ACTIONS,
