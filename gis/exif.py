@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from numbers import Real
-from zoneinfo import ZoneInfo
 
 from PIL import Image
+
+from gis.exif_times import camera_time, gps_clock_time
+from gis.exif_values import components, exif_reference, exif_text, first, number
 
 DEFAULT_ZONE = "Asia/Ho_Chi_Minh"
 
@@ -37,7 +37,6 @@ MAX_HORIZONTAL_ERROR_M = 100_000.0
 # Closer than this to (0, 0) is the receiver's default, not a place.
 NULL_ISLAND_DEGREES = 1e-6
 # EXIF years outside this window are clock defaults (1970, 2000, 0000) or garbage.
-YEAR_RANGE = (1990, 2200)
 
 # Tag numbers (EXIF 2.32 / CIPA DC-008).
 TAG_MAKE = 0x010F
@@ -45,30 +44,16 @@ TAG_MODEL = 0x0110
 TAG_ORIENTATION = 0x0112
 TAG_EXIF_IFD = 0x8769
 TAG_GPS_IFD = 0x8825
-EXIF_DATETIME_ORIGINAL = 0x9003
-EXIF_DATETIME_DIGITIZED = 0x9004
-EXIF_OFFSET_TIME_ORIGINAL = 0x9011
-EXIF_OFFSET_TIME_DIGITIZED = 0x9012
-EXIF_SUBSEC_TIME_ORIGINAL = 0x9291
-EXIF_SUBSEC_TIME_DIGITIZED = 0x9292
 GPS_LATITUDE_REF = 0x01
 GPS_LATITUDE = 0x02
 GPS_LONGITUDE_REF = 0x03
 GPS_LONGITUDE = 0x04
 GPS_ALTITUDE_REF = 0x05
 GPS_ALTITUDE = 0x06
-GPS_TIMESTAMP = 0x07
 GPS_STATUS = 0x09
 GPS_IMG_DIRECTION_REF = 0x10
 GPS_IMG_DIRECTION = 0x11
-GPS_DATESTAMP = 0x1D
 GPS_H_POSITIONING_ERROR = 0x1F
-
-_DATETIME_RE = re.compile(
-    r"^(\d{4})[:\-/](\d{2})[:\-/](\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$"
-)
-_DATE_RE = re.compile(r"^(\d{4})[:\-/](\d{2})[:\-/](\d{2})$")
-_OFFSET_RE = re.compile(r"^([+-])(\d{2}):?(\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -148,8 +133,8 @@ def exif_facts(
     altitude = _altitude(gps, problems)
     error = _horizontal_error(gps, problems)
     bearing, bearing_ref = _bearing(gps, problems)
-    taken_at, assumed = _taken_at(exif_ifd, zone, problems)
-    gps_time = _gps_time(gps, problems)
+    taken_at, assumed = camera_time(exif_ifd, zone, problems)
+    gps_time = gps_clock_time(gps, problems)
     orientation = _orientation(tags.get(TAG_ORIENTATION), problems)
     return ExifFacts(
         lat=lat,
@@ -161,48 +146,11 @@ def exif_facts(
         taken_at=taken_at,
         taken_at_zone_assumed=assumed,
         gps_time=gps_time,
-        make=_text(tags.get(TAG_MAKE)),
-        model=_text(tags.get(TAG_MODEL)),
+        make=exif_text(tags.get(TAG_MAKE)),
+        model=exif_text(tags.get(TAG_MODEL)),
         orientation=orientation,
         problems=tuple(problems),
     )
-
-
-# --- numbers and text --------------------------------------------------------
-
-
-def number(value: object) -> float | None:
-    """A finite float from an EXIF number (int, float or rational).
-
-    0/0 rationals (NaN), infinities and anything unreadable give None.
-    """
-    if isinstance(value, bool) or not isinstance(value, Real):
-        return None
-    try:
-        result = float(value)
-    except (ArithmeticError, TypeError, ValueError):
-        return None
-    return result if math.isfinite(result) else None
-
-
-def _text(value: object, limit: int = 100) -> str | None:
-    if isinstance(value, bytes):
-        value = value.decode("utf-8", errors="replace")
-    if not isinstance(value, str):
-        return None
-    cleaned = "".join(ch for ch in value.replace("\x00", "") if ch.isprintable()).strip()
-    return cleaned[:limit] or None
-
-
-def _reference(value: object) -> str | None:
-    text = _text(value, limit=4)
-    return text.upper() if text else None
-
-
-def _components(value: object) -> list[object]:
-    if isinstance(value, tuple | list):
-        return list(value)
-    return [value]
 
 
 # --- position ----------------------------------------------------------------
@@ -217,7 +165,7 @@ def coordinate(value: object, reference: object, *, positive: str, negative: str
     unknown references, minutes or seconds out of range, or a result outside
     the hemisphere's range.
     """
-    parts = _components(value)
+    parts = components(value)
     if not 1 <= len(parts) <= 3:
         return None
     numbers = [number(part) for part in parts]
@@ -235,7 +183,7 @@ def coordinate(value: object, reference: object, *, positive: str, negative: str
         magnitude += abs(values[1]) / 60.0
     if len(values) == 3:
         magnitude += abs(values[2]) / 3600.0
-    ref = _reference(reference)
+    ref = exif_reference(reference)
     if ref == negative:
         result = -magnitude
     elif ref == positive:
@@ -253,7 +201,7 @@ def coordinate(value: object, reference: object, *, positive: str, negative: str
 def _position(gps: Mapping[int, object], problems: list[str]) -> tuple[float | None, float | None]:
     if GPS_LATITUDE not in gps and GPS_LONGITUDE not in gps:
         return None, None
-    status = _reference(gps.get(GPS_STATUS))
+    status = exif_reference(gps.get(GPS_STATUS))
     if status == "V":  # "measurement void": the receiver says it has no fix
         problems.append("gps_void")
         return None, None
@@ -271,7 +219,7 @@ def _position(gps: Mapping[int, object], problems: list[str]) -> tuple[float | N
 def _altitude(gps: Mapping[int, object], problems: list[str]) -> float | None:
     if GPS_ALTITUDE not in gps:
         return None
-    value = number(_first(gps.get(GPS_ALTITUDE)))
+    value = number(first(gps.get(GPS_ALTITUDE)))
     if value is None:
         problems.append("altitude_invalid")
         return None
@@ -293,7 +241,7 @@ def _altitude(gps: Mapping[int, object], problems: list[str]) -> float | None:
 def _horizontal_error(gps: Mapping[int, object], problems: list[str]) -> float | None:
     if GPS_H_POSITIONING_ERROR not in gps:
         return None
-    value = number(_first(gps.get(GPS_H_POSITIONING_ERROR)))
+    value = number(first(gps.get(GPS_H_POSITIONING_ERROR)))
     if value is None or not 0.0 <= value <= MAX_HORIZONTAL_ERROR_M:
         problems.append("horizontal_error_invalid")
         return None
@@ -303,119 +251,12 @@ def _horizontal_error(gps: Mapping[int, object], problems: list[str]) -> float |
 def _bearing(gps: Mapping[int, object], problems: list[str]) -> tuple[float | None, str | None]:
     if GPS_IMG_DIRECTION not in gps:
         return None, None
-    value = number(_first(gps.get(GPS_IMG_DIRECTION)))
+    value = number(first(gps.get(GPS_IMG_DIRECTION)))
     if value is None or not 0.0 <= value <= 360.0:
         problems.append("bearing_invalid")
         return None, None
-    ref = _reference(gps.get(GPS_IMG_DIRECTION_REF))
+    ref = exif_reference(gps.get(GPS_IMG_DIRECTION_REF))
     return value % 360.0, ref if ref in {"T", "M"} else None
-
-
-def _first(value: object) -> object:
-    parts = _components(value)
-    return parts[0] if len(parts) == 1 else None
-
-
-# --- times -------------------------------------------------------------------
-
-
-def parse_exif_datetime(value: object, subseconds: object = None) -> dt.datetime | None:
-    """A naive datetime from "YYYY:MM:DD HH:MM:SS" (dashes and a T tolerated).
-
-    Blank ("    :  :     :  :  "), zero ("0000:00:00 00:00:00") or impossible
-    values give None.
-    """
-    text = _text(value, limit=40)
-    if not text:
-        return None
-    match = _DATETIME_RE.match(text)
-    if not match:
-        return None
-    year, month, day, hour, minute, second = (int(g) for g in match.groups()[:6])
-    if not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
-        return None
-    try:
-        moment = dt.datetime(year, month, day, hour, minute, min(second, 59))  # noqa: DTZ001
-    except ValueError:
-        return None
-    fraction = match.group(7) or _digits(subseconds)
-    if fraction:
-        moment = moment.replace(microsecond=int(fraction[:6].ljust(6, "0")))
-    return moment
-
-
-def parse_offset(value: object) -> dt.timezone | None:
-    """A fixed zone from OffsetTime* ("+07:00"); None when absent or malformed."""
-    text = _text(value, limit=10)
-    if not text:
-        return None
-    match = _OFFSET_RE.match(text)
-    if not match:
-        return None
-    sign, hours, minutes = match.groups()
-    if int(hours) > 14 or int(minutes) >= 60:
-        return None
-    delta = dt.timedelta(hours=int(hours), minutes=int(minutes))
-    return dt.timezone(-delta if sign == "-" else delta)
-
-
-def _digits(value: object) -> str | None:
-    text = _text(value, limit=10)
-    if text and text.isdigit():
-        return text
-    return None
-
-
-def _taken_at(
-    exif_ifd: Mapping[int, object], zone: str, problems: list[str]
-) -> tuple[dt.datetime | None, bool]:
-    for when, offset, subsec in (
-        (EXIF_DATETIME_ORIGINAL, EXIF_OFFSET_TIME_ORIGINAL, EXIF_SUBSEC_TIME_ORIGINAL),
-        (EXIF_DATETIME_DIGITIZED, EXIF_OFFSET_TIME_DIGITIZED, EXIF_SUBSEC_TIME_DIGITIZED),
-    ):
-        if when not in exif_ifd:
-            continue
-        naive = parse_exif_datetime(exif_ifd.get(when), exif_ifd.get(subsec))
-        if naive is None:
-            problems.append("datetime_malformed")
-            continue
-        fixed = parse_offset(exif_ifd.get(offset))
-        if fixed is not None:
-            return naive.replace(tzinfo=fixed), False
-        if offset in exif_ifd:
-            problems.append("offset_malformed")
-        return naive.replace(tzinfo=ZoneInfo(zone)), True
-    return None, False
-
-
-def _gps_time(gps: Mapping[int, object], problems: list[str]) -> dt.datetime | None:
-    if GPS_DATESTAMP not in gps or GPS_TIMESTAMP not in gps:
-        return None
-    date_text = _text(gps.get(GPS_DATESTAMP), limit=20)
-    date_match = _DATE_RE.match(date_text or "")
-    parts = _components(gps.get(GPS_TIMESTAMP))
-    clock = [number(p) for p in parts]
-    if date_match is None or len(clock) != 3 or any(c is None for c in clock):
-        problems.append("gps_time_malformed")
-        return None
-    hours, minutes, seconds = (c for c in clock if c is not None)
-    year, month, day = (int(g) for g in date_match.groups())
-    if not (
-        YEAR_RANGE[0] <= year <= YEAR_RANGE[1]
-        and 0 <= hours < 24
-        and 0 <= minutes < 60
-        and 0 <= seconds < 61
-        and hours == int(hours)
-        and minutes == int(minutes)
-    ):
-        problems.append("gps_time_malformed")
-        return None
-    try:
-        midnight = dt.datetime(year, month, day, tzinfo=dt.UTC)
-    except ValueError:
-        problems.append("gps_time_malformed")
-        return None
-    return midnight + dt.timedelta(hours=hours, minutes=minutes, seconds=seconds)
 
 
 # --- orientation -------------------------------------------------------------

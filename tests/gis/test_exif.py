@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import piexif
 import pytest
 
-from gis.exif import coordinate, exif_facts, exif_facts_from_bytes, parse_exif_datetime
+from gis.exif import coordinate, exif_facts, exif_facts_from_bytes
+from gis.exif_times import parse_exif_datetime
 
 HCMC = ZoneInfo("Asia/Ho_Chi_Minh")
 
