@@ -44,9 +44,13 @@ def photo_bytes() -> bytes:
         (0, "không"),
         (15, "mười lăm"),
         (21, "hai mươi mốt"),
-        (105, "một trăm linh năm"),
+        # num2words writes "lẻ" (southern usage) where the old tables wrote "linh";
+        # both are standard Vietnamese for a zero tens digit.
+        (105, "một trăm lẻ năm"),
         (1_250_000, "một triệu hai trăm năm mươi nghìn"),
-        (1_005_000, "một triệu không trăm linh năm nghìn"),
+        # It drops the "không trăm" of an empty hundreds group: still unambiguous.
+        (1_005_000, "một triệu năm nghìn"),
+        (115_500_000, "một trăm mười lăm triệu năm trăm nghìn"),
         (40_000_000, "bốn mươi triệu"),
         (2_000_000_000, "hai tỷ"),
     ],
