@@ -159,3 +159,7 @@ class CaseEventAdmin(WardScopedAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+# The documents' own pages (ward settings, replacement form templates).
+from backend.cases import document_admin  # noqa: E402, F401

@@ -18,7 +18,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.cases.documents.generation import DOCX_CONTENT_TYPE, document_generate
+from backend.cases.documents.generation import (
+    DOCX_CONTENT_TYPE,
+    document_generate,
+    parse_photo_ids,
+)
 from backend.cases.models import Stage, ViolationCase
 from backend.cases.selectors import case_actions_for, cases_visible_to
 from backend.cases.selectors.query import CaseQuery, case_query
@@ -256,14 +260,29 @@ class CaseDocumentView(APIView):
                 str,
                 OpenApiParameter.PATH,
                 description="MBB01, MQD02 or MQD11 (any case)",
-            )
+            ),
+            OpenApiParameter(
+                "photos",
+                str,
+                OpenApiParameter.QUERY,
+                description=(
+                    "MBB01: ids of the case's photos to put in the appendix, comma-separated "
+                    "or repeated; empty: none. Left out: the photos without trust warnings."
+                ),
+            ),
         ],
         responses={(200, DOCX_CONTENT_TYPE): OpenApiTypes.BINARY},
     )
     def get(self, request: Request, pk: int, document_type: str) -> HttpResponse:
         case = get_object_or_404(cases_visible_to(request.user), pk=pk)
+        chosen = (
+            request.query_params.getlist("photos") if "photos" in request.query_params else None
+        )
         document = document_generate(
-            user=request.user, case=case, document_type=document_type.upper()
+            user=request.user,
+            case=case,
+            document_type=document_type.upper(),
+            photo_ids=parse_photo_ids(chosen),
         )
         response = HttpResponse(document.content, content_type=document.content_type)
         response["Content-Disposition"] = f'attachment; filename="{document.filename}"'

@@ -7,6 +7,7 @@ from django.contrib.gis.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from backend.cases.violator_facts import ViolatorFacts
 from backend.permits.models import WorksClass
 
 
@@ -71,7 +72,7 @@ class PermitMatchKind(models.TextChoices):
     NONE = "none", _("No permit found")
 
 
-class ViolationCase(models.Model):
+class ViolationCase(ViolatorFacts):
     code = models.CharField(_("case code"), max_length=40, unique=True, editable=False)
     ward = models.ForeignKey(
         "wards.Ward", on_delete=models.PROTECT, related_name="cases", verbose_name=_("ward")
@@ -397,3 +398,12 @@ class CaseStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.action} {self.occurred_on:%d/%m/%Y}"
+
+
+# Registered with the app from their own module (they refer to DocumentType above).
+from backend.cases.document_settings import (  # noqa: E402
+    DocumentTemplate as DocumentTemplate,
+)
+from backend.cases.document_settings import (  # noqa: E402
+    WardDocumentSettings as WardDocumentSettings,
+)

@@ -38,7 +38,7 @@ from backend.cases.workflow.input_cleaning import (
 from backend.cases.workflow.stages import MAIN_PATH
 from backend.cases.workflow.table import ACTIONS
 from backend.core.errors import ServiceError
-from backend.photos.selectors import case_photos
+from backend.photos.selectors import case_photos, photo_warning_texts
 
 DETAIL_FIELDS = (*VIOLATOR_FIELDS, *SITE_FIELDS)
 
@@ -169,6 +169,7 @@ def _page(
                 "error": (errors or {}).get("detail", "") if failed else "",
             }
         )
+    photos = case_photos(user, case)
     documents = [
         {
             "type": s.document_type,
@@ -211,7 +212,11 @@ def _page(
         "action_forms": action_forms,
         "blocked": now.blocked,
         "history": history,
-        "photos": case_photos(user, case),
+        "photos": photos,
+        "photo_choices": [
+            {"photo": p, "warnings": photo_warning_texts(p), "default": not p.warnings}
+            for p in photos
+        ],
         "documents": documents,
         "children": list(case.child_cases.order_by("id")),
         "details_form": _form(

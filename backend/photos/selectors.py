@@ -11,6 +11,7 @@ from backend.cases.models import ViolationCase
 from backend.cases.selectors import cases_visible_to
 from backend.photos.imaging import jpeg_within_square
 from backend.photos.models import SitePhoto
+from backend.photos.warnings import warning_message
 
 log = logging.getLogger(__name__)
 
@@ -51,3 +52,24 @@ def photo_jpeg(photo: SitePhoto, *, side_px: int, quality: int) -> bytes | None:
         except Exception:  # a missing object, a truncated file, a decoder limit
             log.warning("photo %s (%s) could not be read for a document", photo.pk, field_name)
     return None
+
+
+def photo_warning_texts(photo: SitePhoto) -> list[str]:
+    """The photo's trust warnings worded in the active language (distance, accuracy, EXIF, age)."""
+    return [warning_message(w) for w in photo.warnings or []]
+
+
+def case_photos_chosen(
+    user: Viewer, case: ViolationCase, photo_ids: list[int] | None
+) -> list[SitePhoto]:
+    """The photos an officer chose for a document, in the order of the case.
+
+    None (no choice made): the photos without trust warnings. An id that is
+    not a photo of this case the user may see is refused by the caller
+    (chosen_photo_ids_unknown), never silently dropped.
+    """
+    photos = case_photos(user, case)
+    if photo_ids is None:
+        return [p for p in photos if not p.warnings]
+    wanted = set(photo_ids)
+    return [p for p in photos if p.pk in wanted]

@@ -1,7 +1,10 @@
-"""Making a form's DOCX: which forms can be made, the builder of each, the file.
+"""Making a form's DOCX: which forms can be made, the template in force, the file.
 
 The caller has checked that the user may see the case; a form lacking data
-is refused with the list of what to fill in (required_data).
+is refused with the list of what to fill in (required_data). The form is a
+Word template rendered by docxtpl (Jinja2 in DOCX) with autoescaping, so no
+value can inject XML; the template is the replacement an admin uploaded for
+the document's date, else the built-in one (templates_in_force).
 """
 
 from __future__ import annotations
@@ -11,24 +14,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
+from docxtpl import DocxTemplate
 
-from backend.cases.documents.docx_primitives import new_document, xml_text
-from backend.cases.documents.enforcement_decision import enforcement_decision_mqd11
+from backend.cases.documents.context_common import clean
+from backend.cases.documents.context_decisions import decision_context
+from backend.cases.documents.context_record import record_context
 from backend.cases.documents.required_data import DocumentDataMissing, document_missing
-from backend.cases.documents.sanction_decision import sanction_decision_mqd02
-from backend.cases.documents.violation_record import violation_record_mbb01
+from backend.cases.documents.templates_in_force import template_in_force
 from backend.cases.models import DocumentType, ViolationCase
 from backend.cases.selectors import case_document_step
 from backend.core.errors import InvalidInput
+from backend.photos.selectors import case_photos
 
 GENERATED_TYPES = (DocumentType.MBB01, DocumentType.MQD02, DocumentType.MQD11)
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-BUILDERS = {
-    DocumentType.MBB01: violation_record_mbb01,
-    DocumentType.MQD02: sanction_decision_mqd02,
-    DocumentType.MQD11: enforcement_decision_mqd11,
-}
 
 
 @dataclass(frozen=True)
@@ -38,25 +37,72 @@ class GeneratedDocument:
     content_type: str = DOCX_CONTENT_TYPE
 
 
-def document_generate(*, user: Any, case: ViolationCase, document_type: str) -> GeneratedDocument:
-    """The DOCX of the latest document of this type on the case (the caller checked access)."""
+def parse_photo_ids(raw: list[str] | None) -> list[int] | None:
+    """The photo ids a request chose ("12,15" or repeated), None when it chose nothing."""
+    if raw is None:
+        return None
+    ids: list[int] = []
+    for value in raw:
+        for part in str(value).split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if not part.isdigit() or len(part) > 12:
+                raise InvalidInput(
+                    _(
+                        "Photos are chosen by their numbers, separated by commas (for example 12,15)."
+                    ),
+                    field="photos",
+                )
+            ids.append(int(part))
+    return ids
+
+
+def document_generate(
+    *,
+    user: Any,
+    case: ViolationCase,
+    document_type: str,
+    photo_ids: list[int] | None = None,
+) -> GeneratedDocument:
+    """The DOCX of the latest document of this type on the case (the caller checked access).
+
+    photo_ids: the photos the officer chose for a record's appendix; None
+    takes those without trust warnings.
+    """
     if document_type not in GENERATED_TYPES:
         raise InvalidInput(
             _("Documents that can be generated: %(types)s.")
             % {"types": ", ".join(str(t) for t in GENERATED_TYPES)},
             field="document_type",
         )
+    if photo_ids is not None:
+        known = {p.pk for p in case_photos(user, case)}
+        unknown = [str(i) for i in photo_ids if i not in known]
+        if unknown:
+            raise InvalidInput(
+                _("These photos are not photos of this case: %(ids)s.")
+                % {"ids": ", ".join(unknown)},
+                field="photos",
+            )
     step = case_document_step(case, document_type)
     missing = document_missing(case, document_type, step)
     if missing:
         raise DocumentDataMissing(missing)
     assert step is not None
-    doc = new_document()
-    BUILDERS[DocumentType(document_type)](doc, case, step, user)
-    doc.core_properties.title = xml_text(f"{document_type} {step.document_number} {case.code}")
-    doc.core_properties.author = xml_text(step.signer)
+    source, version = template_in_force(document_type, step.occurred_on)
+    tpl = DocxTemplate(source)
+    if document_type == DocumentType.MBB01:
+        context = record_context(tpl, case, step, user, photo_ids)
+    else:
+        context = decision_context(document_type, case, step)
+    tpl.render(context, autoescape=True)
+    properties = tpl.docx.core_properties
+    properties.title = clean(f"{document_type} {step.document_number} {case.code}")
+    properties.author = clean(step.signer)
+    properties.comments = clean(f"template: {version}")
     out = io.BytesIO()
-    doc.save(out)
+    tpl.save(out)
     safe_number = step.document_number.split("/")[0]
     return GeneratedDocument(
         content=out.getvalue(), filename=f"{case.code}-{document_type}-{safe_number}.docx"

@@ -14,7 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from backend.cases.documents.form_sections import is_individual
+from backend.cases.documents.context_common import is_individual
 from backend.cases.models import CaseStep, DocumentType, ViolationCase
 from backend.cases.selectors import case_steps
 from backend.core.errors import InvalidInput

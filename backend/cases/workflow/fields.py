@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from backend.cases.models import ViolatorKind
+from backend.cases.violator_facts import Sex
 from backend.cases.workflow.choices import REMEDY_CHOICES, SIGNER_TITLE_CHOICES, Remedy
 from backend.cases.workflow.guards import refuse_legalisation
 from backend.cases.workflow.plausible_values import (
@@ -37,7 +38,7 @@ class Field:
     """
 
     name: str
-    kind: str  # date | text | textarea | int | decimal | choice | bool
+    kind: str  # date | time (hh:mm) | text | textarea | int | decimal | choice | bool
     label: Any
     required: bool = False
     target: str = "step"
@@ -105,13 +106,35 @@ VIOLATOR_FIELDS = (
         gettext_lazy("Violator's date of birth"),
         earliest=EARLIEST_BIRTH_DAY,
     ),
+    _case_field("violator_sex", "choice", gettext_lazy("Sex"), choices=Sex.choices),
+    _case_field("violator_nationality", "text", gettext_lazy("Nationality"), max_length=100),
+    _case_field("violator_occupation", "text", gettext_lazy("Occupation"), max_length=200),
     _case_field("violator_id_number", "text", gettext_lazy("ID card number"), max_length=30),
+    _case_field(
+        "violator_id_issued_on",
+        "date",
+        gettext_lazy("ID card issued on"),
+        earliest=EARLIEST_BIRTH_DAY,
+    ),
+    _case_field("violator_id_issued_by", "text", gettext_lazy("ID card issued by"), max_length=200),
     _case_field(
         "violator_address", "text", gettext_lazy("Violator's address"), True, max_length=300
     ),
     _case_field("violator_org_code", "text", gettext_lazy("Enterprise code"), max_length=30),
     _case_field(
+        "violator_org_registration",
+        "text",
+        gettext_lazy("Registration certificate (number, date, issuer)"),
+        max_length=300,
+    ),
+    _case_field(
         "violator_representative", "text", gettext_lazy("Legal representative"), max_length=200
+    ),
+    _case_field(
+        "violator_representative_title",
+        "text",
+        gettext_lazy("Legal representative's title"),
+        max_length=200,
     ),
 )
 

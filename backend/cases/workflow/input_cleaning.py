@@ -196,6 +196,11 @@ def clean_field(f: Field, raw: Any, case: Any) -> Any:
         if not amount.is_finite() or amount < 0 or amount >= Decimal("1e8"):
             raise ValueError(_("Enter a positive number."))
         return amount.quantize(Decimal("0.01"))
+    if f.kind == "time":
+        match = re.fullmatch(r"([01]?[0-9]|2[0-3])[:hg]([0-5][0-9])", str(raw).strip())
+        if match is None:
+            raise ValueError(_("Enter a time as hh:mm (for example 14:30)."))
+        return f"{int(match.group(1)):02d}:{match.group(2)}"
     if f.kind == "bool":
         try:
             return _parse_bool(raw)
@@ -288,7 +293,8 @@ def clean_action_input(
         if value in _EMPTY:
             if f.required:
                 errors[f.name] = _("“%(field)s” is required.") % {"field": f.label}
-            values[f.name] = None if f.kind != "text" and f.kind != "textarea" else ""
+            # Text columns (a choice is one too) hold "" for nothing, never NULL.
+            values[f.name] = "" if f.kind in ("text", "textarea", "choice") else None
             continue
         try:
             values[f.name] = clean_field(f, value, case)

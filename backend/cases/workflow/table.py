@@ -32,14 +32,17 @@ from backend.cases.workflow.deadline_starts import (
     decision_demolition_days,
     legalise_rule,
 )
+from backend.cases.workflow.document_fields import (
+    ENFORCEMENT_FIELDS,
+    RECORD_FIELDS,
+    SANCTION_DOCUMENT_FIELDS,
+)
 from backend.cases.workflow.fields import (
     SANCTION_FIELDS,
     SIGNER_FIELDS,
     SITE_FIELDS,
     VIOLATOR_FIELDS,
     Field,
-    initial_actor_name,
-    initial_case_description,
 )
 from backend.cases.workflow.guards import (
     guard_demolition_period_over,
@@ -65,28 +68,7 @@ _ACTIONS: list[Action] = [
         fields=(
             *VIOLATOR_FIELDS,
             *SITE_FIELDS,
-            Field(
-                "conduct",
-                "textarea",
-                gettext_lazy("The violating conduct"),
-                True,
-                initial=initial_case_description,
-            ),
-            Field("deviation", "textarea", gettext_lazy("Extent of the deviation")),
-            Field("witnesses", "text", gettext_lazy("Witnesses"), max_length=300),
-            Field(
-                "violator_signed",
-                "bool",
-                gettext_lazy("The violator signed the record"),
-                initial=True,
-            ),
-            Field(
-                "refusal_reason",
-                "text",
-                gettext_lazy("Why the violator did not sign"),
-                max_length=300,
-            ),
-            Field("signer", "text", gettext_lazy("Recorded by"), True, initial=initial_actor_name),
+            *RECORD_FIELDS,
         ),
         deadline=DeadlineStart(DeadlineRuleCode.DECISION, anchor="act"),
     ),
@@ -114,6 +96,7 @@ _ACTIONS: list[Action] = [
         document=DocumentType.MQD02,
         fields=(
             *SANCTION_FIELDS,
+            *SANCTION_DOCUMENT_FIELDS,
             *SIGNER_FIELDS,
             Field("recipients", "textarea", gettext_lazy("Sent to")),
         ),
@@ -308,10 +291,15 @@ _ACTIONS: list[Action] = [
                 gettext_lazy("What is to be enforced"),
                 True,
                 initial=lambda case, actor: _("Demolition of the violating works"),
+                help_text=gettext_lazy(
+                    "One measure per line; after “|”, its deadline (for example: "
+                    "Phá dỡ tầng 4 | 15 ngày kể từ ngày nhận quyết định)."
+                ),
             ),
             Field(
                 "enforcement_date", "date", gettext_lazy("Planned enforcement date"), planned=True
             ),
+            *ENFORCEMENT_FIELDS,
             *SIGNER_FIELDS,
             Field("recipients", "textarea", gettext_lazy("Sent to")),
         ),

@@ -1,0 +1,38 @@
+"""The built-in templates as files: which builder writes which, and their comparable content."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from backend.cases.documents.template_builder import FormBuilder
+from backend.cases.documents.template_decisions import build_mqd02, build_mqd11
+from backend.cases.documents.template_mbb01 import build_mbb01
+from backend.cases.documents.templates_in_force import BUILT_IN
+from backend.cases.models import DocumentType
+
+BUILDERS: dict[str, Callable[[], FormBuilder]] = {
+    DocumentType.MBB01: build_mbb01,
+    DocumentType.MQD02: build_mqd02,
+    DocumentType.MQD11: build_mqd11,
+}
+
+
+def write_built_in_templates() -> list[Path]:
+    for document_type, build in BUILDERS.items():
+        build().save(BUILT_IN[DocumentType(document_type)])
+    return [BUILT_IN[DocumentType(t)] for t in BUILDERS]
+
+
+def body_xml(docx: bytes) -> bytes:
+    """The document's body, without the properties that carry the time of writing."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        return archive.read("word/document.xml")
+
+
+def built_template_body(document_type: str) -> bytes:
+    out = io.BytesIO()
+    BUILDERS[document_type]().save(out)
+    return body_xml(out.getvalue())
