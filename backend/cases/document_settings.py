@@ -8,7 +8,13 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
 
-from backend.cases.models import DocumentType
+# The forms that have a Word template (backend.cases.models.DocumentType's
+# values and labels; not imported from there, which imports this module).
+TEMPLATE_FORMS = (
+    ("MBB01", _("Violation record (MBB01)")),
+    ("MQD02", _("Sanction decision (MQĐ02)")),
+    ("MQD11", _("Enforcement decision (MQĐ11)")),
+)
 
 
 class UnitKind(models.TextChoices):
@@ -64,7 +70,7 @@ class DocumentTemplate(models.Model):
     made before a change is made again from the template of its day.
     """
 
-    document_type = models.CharField(_("document"), max_length=20, choices=DocumentType.choices)
+    document_type = models.CharField(_("document"), max_length=20, choices=TEMPLATE_FORMS)
     effective_from = models.DateField(_("in force from"))
     file = models.FileField(_("Word template (.docx)"), upload_to="document-templates/%Y/")
     basis = models.CharField(

@@ -321,3 +321,12 @@ def test_case_facts_the_forms_need_are_editable(actors: Any) -> None:
         actor=actors["inspector"], case=case, changes={"violator_occupation": "Thợ xây"}
     )
     assert updated.violator_occupation == "Thợ xây"
+
+
+def test_the_template_forms_are_the_generated_document_types() -> None:
+    from backend.cases.document_settings import TEMPLATE_FORMS
+    from backend.cases.documents.generation import GENERATED_TYPES
+    from backend.cases.models import DocumentType
+
+    assert tuple((t.value, t.label) for t in GENERATED_TYPES) == TEMPLATE_FORMS
+    assert {t for t, _label in TEMPLATE_FORMS} <= set(DocumentType.values)
