@@ -17,7 +17,8 @@ pkgs=(postgresql-15 postgresql-15-postgis-3 postgresql-contrib gdal-bin libgdal3
 command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 command -v python3.11 >/dev/null 2>&1 || pkgs+=(python3.11 python3.11-venv)
 python3.11 -c 'import ensurepip' >/dev/null 2>&1 || pkgs+=(python3.11-venv)
-if [ "$MODE" = test ]; then pkgs+=(chromium fonts-dejavu-core); fi
+# LibreOffice (Writer, headless): the documents test opens every generated DOCX in it.
+if [ "$MODE" = test ]; then pkgs+=(chromium fonts-dejavu-core libreoffice-writer-nogui); fi
 # pyvips (bench extra) loads the system libvips, the reference for photo derivatives.
 if [ "$MODE" = bench ]; then pkgs+=(libvips42); fi
 missing=()

@@ -167,10 +167,10 @@ def test_a_replacement_applies_from_its_date_and_the_built_in_before(
     assert "MẪU MỚI" not in text and "MẪU SAU" not in text
 
 
-SOFFICE = shutil.which("soffice")
+# Installed by the test setup (.ci/setup.sh): a missing LibreOffice fails the test.
+SOFFICE = shutil.which("soffice") or "soffice"
 
 
-@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed on this machine")
 @pytest.mark.parametrize("kind", ["MBB01", "MQD02", "MQD11"])
 def test_libreoffice_opens_each_document(
     api: Any, actors: Any, media: Any, tmp_path: Path, kind: str
