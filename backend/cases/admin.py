@@ -6,7 +6,14 @@ from django.http import HttpRequest
 from backend.accounts.models import WARD_ROLES
 from backend.accounts.selectors import inspectors_visible_to, ward_ids_of
 from backend.audit.models import CaseEvent
-from backend.cases.models import CalendarDay, CaseStep, DeadlineRule, Stage, ViolationCase
+from backend.cases.models import (
+    CalendarDay,
+    CaseStep,
+    CompetentAuthority,
+    DeadlineRule,
+    Stage,
+    ViolationCase,
+)
 from backend.cases.selectors import case_steps_visible_to, cases_visible_to
 from backend.cases.services.editing import EDITABLE_FIELDS, case_update
 from backend.core.admin_base import (
@@ -105,6 +112,19 @@ class CalendarDayAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = ["kind", "provisional"]
     date_hierarchy = "date"
     search_fields = ["name", "source"]
+
+
+@admin.register(CompetentAuthority)
+class CompetentAuthorityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Where a ward may transfer a case (LXLVPHC Art. 58(5)); retire a row, never delete it."""
+
+    list_display = ["name", "code", "active", "sort_order"]
+    list_filter = ["active"]
+    search_fields = ["name", "code"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Earlier transfers name it by its code: untick "offered" instead.
+        return False
 
 
 @admin.register(CaseStep)
