@@ -354,3 +354,56 @@ def test_a_configured_symbol_applies_to_new_numbers_and_old_numbers_stay(
         "1/TB-UBNDP"
     )
     assert document_number_take(ward=ward_a, document_type="MQD11", year=2026)[1] == "2/QĐ-CCXP"
+
+
+# --- The documents of the two new steps --------------------------------------------------
+def _docx_text(api: Any, user: Any, case: Any, kind: str) -> str:
+    import io
+
+    from docx import Document
+
+    response = api(user, "en").get(f"/api/cases/{case.pk}/documents/{kind}/")
+    assert response.status_code == 200, response.content
+    doc = Document(io.BytesIO(response.content))
+    parts = [p.text for p in doc.paragraphs]
+    parts += [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return "\n".join(parts)
+
+
+def test_the_remedy_only_decision_prints_as_mqd15_without_a_fine(api: Any, people: Any) -> None:
+    with time_machine.travel(at(D(2026, 3, 5)), tick=False):
+        walk = Walk(api, people, D(2026, 2, 12))
+        walk.take("inspector", "record_violation", D(2026, 2, 13))
+        walk.take("leader", "issue_remedy_decision", D(2026, 3, 4), remedy_days="20")
+        text = _docx_text(api, people["leader"], walk.case, "REMEDY")
+    for expected in (
+        "Số: 1/QĐ-KPHQ",
+        "Áp dụng biện pháp khắc phục hậu quả",
+        "Không ra quyết định xử phạt",
+        "đã quá thời hạn ra quyết định xử phạt",
+        "Biên bản vi phạm hành chính số 1/BB-VPHC",
+        "Demolition of the works or part of the works built in violation",
+        "trong thời hạn 20 ngày kể từ ngày nhận quyết định",
+        "Nguyễn Văn Bình",
+    ):
+        assert expected in text, expected
+    assert "Phạt tiền" not in text
+
+
+def test_the_notice_to_self_demolish_prints_its_postmark_and_fifteen_days(
+    api: Any, people: Any
+) -> None:
+    with time_machine.travel(at(D(2026, 2, 20)), tick=False):
+        walk = _legalising(api, people)
+        walk.take("leader", "legalisation_failed", D(2026, 2, 13), delivered_on="2026-02-14")
+        text = _docx_text(api, people["leader"], walk.case, "DEMOLISH_NOTICE")
+    for expected in (
+        "Số: 1/TB-UBND",
+        "THÔNG BÁO",
+        "khoản 2 Điều 81 Nghị định số 16/2022/NĐ-CP",
+        "Quyết định xử phạt vi phạm hành chính số 1/QĐ-XPHC",
+        "15 ngày kể từ ngày nhận thông báo",
+        "14/02/2026",
+        "hết thời hạn mà không xuất trình giấy phép",
+    ):
+        assert expected in text, expected

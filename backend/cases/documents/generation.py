@@ -12,8 +12,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from backend.cases.documents.demolition_notice import demolition_notice
 from backend.cases.documents.docx_primitives import new_document, xml_text
 from backend.cases.documents.enforcement_decision import enforcement_decision_mqd11
+from backend.cases.documents.remedy_decision import remedy_decision_mqd15
 from backend.cases.documents.required_data import DocumentDataMissing, document_missing
 from backend.cases.documents.sanction_decision import sanction_decision_mqd02
 from backend.cases.documents.violation_record import violation_record_mbb01
@@ -21,12 +23,20 @@ from backend.cases.models import DocumentType, ViolationCase
 from backend.cases.selectors import case_document_step
 from backend.core.errors import InvalidInput
 
-GENERATED_TYPES = (DocumentType.MBB01, DocumentType.MQD02, DocumentType.MQD11)
+GENERATED_TYPES = (
+    DocumentType.MBB01,
+    DocumentType.MQD02,
+    DocumentType.REMEDY,
+    DocumentType.DEMOLISH_NOTICE,
+    DocumentType.MQD11,
+)
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 BUILDERS = {
     DocumentType.MBB01: violation_record_mbb01,
     DocumentType.MQD02: sanction_decision_mqd02,
+    DocumentType.REMEDY: remedy_decision_mqd15,
+    DocumentType.DEMOLISH_NOTICE: demolition_notice,
     DocumentType.MQD11: enforcement_decision_mqd11,
 }
 
