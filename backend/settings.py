@@ -467,6 +467,13 @@ TTXD_OVERDUE_CITY_AFTER_DAYS = env_int("TTXD_OVERDUE_CITY_AFTER_DAYS", 10)
 TTXD_SITE_URL = env("TTXD_SITE_URL", "http://127.0.0.1:8000") or ""
 # A scan of the signed paper attached to a workflow step.
 TTXD_STEP_ATTACHMENT_MAX_BYTES = env_int("TTXD_STEP_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+# Symbols after document numbers that differ from the forms' (backend.cases.models
+# DOCUMENT_SYMBOLS), as "TYPE=SYMBOL,…", e.g. "DEMOLISH_NOTICE=TB-UBND".
+TTXD_DOCUMENT_SYMBOLS = dict(
+    item.split("=", 1)
+    for item in (env("TTXD_DOCUMENT_SYMBOLS", "") or "").split(",")
+    if "=" in item
+)
 
 # --- Sessions and the session's user (backend.accounts.sessions, .backends) ---
 # Still the database table of django.contrib.sessions (shared by every process)

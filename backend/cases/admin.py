@@ -2,12 +2,24 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from backend.accounts.models import WARD_ROLES
 from backend.accounts.selectors import inspectors_visible_to, ward_ids_of
 from backend.audit.models import CaseEvent
-from backend.cases.models import CalendarDay, CaseStep, DeadlineRule, Stage, ViolationCase
-from backend.cases.selectors import case_steps_visible_to, cases_visible_to
+from backend.cases.models import (
+    CalendarDay,
+    CaseStep,
+    CompetentAuthority,
+    DeadlineRule,
+    Stage,
+    ViolationCase,
+)
+from backend.cases.selectors import (
+    case_steps_visible_to,
+    cases_visible_to,
+    open_deadlines_beyond_calendar,
+)
 from backend.cases.services.editing import EDITABLE_FIELDS, case_update
 from backend.core.admin_base import (
     MapAdmin,
@@ -105,6 +117,35 @@ class CalendarDayAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = ["kind", "provisional"]
     date_hierarchy = "date"
     search_fields = ["name", "source"]
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        # Past the table's last year a count sees weekends only: say so where it is edited.
+        until, cases = open_deadlines_beyond_calendar()
+        if cases:
+            self.message_user(
+                request,
+                _(
+                    "The table ends on %(day)s and %(count)d open case(s) have a deadline "
+                    "after it, counted with weekends only: enter the next year's holidays "
+                    "and swap days."
+                )
+                % {"day": until.strftime("%d/%m/%Y"), "count": cases},
+                level=messages.WARNING,
+            )
+        return super().changelist_view(request, extra_context)
+
+
+@admin.register(CompetentAuthority)
+class CompetentAuthorityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Where a ward may transfer a case (LXLVPHC Art. 58(5)); retire a row, never delete it."""
+
+    list_display = ["name", "code", "active", "sort_order"]
+    list_filter = ["active"]
+    search_fields = ["name", "code"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Earlier transfers name it by its code: untick "offered" instead.
+        return False
 
 
 @admin.register(CaseStep)

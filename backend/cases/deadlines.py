@@ -7,6 +7,22 @@ and a period whose last day is a rest day ends on the next working day
 (Art. 148). Month periods end on the same day of the last month, or on that
 month's last day when it is shorter (Art. 147.4).
 
+A calendar-day or month period whose last day is a Saturday the civil service
+works in exchange (a swap day, e.g. 10/1/2026) still rolls to the next working
+day. Art. 148 rolls a last day that is a weekend day or a holiday, and a swap
+Saturday is still a weekend day for the citizen: the swap binds officials and
+public employees only (the Ministry of Home Affairs' notices), not the violator
+who must demolish or apply for a permit. Rolling never makes a citizen's period
+shorter than the Civil Code's reading, so no enforcement starts a day early;
+the only cost is that an official's own calendar-day periods (the 5-day site
+check) may end two days later. Working-day counts are the officials' and do
+count the swap Saturday (tests/cases/test_periods_table.py holds both).
+
+The holiday table is seeded year by year (CalendarDay rows). Past its last
+seeded year a count sees weekends only: `WorkCalendar.seeded_until` says where
+the table ends, and a deadline past it carries a warning (the case page, the
+API and `manage.py check --database default` show it).
+
 The pure functions take a calendar; `work_calendar()` loads the admin-edited
 one from the database (one small query).
 """
@@ -25,11 +41,26 @@ class WorkCalendar:
 
     rest_days: frozenset[datetime.date] = field(default_factory=frozenset)
     working_days: frozenset[datetime.date] = field(default_factory=frozenset)
+    # The last day the table knows (31/12 of its last seeded year); None: not
+    # from the table (a calendar built by hand), so nothing to warn about.
+    seeded_until: datetime.date | None = None
 
     def is_working_day(self, day: datetime.date) -> bool:
         if day in self.working_days:
             return True
         return day.weekday() < 5 and day not in self.rest_days
+
+    def ends_period(self, day: datetime.date) -> bool:
+        """Whether a calendar-day or month period may end on `day` (Civil Code Art. 148).
+
+        Not on a weekend day (a swap Saturday included: see the module's note),
+        nor on a holiday or a day off of the civil service.
+        """
+        return day.weekday() < 5 and day not in self.rest_days
+
+    def beyond_table(self, day: datetime.date) -> bool:
+        """Whether a count up to `day` ran past the last seeded year (weekends only there)."""
+        return self.seeded_until is not None and day > self.seeded_until
 
     def __contains__(self, day: object) -> bool:
         # `day in calendar` reads "is a rest day", like a set of holidays.
@@ -66,9 +97,17 @@ def add_working_days(start: datetime.date, days: int, holidays: Any = ()) -> dat
     return day
 
 
+def period_end_from(day: datetime.date, holidays: Any = ()) -> datetime.date:
+    """`day`, or the next day a calendar-day period may end on (Civil Code Art. 148)."""
+    cal = _as_calendar(holidays)
+    while not cal.ends_period(day):
+        day += datetime.timedelta(days=1)
+    return day
+
+
 def add_calendar_days(start: datetime.date, days: int, holidays: Any = ()) -> datetime.date:
     """The last day of a `days`-day period that starts the day after `start`."""
-    return next_working_day_from(start + datetime.timedelta(days=days), holidays)
+    return period_end_from(start + datetime.timedelta(days=days), holidays)
 
 
 def add_months(start: datetime.date, months: int, holidays: Any = ()) -> datetime.date:
@@ -77,7 +116,7 @@ def add_months(start: datetime.date, months: int, holidays: Any = ()) -> datetim
     year = start.year + month_index // 12
     month = month_index % 12 + 1
     last = _calendar.monthrange(year, month)[1]
-    return next_working_day_from(datetime.date(year, month, min(start.day, last)), holidays)
+    return period_end_from(datetime.date(year, month, min(start.day, last)), holidays)
 
 
 def add_period(start: datetime.date, amount: int, unit: str, holidays: Any = ()) -> datetime.date:
@@ -99,7 +138,27 @@ def work_calendar() -> WorkCalendar:
     working: set[datetime.date] = set()
     for day, kind in CalendarDay.objects.values_list("date", "kind"):
         (rest if kind in REST_DAY_KINDS else working).add(day)
-    return WorkCalendar(rest_days=frozenset(rest), working_days=frozenset(working))
+    return WorkCalendar(
+        rest_days=frozenset(rest),
+        working_days=frozenset(working),
+        seeded_until=seeded_until(max(rest | working, default=None)),
+    )
+
+
+def seeded_until(last_day: datetime.date | None) -> datetime.date:
+    """31/12 of the year of the table's last row: a year is entered whole or not at all."""
+    if last_day is None:
+        return datetime.date.min  # an empty table knows no holiday at all
+    return datetime.date(last_day.year, 12, 31)
+
+
+def calendar_seeded_until() -> datetime.date:
+    """Where the administrators' holiday table ends (one aggregate query)."""
+    from django.db.models import Max
+
+    from backend.cases.models import CalendarDay
+
+    return seeded_until(CalendarDay.objects.aggregate(last=Max("date"))["last"])
 
 
 # --- Rules: how long each deadline is, versioned by effective date -------------
@@ -167,6 +226,37 @@ DEFAULT_RULES: dict[str, tuple[int, str, str]] = {
         "Luật Xử lý vi phạm hành chính, Điều 86–88 (cưỡng chế): pháp luật không ấn định "
         "số ngày; thời hạn do UBND phường quy định.",
     ),
+    # The rules below are seeded by migration 0006; see its notes for the ⚠️ ones.
+    "demolish_after_notice": (
+        15,
+        "calendar_days",
+        "Nghị định 16/2022/NĐ-CP, Điều 81 khoản 2: tự phá dỡ trong 15 ngày kể từ ngày nhận "
+        "thông báo (theo dấu bưu điện hoặc biên bản giao thông báo).",
+    ),
+    # ⚠️ LAW.md §1 row 4 (Art. 66 read in a secondary source): a configurable default.
+    "decision_extension": (
+        1,
+        "months",
+        "Luật Xử lý vi phạm hành chính, Điều 66 khoản 1: gia hạn thời hạn ra quyết định xử "
+        "phạt không quá 01 tháng (vụ việc phải giải trình hoặc xác minh).",
+    ),
+    # D16 Art. 5; Law 88 Art. 6 ✅. Counted from detection (an ongoing violation):
+    # the start for a finished one (the day it ended) is not held by the case ⚠️.
+    "sanction_limitation": (
+        24,
+        "months",
+        "Nghị định 16/2022/NĐ-CP, Điều 5; Luật Xử lý vi phạm hành chính, Điều 6: thời hiệu "
+        "xử phạt vi phạm hành chính trong lĩnh vực xây dựng là 02 năm.",
+    ),
+    # ⚠️ "Promptly" (kịp thời, LXLVPHC Art. 58(5) as amended by Law 88): no day count in
+    # law; Decree 118 Art. 12(6) still says 24 hours. A configurable SLA.
+    "transfer": (
+        1,
+        "working_days",
+        "Luật Xử lý vi phạm hành chính, Điều 58 khoản 5: chuyển biên bản kịp thời cho người "
+        "có thẩm quyền (Nghị định 118/2021/NĐ-CP, Điều 12 khoản 6: 24 giờ); số ngày do UBND "
+        "phường quy định.",
+    ),
 }
 
 
@@ -176,9 +266,18 @@ class Deadline:
     rule: Any  # backend.cases.models.DeadlineRule
     amount: int
     unit: str
+    # Counted past the last seeded year of the holiday table (weekends only there).
+    beyond_calendar: bool = False
 
-    def as_payload(self) -> dict[str, str]:
-        return {"due": self.due.isoformat(), "rule": self.rule.code, "basis": self.rule.basis}
+    def as_payload(self) -> dict[str, Any]:
+        payload: dict[str, Any] = {
+            "due": self.due.isoformat(),
+            "rule": self.rule.code,
+            "basis": self.rule.basis,
+        }
+        if self.beyond_calendar:
+            payload["beyond_calendar"] = True
+        return payload
 
 
 def rule_in_force(code: str, day: datetime.date) -> Any:
@@ -217,4 +316,7 @@ def deadline_from(
     amount, unit = rule.amount, rule.unit
     if override_calendar_days:
         amount, unit = override_calendar_days, "calendar_days"
-    return Deadline(due=add_period(anchor, amount, unit, cal), rule=rule, amount=amount, unit=unit)
+    due = add_period(anchor, amount, unit, cal)
+    return Deadline(
+        due=due, rule=rule, amount=amount, unit=unit, beyond_calendar=cal.beyond_table(due)
+    )

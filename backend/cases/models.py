@@ -245,7 +245,12 @@ class DeadlineRuleCode(models.TextChoices):
     LEGALISE_PROJECT = "legalise_project", _("Permit to be obtained (other works)")
     CONFORMITY_CHECK = "conformity_check", _("Site to be checked against the permit")
     DEMOLISH = "demolish", _("Violator to demolish")
+    DEMOLISH_AFTER_NOTICE = "demolish_after_notice", _("Violator to demolish (after the notice)")
     ENFORCE = "enforce", _("Enforcement to be carried out")
+    # Not stage deadlines: limits a step is checked or measured against.
+    DECISION_EXTENSION = "decision_extension", _("Sanction decision due (period extended)")
+    SANCTION_LIMITATION = "sanction_limitation", _("Limitation period for a sanction")
+    TRANSFER = "transfer", _("Case to be transferred to the competent authority")
 
 
 class DeadlineRule(models.Model):
@@ -323,21 +328,59 @@ class DocumentType(models.TextChoices):
 
     MBB01 = "MBB01", _("Violation record (MBB01)")
     MQD02 = "MQD02", _("Sanction decision (MQĐ02)")
-    REMEDY = "REMEDY", _("Decision on remedial measures")
+    # MQĐ15: the remedial measures without a fine (Law on Handling Administrative
+    # Violations Art. 65, 66: the period to decide or the limitation has run).
+    REMEDY = "REMEDY", _("Decision on remedial measures (MQĐ15)")
+    # Decree 16/2022 Art. 81(2): a notice, not a decision; no national form.
+    DEMOLISH_NOTICE = "DEMOLISH_NOTICE", _("Notice to self-demolish")
     SITE_CHECK = "SITE_CHECK", _("Site check record")
     MQD11 = "MQD11", _("Enforcement decision (MQĐ11)")
     MBB11 = "MBB11", _("Enforcement record (MBB11)")
 
 
-# The symbol after the number on each kind of document ("Số: 12/BB-VPHC").
+# The symbol after the number on each kind of document ("Số: 12/BB-VPHC"), as
+# the forms of Decree 118/2021's appendix print it; settings.TTXD_DOCUMENT_SYMBOLS
+# overrides any of them (a province's own symbol, the notice that has no form).
+# A number already issued keeps the symbol it was issued with (it is stored).
 DOCUMENT_SYMBOLS = {
     DocumentType.MBB01: "BB-VPHC",
     DocumentType.MQD02: "QĐ-XPHC",
     DocumentType.REMEDY: "QĐ-KPHQ",
+    # No national form (Decree 16 Art. 81(2)): the usual symbol of a People's
+    # Committee notice (Decree 30/2020 Appendix III), a configurable default.
+    DocumentType.DEMOLISH_NOTICE: "TB-UBND",
     DocumentType.SITE_CHECK: "BB-KT",
-    DocumentType.MQD11: "QĐ-CC",
+    DocumentType.MQD11: "QĐ-CCXP",  # MQĐ11: "Số: …/QĐ-CCXP"
     DocumentType.MBB11: "BB-CC",
 }
+
+
+def document_symbol(document_type: str) -> str:
+    """The symbol new numbers of this document type carry (configured, or the form's)."""
+    configured = getattr(settings, "TTXD_DOCUMENT_SYMBOLS", None) or {}
+    return str(configured.get(str(document_type)) or DOCUMENT_SYMBOLS[DocumentType(document_type)])
+
+
+class CompetentAuthority(models.Model):
+    """Where a ward transfers a case it may not sanction (LXLVPHC Art. 58(5)).
+
+    An administrators' list: the city's construction inspectorate, the
+    Department of Construction, the city chairman, the police...
+    """
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=300, unique=True)
+    note = models.TextField(_("note"), blank=True)
+    active = models.BooleanField(_("offered for new transfers"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("order in the list"), default=100)
+
+    class Meta:
+        verbose_name = _("competent authority")
+        verbose_name_plural = _("competent authorities")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class CaseStep(models.Model):

@@ -11,6 +11,7 @@ from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from backend.accounts.selectors import inspectors_visible_to
+from backend.cases.deadlines import calendar_seeded_until
 from backend.cases.models import Outcome, ViolationCase
 from backend.cases.selectors import case_deadline
 from backend.cases.services.input_checks import checked_point
@@ -32,6 +33,10 @@ DEADLINE_SCHEMA = inline_serializer(
         "days_left": serializers.IntegerField(min_value=0),
         "days_overdue": serializers.IntegerField(min_value=0),
         "overdue": serializers.BooleanField(),
+        "beyond_calendar": serializers.BooleanField(
+            help_text="the count ran past the last year of the holiday table (weekends only)"
+        ),
+        "calendar_until": serializers.DateField(allow_null=True),
     },
     allow_null=True,
     help_text="The open stage's deadline; null for a closed case or a stage without one.",
@@ -96,7 +101,10 @@ class CaseSerializer(GeoFeatureModelSerializer):  # type: ignore[misc]
 
     @extend_schema_field(DEADLINE_SCHEMA)
     def get_deadline(self, case: ViolationCase) -> dict[str, Any] | None:
-        info = case_deadline(case)
+        if "calendar_until" not in self.context:
+            # Once per request, not per case of a list.
+            self.context["calendar_until"] = calendar_seeded_until()
+        info = case_deadline(case, calendar_until=self.context["calendar_until"])
         return info.as_dict() if info else None
 
 

@@ -19,6 +19,7 @@ from backend.cases.services.transition import case_transition
 from tests.factories import UserFactory
 
 SEED = importlib.import_module("backend.cases.migrations.0003_seed_deadline_rules_and_calendar")
+SEED_PERIODS = importlib.import_module("backend.cases.migrations.0006_seed_periods_and_authorities")
 
 # Inside tests.factories.WARD_A_BOX.
 SITE = Point(106.69, 10.77, srid=4326)
@@ -26,11 +27,13 @@ SITE = Point(106.69, 10.77, srid=4326)
 
 def seed_rules_and_calendar() -> None:
     """The data migration's rows: a flush by a transactional test empties the tables."""
-    from backend.cases.models import CalendarDay, DeadlineRule
+    from backend.cases.models import CalendarDay, CompetentAuthority, DeadlineRule
 
-    if DeadlineRule.objects.count() >= len(SEED.RULES) and CalendarDay.objects.count() >= len(
-        SEED.DAYS
-    ):
+    if not CompetentAuthority.objects.exists():
+        SEED_PERIODS.seed(apps, None)
+    if DeadlineRule.objects.count() >= len(SEED.RULES) + len(
+        SEED_PERIODS.RULES
+    ) and CalendarDay.objects.count() >= len(SEED.DAYS):
         return
     SEED.seed(apps, None)
 
@@ -76,7 +79,9 @@ SAMPLE_DATA: dict[str, dict[str, Any]] = {
     },
     "request_explanation": {"summary": "Xin giải trình trực tiếp"},
     "issue_sanction_decision": {"fine_amount": "5.000.000", "remedy": "demolish"},
-    "transfer": {"authority": "Sở Xây dựng TP.HCM", "reason": "Vượt thẩm quyền"},
+    "extend_decision_period": {"reason": "Cần xác minh thêm tình tiết"},
+    "issue_remedy_decision": {"no_fine_reason": "period_over"},
+    "transfer": {"authority": "so-xay-dung", "reason": "Vượt thẩm quyền"},
     "receive_decision": {
         "authority": "Sở Xây dựng TP.HCM",
         "decision_number": "77/QĐ-SXD",
@@ -91,7 +96,7 @@ SAMPLE_DATA: dict[str, dict[str, Any]] = {
         "permit_date": "2025-01-10",
         "permit_issuer": "UBND Phường A",
     },
-    "legalisation_failed": {"reason": "window_expired"},
+    "legalisation_failed": {"reason": "window_expired", "delivery_method": "post"},
     "confirm_conformity": {"findings": "Công trình đúng giấy phép"},
     "find_nonconforming_part": {"nonconforming_part": "Tầng 4 vượt phép"},
     "verify_self_demolition": {"findings": "Đã tháo dỡ phần vi phạm"},
@@ -104,7 +109,8 @@ SAMPLE_DATA: dict[str, dict[str, Any]] = {
 
 
 def data_for(action: str, on: datetime.date, **extra: Any) -> dict[str, Any]:
-    return {**SAMPLE_DATA[action], "occurred_on": on.isoformat(), **extra}
+    dated = {"delivered_on": on.isoformat()} if action == "legalisation_failed" else {}
+    return {**SAMPLE_DATA[action], "occurred_on": on.isoformat(), **dated, **extra}
 
 
 def open_case(
@@ -168,6 +174,9 @@ def walk(
         if action == "decide_enforcement":
             # After the demolition period, whatever it was.
             day = max(day, case.stage_deadline + datetime.timedelta(days=1))
+        if action == "issue_sanction_decision" and case.stage_deadline:
+            # Within the period to decide: a late one may not fine (LXLVPHC Art. 66).
+            day = min(day, case.stage_deadline)
         case = case_transition(
             actor=actors[role], case=case, action=action, data=data_for(action, day, **extra)
         )
@@ -183,9 +192,9 @@ def actors(inspector_a: Any, leader_a: Any) -> dict[str, Any]:
 def case_at(actors: dict[str, Any]) -> Any:
     """case_at(stage, violation_type=...) → a real case walked there through the service."""
 
-    def make(stage: str, **kw: Any) -> ViolationCase:
+    def make(stage: str, gap_days: int = 10, **kw: Any) -> ViolationCase:
         case = open_case(actors["inspector"], **kw)
-        return walk(case, PATHS[stage], actors)
+        return walk(case, PATHS[stage], actors, gap_days=gap_days)
 
     return make
 

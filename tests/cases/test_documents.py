@@ -134,7 +134,7 @@ def test_the_enforcement_decision_cites_the_sanction_decision(api: Any, actors: 
     case = walk(open_case(actors["inspector"], days_ago=120), PATHS[Stage.ENFORCEMENT], actors)
     text = text_of(docx(api, actors["leader"], case, "mqd11").content)
     for expected in (
-        "Số: 1/QĐ-CC",
+        "Số: 1/QĐ-CCXP",
         "Cưỡng chế",
         "Quyết định xử phạt vi phạm hành chính số 1/QĐ-XPHC",
         "Cưỡng chế phá dỡ tầng 4",

@@ -46,7 +46,27 @@ def _walked_to(case_at: Any, code: str, source: str) -> Any:
     # Guards depend on earlier steps: the decision's remedy picks the serve action.
     if code == "serve_decision_legalise" and source == Stage.HALTED:
         return _walk_halted(case_at, "legalise")
+    if code == "extend_decision_period":
+        return _walk_explaining(case_at)
+    if code == "issue_sanction_decision":
+        # Decided today: within the period to decide only if recorded lately.
+        return case_at(source, days_ago=2, gap_days=1)
     return case_at(source)
+
+
+def _walk_explaining(case_at: Any) -> Any:
+    """Recorded yesterday, the violator explains: the period to decide runs a month."""
+    from tests.cases import conftest
+
+    original = conftest.PATHS[Stage.SUSPENDED]
+    conftest.PATHS[Stage.SUSPENDED] = [
+        ("record_violation", "inspector", {}),
+        ("request_explanation", "inspector", {}),
+    ]
+    try:
+        return case_at(Stage.SUSPENDED, days_ago=2, gap_days=1)
+    finally:
+        conftest.PATHS[Stage.SUSPENDED] = original
 
 
 def _walk_halted(case_at: Any, remedy: str) -> Any:

@@ -161,6 +161,6 @@ def test_a_case_walks_from_detected_to_closed_as_the_right_users(
     assert [s.document_number for s in steps if s.document_number] == [
         "1/BB-VPHC",
         "1/QĐ-XPHC",
-        "1/QĐ-CC",
+        "1/QĐ-CCXP",
         "1/BB-CC",
     ]

@@ -94,8 +94,9 @@ def test_a_new_deadline_missed_later_notifies_again(people: Any) -> None:
     case = case_transition(
         actor=people["leader"],
         case=case,
-        action="issue_sanction_decision",
-        data=data_for("issue_sanction_decision", timezone.localdate()),
+        # Past the period to decide: the remedial measures, without a fine.
+        action="issue_remedy_decision",
+        data=data_for("issue_remedy_decision", timezone.localdate()),
     )
     assert case.overdue_since is None  # the step answered the deadline
     type(case).objects.filter(pk=case.pk).update(

@@ -22,7 +22,9 @@ pytestmark = pytest.mark.django_db
 def halted_case(inspector_a: Any, leader_a: Any) -> Any:
     seed_rules_and_calendar()
     case = open_case(inspector_a, days_ago=60)
-    return walk(case, PATHS[Stage.HALTED], {"inspector": inspector_a, "leader": leader_a})
+    # Steps 5 days apart: the decision falls within its 7 working days (LXLVPHC Art. 66).
+    actors = {"inspector": inspector_a, "leader": leader_a}
+    return walk(case, PATHS[Stage.HALTED], actors, gap_days=5)
 
 
 def test_the_timeline_of_a_real_case_shows_its_documents_and_deadlines(
@@ -46,7 +48,7 @@ def test_the_timeline_of_a_real_case_shows_its_documents_and_deadlines(
         assert step["deadline"]["basis"]
         assert step["days_late"] == max(0, (occurred - due).days)
         assert step["on_time"] is (occurred <= due)
-    # The record came 10 days after detection; it was due 2 working days after.
+    # The record came 5 days after detection; it was due 2 working days after.
     assert record["on_time"] is False and record["days_late"] > 0
     assert chain_verify().intact
 
@@ -56,7 +58,7 @@ def test_the_dashboard_counts_the_real_steps(halted_case: Any, auditor: Any) -> 
     ward = next(w for w in dashboard.wards if w.code == halted_case.ward.code)
     assert ward.open_by_stage == {Stage.HALTED: 1}
     assert ward.steps_timed == 2
-    assert ward.median_days[Stage.DETECTED] == 10.0
-    assert ward.median_days[Stage.SUSPENDED] == 10.0
-    # Halted since its decision, 40 days ago, and still there: counted to today.
-    assert ward.median_days[Stage.HALTED] == 40.0
+    assert ward.median_days[Stage.DETECTED] == 5.0
+    assert ward.median_days[Stage.SUSPENDED] == 5.0
+    # Halted since its decision, 50 days ago, and still there: counted to today.
+    assert ward.median_days[Stage.HALTED] == 50.0

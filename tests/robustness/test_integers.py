@@ -105,7 +105,8 @@ def decide(api: Any, leader: Any, case: Any, **fields: Any) -> Any:
 def test_a_fine_may_be_written_with_thousands_separators(
     api: Any, case_at: Any, leader_a: Any, amount: Any, stored: int
 ) -> None:
-    case = case_at(Stage.SUSPENDED)
+    # Recorded yesterday: today is within the period to decide (LXLVPHC Art. 66).
+    case = case_at(Stage.SUSPENDED, days_ago=2, gap_days=1)
     response = decide(api, leader_a, case, fine_amount=amount)
     assert response.status_code == 200, response.content
     step = CaseStep.objects.get(case=case, action="issue_sanction_decision")
@@ -131,7 +132,8 @@ def test_a_fine_may_be_written_with_thousands_separators(
 def test_a_fine_with_a_fraction_or_beyond_the_legal_maximum_is_refused(
     api: Any, case_at: Any, leader_a: Any, amount: Any
 ) -> None:
-    case = case_at(Stage.SUSPENDED)
+    # Recorded yesterday: today is within the period to decide (LXLVPHC Art. 66).
+    case = case_at(Stage.SUSPENDED, days_ago=2, gap_days=1)
     response = decide(api, leader_a, case, fine_amount=amount)
     assert response.status_code == 400, response.content
     assert "fine_amount" in response.json()
@@ -143,7 +145,8 @@ def test_a_fine_with_a_fraction_or_beyond_the_legal_maximum_is_refused(
 def test_a_demolition_period_beyond_reason_is_refused(
     api: Any, case_at: Any, leader_a: Any, days: Any
 ) -> None:
-    case = case_at(Stage.SUSPENDED)
+    # Recorded yesterday: today is within the period to decide (LXLVPHC Art. 66).
+    case = case_at(Stage.SUSPENDED, days_ago=2, gap_days=1)
     response = decide(api, leader_a, case, remedy_days=days)
     assert response.status_code == 400, response.content
     assert "remedy_days" in response.json()

@@ -19,6 +19,9 @@ from docxtpl import DocxTemplate
 from backend.cases.documents.context_common import clean
 from backend.cases.documents.context_decisions import decision_context
 from backend.cases.documents.context_record import record_context
+from backend.cases.documents.demolition_notice import demolition_notice
+from backend.cases.documents.docx_primitives import new_document, xml_text
+from backend.cases.documents.remedy_decision import remedy_decision_mqd15
 from backend.cases.documents.required_data import DocumentDataMissing, document_missing
 from backend.cases.documents.templates_in_force import template_in_force
 from backend.cases.models import DocumentType, ViolationCase
@@ -26,8 +29,21 @@ from backend.cases.selectors import case_document_step
 from backend.core.errors import InvalidInput
 from backend.photos.selectors import case_photos
 
-GENERATED_TYPES = (DocumentType.MBB01, DocumentType.MQD02, DocumentType.MQD11)
+GENERATED_TYPES = (
+    DocumentType.MBB01,
+    DocumentType.MQD02,
+    DocumentType.REMEDY,
+    DocumentType.DEMOLISH_NOTICE,
+    DocumentType.MQD11,
+)
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+# The forms the remedy-only decision and the Art. 81(2) notice added are still
+# written by python-docx; the others are admin-replaceable Word templates.
+BUILT_IN_CODE = {
+    DocumentType.REMEDY: remedy_decision_mqd15,
+    DocumentType.DEMOLISH_NOTICE: demolition_notice,
+}
 
 
 @dataclass(frozen=True)
@@ -90,6 +106,16 @@ def document_generate(
     if missing:
         raise DocumentDataMissing(missing)
     assert step is not None
+    safe_number = step.document_number.split("/")[0]
+    filename = f"{case.code}-{document_type}-{safe_number}.docx"
+    if document_type in BUILT_IN_CODE:
+        doc = new_document()
+        BUILT_IN_CODE[DocumentType(document_type)](doc, case, step, user)
+        doc.core_properties.title = xml_text(f"{document_type} {step.document_number} {case.code}")
+        doc.core_properties.author = xml_text(step.signer)
+        written = io.BytesIO()
+        doc.save(written)
+        return GeneratedDocument(content=written.getvalue(), filename=filename)
     source, version = template_in_force(document_type, step.occurred_on)
     tpl = DocxTemplate(source)
     if document_type == DocumentType.MBB01:
@@ -103,7 +129,4 @@ def document_generate(
     properties.comments = clean(f"template: {version}")
     out = io.BytesIO()
     tpl.save(out)
-    safe_number = step.document_number.split("/")[0]
-    return GeneratedDocument(
-        content=out.getvalue(), filename=f"{case.code}-{document_type}-{safe_number}.docx"
-    )
+    return GeneratedDocument(content=out.getvalue(), filename=filename)

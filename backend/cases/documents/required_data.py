@@ -79,6 +79,17 @@ NEEDS: dict[str, tuple[Need, ...]] = {
         Need(gettext_lazy("the remedy"), lambda c, s: bool(s.data.get("remedy"))),
         Need(gettext_lazy("who signs the decision"), lambda c, s: bool(s.signer)),
     ),
+    DocumentType.REMEDY: (
+        *VIOLATOR_NEEDS,
+        Need(gettext_lazy("the address of the site"), _has_field("address")),
+        Need(gettext_lazy("the remedial measures"), lambda c, s: bool(s.data.get("measures"))),
+        Need(gettext_lazy("who signs the decision"), lambda c, s: bool(s.signer)),
+    ),
+    DocumentType.DEMOLISH_NOTICE: (
+        Need(gettext_lazy("the violator's name"), _has_field("violator_name")),
+        Need(gettext_lazy("the address of the site"), _has_field("address")),
+        Need(gettext_lazy("who signs the notice"), lambda c, s: bool(s.signer)),
+    ),
     DocumentType.MQD11: (
         *VIOLATOR_NEEDS,
         Need(gettext_lazy("the address of the site"), _has_field("address")),
@@ -89,6 +100,8 @@ NEEDS: dict[str, tuple[Need, ...]] = {
 ISSUED_BY = {
     DocumentType.MBB01: gettext_lazy("the violation record (make it first)"),
     DocumentType.MQD02: gettext_lazy("the sanction decision (issue it first)"),
+    DocumentType.REMEDY: gettext_lazy("the decision on remedial measures (issue it first)"),
+    DocumentType.DEMOLISH_NOTICE: gettext_lazy("the notice to self-demolish (send it first)"),
     DocumentType.MQD11: gettext_lazy("the enforcement decision (issue it first)"),
 }
 

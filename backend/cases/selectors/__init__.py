@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from backend.accounts.selectors import Viewer, restrict_to_user_wards, ward_ids_of
 from backend.audit.models import CaseEvent
+from backend.cases.deadlines import calendar_seeded_until
 from backend.cases.models import OPEN_STAGES, CaseStep, DocumentType, ViolationCase
 from backend.cases.workflow.action import Action
 from backend.cases.workflow.guards import GuardContext
@@ -84,10 +85,16 @@ class DeadlineView:
     rule_label: str
     basis: str
     days_left: int  # negative when overdue
+    # Where the holiday table ends: past it, the count saw weekends only.
+    calendar_until: datetime.date | None = None
 
     @property
     def overdue(self) -> bool:
         return self.days_left < 0
+
+    @property
+    def beyond_calendar(self) -> bool:
+        return self.calendar_until is not None and self.due > self.calendar_until
 
     @property
     def days_overdue(self) -> int:
@@ -102,10 +109,18 @@ class DeadlineView:
             "days_left": max(0, self.days_left),
             "days_overdue": self.days_overdue,
             "overdue": self.overdue,
+            "beyond_calendar": self.beyond_calendar,
+            "calendar_until": self.calendar_until.isoformat() if self.calendar_until else None,
         }
 
 
-def case_deadline(case: ViolationCase, today: datetime.date | None = None) -> DeadlineView | None:
+def case_deadline(
+    case: ViolationCase,
+    today: datetime.date | None = None,
+    calendar_until: datetime.date | None = None,
+) -> DeadlineView | None:
+    """The case's deadline as shown; `calendar_until` (read once per request by the
+    caller, else here) says whether the count ran past the holiday table."""
     if case.stage not in OPEN_STAGES or case.stage_deadline is None:
         return None
     today = today or timezone.localdate()
@@ -116,7 +131,17 @@ def case_deadline(case: ViolationCase, today: datetime.date | None = None) -> De
         rule_label=str(rule.get_code_display()) if rule else "",
         basis=rule.basis if rule else "",
         days_left=(case.stage_deadline - today).days,
+        calendar_until=calendar_until or calendar_seeded_until(),
     )
+
+
+def open_deadlines_beyond_calendar() -> tuple[datetime.date, int]:
+    """Where the holiday table ends, and how many open cases have a deadline past it."""
+    until = calendar_seeded_until()
+    count = ViolationCase.objects.filter(
+        stage__in=sorted(OPEN_STAGES), stage_deadline__gt=until
+    ).count()
+    return until, count
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from backend.cases.models import DOCUMENT_SYMBOLS, CaseStep, DocumentType
+from backend.cases.models import CaseStep, document_symbol
 from backend.core.errors import Conflict, InvalidInput
 from backend.wards.models import Ward
 
@@ -43,7 +43,7 @@ def document_number_take(
     fact) is checked for uniqueness under the same lock, and the register skips
     it later.
     """
-    symbol = DOCUMENT_SYMBOLS[DocumentType(document_type)]
+    symbol = document_symbol(document_type)
     series = f"doc:{document_type}"
     taken = CaseStep.objects.filter(
         ward=ward, document_type=document_type, document_year=year, document_sequence__isnull=False

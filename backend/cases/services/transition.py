@@ -58,7 +58,7 @@ def case_transition(
     values = clean_input(spec, ctx, data, actor=actor)
     occurred_on: datetime.date = values["occurred_on"]
     case_changes = _apply_case_facts(spec, locked, values)
-    answered = _answered_deadline(spec, locked, occurred_on)
+    answered = _answered_deadline(spec, ctx, values)
     next_deadline = _next_deadline(spec, ctx, values)
     document_sequence, document_number = _number_document(spec, locked, values)
     step_data = _step_data(spec, values)
@@ -133,9 +133,20 @@ class _AnsweredDeadline:
 
 
 def _answered_deadline(
-    spec: Action, locked: ViolationCase, occurred_on: datetime.date
+    spec: Action, ctx: GuardContext, values: dict[str, Any]
 ) -> _AnsweredDeadline:
+    locked = ctx.case
+    occurred_on: datetime.date = values["occurred_on"]
     left_due, left_rule = locked.stage_deadline, locked.deadline_rule
+    if spec.measured_by is not None:
+        own = _deadline_of(spec.measured_by, ctx, values)
+        return _AnsweredDeadline(
+            due=own.due,
+            rule=own.rule,
+            answered=True,
+            on_time=occurred_on <= own.due,
+            days_late=max(0, (occurred_on - own.due).days),
+        )
     answered = spec.target is not None and left_due is not None
     on_time: bool | None = None
     days_late = 0
@@ -149,20 +160,27 @@ def _answered_deadline(
 
 def _next_deadline(spec: Action, ctx: GuardContext, values: dict[str, Any]) -> Deadline | None:
     """The deadline the action starts, counted from its anchor (None: it starts none)."""
-    locked = ctx.case
-    occurred_on: datetime.date = values["occurred_on"]
-    detected_on = timezone.localdate(locked.detected_at)
     if not isinstance(spec.deadline, DeadlineStart):
         return None
-    anchor = occurred_on
-    if spec.deadline.anchor == "record" and ctx.record is not None:
+    return _deadline_of(spec.deadline, ctx, values)
+
+
+def _deadline_of(start: DeadlineStart, ctx: GuardContext, values: dict[str, Any]) -> Deadline:
+    """A rule counted from the date its DeadlineStart names, by the rules of the detection day."""
+    locked = ctx.case
+    anchor: datetime.date = values["occurred_on"]
+    if start.anchor == "record" and ctx.record is not None:
         anchor = ctx.record.occurred_on
-    elif spec.deadline.anchor == "decision" and ctx.decision is not None:
+    elif start.anchor == "decision" and ctx.decision is not None:
         anchor = ctx.decision.occurred_on
-    override = spec.deadline.override_days(ctx, values) if spec.deadline.override_days else None
+    elif start.anchor == "deadline" and locked.stage_deadline is not None:
+        anchor = locked.stage_deadline
+    elif start.anchor.startswith("field:") and values.get(start.anchor[6:]):
+        anchor = values[start.anchor[6:]]
+    override = start.override_days(ctx, values) if start.override_days else None
     return deadline_from(
-        spec.deadline.rule_code(locked),
-        detected_on=detected_on,
+        start.rule_code(locked),
+        detected_on=timezone.localdate(locked.detected_at),
         anchor=anchor,
         override_calendar_days=override,
     )

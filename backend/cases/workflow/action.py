@@ -41,6 +41,9 @@ class Action:
     # Not so for reactions to a violator's missed period (enforcement follows it by
     # design) nor for side branches (cancel, transfer): their on_time is null.
     answers_deadline: bool = True
+    # A step judged against a rule of its own rather than the stage's deadline
+    # (the transfer, against the SLA for "promptly").
+    measured_by: DeadlineStart | None = None
 
     def english_label(self) -> str:
         with translation.override("en"):

@@ -15,6 +15,15 @@ REMEDY_CHOICES = (
     (Remedy.DEMOLISH, gettext_lazy("Demolish the violating works")),
 )
 
+# The remedy-only decision (MQĐ15) on a case still under way orders demolition
+# (LAW.md §5: REMEDY_ONLY → B_REMEDY); legalisation follows a sanction decision.
+REMEDY_ONLY_CHOICES = ((Remedy.DEMOLISH, gettext_lazy("Demolish the violating works")),)
+
+NO_FINE_REASON_CHOICES = (
+    ("period_over", gettext_lazy("The period to issue the sanction decision has passed")),
+    ("limitation", gettext_lazy("The limitation period for sanctioning has run")),
+)
+
 SIGNER_TITLE_CHOICES = (
     ("chairman", gettext_lazy("Chairman")),
     ("deputy", gettext_lazy("Vice-chairman, signing for the chairman (KT.)")),

@@ -21,7 +21,9 @@ class DeadlineStart:
     """The deadline an action starts: which rule, counted from which date.
 
     anchor: "act" (this step's legal date), "record" (the violation record),
-    "decision" (the sanction decision's issue date, Decree 16 Art. 81).
+    "decision" (the sanction decision's issue date, Decree 16 Art. 81),
+    "deadline" (the end of the period running now: an extension), or
+    "field:<name>" (a date the step records, e.g. the notice's postmark).
     """
 
     rule: str | Callable[[Any], str]

@@ -80,6 +80,25 @@ def initial_case_description(case: Any, actor: Any) -> str:
     return case.description or ""
 
 
+def authority_choices(case: Any) -> list[tuple[str, Any]]:
+    """The competent authorities the administrators list (CompetentAuthority rows)."""
+    from backend.cases.models import CompetentAuthority
+
+    return list(CompetentAuthority.objects.filter(active=True).values_list("code", "name"))
+
+
+def initial_transferred_to(case: Any, actor: Any) -> str:
+    """The authority the case was transferred to, by name (an old step holds the name)."""
+    from backend.cases.models import CompetentAuthority
+
+    step = case.steps.filter(action="transfer").order_by("-occurred_on", "-id").first()
+    if step is None:
+        return ""
+    code = str(step.data.get("authority") or "")
+    named = CompetentAuthority.objects.filter(code=code).values_list("name", flat=True).first()
+    return named or code
+
+
 def _remedy_choices(case: Any) -> list[tuple[str, Any]]:
     # Decree 16/2022 Art. 81: only clauses 4, 6, 7 and 8 of Art. 16 may be legalised.
     if case.is_legalisable:

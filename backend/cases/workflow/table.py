@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -25,7 +26,13 @@ from backend.cases.models import (
     Stage,
 )
 from backend.cases.workflow.action import Action
-from backend.cases.workflow.choices import FAILURE_REASON_CHOICES, SERVICE_METHOD_CHOICES
+from backend.cases.workflow.choices import (
+    FAILURE_REASON_CHOICES,
+    NO_FINE_REASON_CHOICES,
+    REMEDY_ONLY_CHOICES,
+    SERVICE_METHOD_CHOICES,
+    Remedy,
+)
 from backend.cases.workflow.deadline_starts import (
     KEEP,
     DeadlineStart,
@@ -43,17 +50,49 @@ from backend.cases.workflow.fields import (
     SITE_FIELDS,
     VIOLATOR_FIELDS,
     Field,
+    authority_choices,
+    initial_transferred_to,
 )
 from backend.cases.workflow.guards import (
     guard_demolition_period_over,
+    guard_explanation_extendable,
+    guard_fine_barred,
     guard_remedy_demolish,
     guard_remedy_legalise,
+    initial_no_fine_reason,
+    legalisation_window_over,
+    refuse_window_expired,
+    validate_demolition_notice,
     validate_enforcement_date,
+    validate_extension_in_time,
+    validate_fine_in_time,
+    validate_remedy_only,
 )
+from backend.cases.workflow.plausible_values import REMEDY_DAYS_MAX
 from backend.cases.workflow.roles import INSPECTOR, LEADER, WARD_STAFF
 from backend.core.errors import InvalidInput
 
 AFTER_RECORD = frozenset(OPEN_STAGES - {Stage.DETECTED, Stage.TRANSFERRED})
+
+NOTICE_DELIVERY_CHOICES = (
+    ("post", gettext_lazy("Registered post (the postmark date)")),
+    ("in_person", gettext_lazy("Handed over (the date of the handover record)")),
+)
+
+
+def _failure_reasons(case: Any) -> list[tuple[str, Any]]:
+    # "No permit within the period" only once the period is over (Art. 81(2)).
+    today = timezone.localdate()
+    return [
+        c
+        for c in FAILURE_REASON_CHOICES
+        if c[0] != "window_expired" or legalisation_window_over(case, today)
+    ]
+
+
+def _initial_failure_reason(case: Any, actor: Any) -> str | None:
+    return "window_expired" if legalisation_window_over(case, timezone.localdate()) else None
+
 
 _ACTIONS: list[Action] = [
     Action(
@@ -86,6 +125,22 @@ _ACTIONS: list[Action] = [
         help_text=gettext_lazy("The decision is then due one month after the record."),
     ),
     Action(
+        code="extend_decision_period",
+        label=gettext_lazy("Extend the period to decide by one month"),
+        label_vi="Gia hạn thời hạn ra quyết định xử phạt",
+        sources=frozenset({Stage.SUSPENDED}),
+        target=None,
+        roles=LEADER,
+        date_label=gettext_lazy("Date of the extension"),
+        fields=(Field("reason", "textarea", gettext_lazy("Why more time is needed"), True),),
+        # LXLVPHC Art. 66(1) ⚠️: at most one month more, decided within the period.
+        deadline=DeadlineStart(DeadlineRuleCode.DECISION_EXTENSION, anchor="deadline"),
+        guard=guard_explanation_extendable,
+        validate=validate_extension_in_time,
+        event_kind="decision_period_extended",
+        decides=True,
+    ),
+    Action(
         code="issue_sanction_decision",
         label=gettext_lazy("Issue the sanction decision"),
         label_vi="Ban hành quyết định xử phạt vi phạm hành chính",
@@ -101,23 +156,88 @@ _ACTIONS: list[Action] = [
             Field("recipients", "textarea", gettext_lazy("Sent to")),
         ),
         deadline=DeadlineStart(DeadlineRuleCode.SERVE, anchor="act"),
+        # Past the period to decide or the limitation: no fine (LXLVPHC Art. 66, 6).
+        validate=validate_fine_in_time,
         decides=True,
+    ),
+    Action(
+        code="issue_remedy_decision",
+        label=gettext_lazy("Issue the decision on remedial measures, without a fine"),
+        label_vi="Ban hành quyết định áp dụng biện pháp khắc phục hậu quả",
+        sources=frozenset({Stage.SUSPENDED}),
+        target=Stage.HALTED,
+        roles=LEADER,
+        date_label=gettext_lazy("Date of issue"),
+        document=DocumentType.REMEDY,
+        fields=(
+            Field(
+                "no_fine_reason",
+                "choice",
+                gettext_lazy("Why no fine is imposed"),
+                True,
+                choices=NO_FINE_REASON_CHOICES,
+                initial=initial_no_fine_reason,
+            ),
+            Field(
+                "remedy",
+                "choice",
+                gettext_lazy("Remedy"),
+                True,
+                choices=REMEDY_ONLY_CHOICES,
+                initial=Remedy.DEMOLISH,
+            ),
+            Field(
+                "measures",
+                "textarea",
+                gettext_lazy("The remedial measures"),
+                True,
+                initial=lambda case, actor: _(
+                    "Demolition of the works or part of the works built in violation"
+                ),
+            ),
+            Field(
+                "remedy_days",
+                "int",
+                gettext_lazy("Days given to demolish (empty: the legal default)"),
+                minimum=1,
+                maximum=REMEDY_DAYS_MAX,
+            ),
+            *SIGNER_FIELDS,
+            Field("recipients", "textarea", gettext_lazy("Sent to")),
+        ),
+        deadline=DeadlineStart(DeadlineRuleCode.SERVE, anchor="act"),
+        guard=guard_fine_barred,
+        validate=validate_remedy_only,
+        decides=True,
+        help_text=gettext_lazy(
+            "Past the period to decide or the limitation, the remedial measures are still "
+            "decided, without a fine (Law on Handling Administrative Violations Art. 65, 66)."
+        ),
     ),
     Action(
         code="transfer",
         label=gettext_lazy("Transfer the case to the competent authority"),
         label_vi="Chuyển hồ sơ đến người có thẩm quyền",
-        sources=frozenset(OPEN_STAGES - {Stage.TRANSFERRED}),
+        # Before the decision (LXLVPHC Art. 58(5), LAW.md §1 row 2a): a case
+        # decided here is carried out here.
+        sources=frozenset({Stage.SUSPENDED}),
         target=Stage.TRANSFERRED,
         roles=LEADER,
         date_label=gettext_lazy("Date of transfer"),
         fields=(
-            Field("authority", "text", gettext_lazy("Transferred to"), True, max_length=300),
+            Field(
+                "authority",
+                "choice",
+                gettext_lazy("Transferred to"),
+                True,
+                choices=authority_choices,
+            ),
             Field("reason", "textarea", gettext_lazy("Reason"), True),
         ),
         deadline=DeadlineStart(DeadlineRuleCode.DECISION_TRANSFERRED, anchor="record"),
+        # Judged against the SLA for "promptly" from the record ⚠️ (a configurable rule).
+        measured_by=DeadlineStart(DeadlineRuleCode.TRANSFER, anchor="record"),
         decides=True,
-        answers_deadline=False,
     ),
     Action(
         code="receive_decision",
@@ -128,7 +248,14 @@ _ACTIONS: list[Action] = [
         roles=LEADER,
         date_label=gettext_lazy("Date of the decision"),
         fields=(
-            Field("authority", "text", gettext_lazy("Issued by"), True, max_length=300),
+            Field(
+                "authority",
+                "text",
+                gettext_lazy("Issued by"),
+                True,
+                max_length=300,
+                initial=initial_transferred_to,
+            ),
             Field("decision_number", "text", gettext_lazy("Decision number"), True, max_length=60),
             *SANCTION_FIELDS,
         ),
@@ -210,25 +337,43 @@ _ACTIONS: list[Action] = [
     ),
     Action(
         code="legalisation_failed",
-        label=gettext_lazy("Order demolition: no permit was obtained"),
-        label_vi="Buộc phá dỡ do không được cấp giấy phép",
+        label=gettext_lazy("Send the notice to self-demolish: no permit was obtained"),
+        label_vi="Thông báo tự phá dỡ công trình vi phạm do không có giấy phép",
         sources=frozenset({Stage.LEGALISING}),
         target=Stage.SELF_DEMOLITION,
         roles=LEADER,
-        date_label=gettext_lazy("Date of the decision"),
-        document=DocumentType.REMEDY,
+        date_label=gettext_lazy("Date the notice was sent"),
+        # Decree 16 Art. 81(2): a notice (no national form), not a decision.
+        document=DocumentType.DEMOLISH_NOTICE,
         fields=(
             Field(
                 "reason",
                 "choice",
                 gettext_lazy("Why"),
                 True,
-                choices=FAILURE_REASON_CHOICES,
-                initial="window_expired",
+                choices=_failure_reasons,
+                initial=_initial_failure_reason,
+                refusal=refuse_window_expired,
+            ),
+            Field(
+                "delivery_method",
+                "choice",
+                gettext_lazy("How the notice was delivered"),
+                True,
+                choices=NOTICE_DELIVERY_CHOICES,
+                initial="post",
+            ),
+            Field(
+                "delivered_on",
+                "date",
+                gettext_lazy("Postmark date, or date of the handover record"),
+                True,
             ),
             *SIGNER_FIELDS,
         ),
-        deadline=DeadlineStart(DeadlineRuleCode.DEMOLISH, anchor="act"),
+        # The 15 days run from the postmark or the handover, not from the notice.
+        deadline=DeadlineStart(DeadlineRuleCode.DEMOLISH_AFTER_NOTICE, anchor="field:delivered_on"),
+        validate=validate_demolition_notice,
         decides=True,
         answers_deadline=False,
     ),
