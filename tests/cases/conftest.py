@@ -16,6 +16,7 @@ from backend.accounts.models import Role
 from backend.cases.models import Stage, ViolationCase
 from backend.cases.services.opening import case_open
 from backend.cases.services.transition import case_transition
+from tests.conftest import seed_violation_catalogue
 from tests.factories import UserFactory
 
 SEED = importlib.import_module("backend.cases.migrations.0003_seed_deadline_rules_and_calendar")
@@ -28,6 +29,7 @@ def seed_rules_and_calendar() -> None:
     """The data migration's rows: a flush by a transactional test empties the tables."""
     from backend.cases.models import CalendarDay, DeadlineRule
 
+    seed_violation_catalogue()
     if DeadlineRule.objects.count() >= len(SEED.RULES) and CalendarDay.objects.count() >= len(
         SEED.DAYS
     ):
@@ -75,7 +77,8 @@ SAMPLE_DATA: dict[str, dict[str, Any]] = {
         "witnesses": "Trần Thị C",
     },
     "request_explanation": {"summary": "Xin giải trình trực tiếp"},
-    "issue_sanction_decision": {"fine_amount": "5.000.000", "remedy": "demolish"},
+    # The fine left out: the form's proposal, the band's midpoint, is taken.
+    "issue_sanction_decision": {"remedy": "demolish"},
     "transfer": {"authority": "Sở Xây dựng TP.HCM", "reason": "Vượt thẩm quyền"},
     "receive_decision": {
         "authority": "Sở Xây dựng TP.HCM",

@@ -73,7 +73,8 @@ def sanction_decision_mqd02(doc: Any, case: ViolationCase, step: CaseStep, user:
         f"3. Địa điểm vi phạm: {case.address} (thửa đất số {case.parcel_number or '.....'}, "
         f"tờ bản đồ số {case.map_sheet or '.....'}).",
     )
-    fine = int(step.data.get("fine_amount") or 0)
+    # The total of every violation's fine (LXLVPHC Art. 52); older steps hold only one.
+    fine = int(step.data.get("fine_total") or step.data.get("fine_amount") or 0)
     paragraph(
         doc,
         f"4. Hình thức xử phạt chính: Phạt tiền {money_in_figures(fine)} (Bằng chữ: {money_in_words(fine)}).",

@@ -32,7 +32,14 @@ from backend.cases.workflow.deadline_starts import (
     decision_demolition_days,
     legalise_rule,
 )
+from backend.cases.workflow.decision_fines import (
+    DECISION_FINE_FIELDS,
+    guard_decision_within_competence,
+    initial_transfer_reason,
+    validate_decision_fines,
+)
 from backend.cases.workflow.fields import (
+    REMEDY_FIELDS,
     SANCTION_FIELDS,
     SIGNER_FIELDS,
     SITE_FIELDS,
@@ -113,11 +120,15 @@ _ACTIONS: list[Action] = [
         date_label=gettext_lazy("Date of issue"),
         document=DocumentType.MQD02,
         fields=(
-            *SANCTION_FIELDS,
+            *DECISION_FINE_FIELDS,
+            *REMEDY_FIELDS,
             *SIGNER_FIELDS,
             Field("recipients", "textarea", gettext_lazy("Sent to")),
         ),
         deadline=DeadlineStart(DeadlineRuleCode.SERVE, anchor="act"),
+        # Each fine within its band, the total within the ward's cap (else: transfer).
+        guard=guard_decision_within_competence,
+        validate=validate_decision_fines,
         decides=True,
     ),
     Action(
@@ -130,7 +141,9 @@ _ACTIONS: list[Action] = [
         date_label=gettext_lazy("Date of transfer"),
         fields=(
             Field("authority", "text", gettext_lazy("Transferred to"), True, max_length=300),
-            Field("reason", "textarea", gettext_lazy("Reason"), True),
+            Field(
+                "reason", "textarea", gettext_lazy("Reason"), True, initial=initial_transfer_reason
+            ),
         ),
         deadline=DeadlineStart(DeadlineRuleCode.DECISION_TRANSFERRED, anchor="record"),
         decides=True,
