@@ -29,6 +29,35 @@ connection_created.connect(_allow_history_truncate, dispatch_uid="ttxd_allow_his
 
 
 @pytest.fixture(autouse=True)
+def _violation_catalogue(request: Any) -> None:
+    """The catalogue's seeded rows (cases migration 0006): a transactional test's flush
+    empties the table, and every sanction decision reads it."""
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if not (marker or {"db", "transactional_db", "live_server"} & names):
+        return
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & names
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    seed_violation_catalogue()
+
+
+def seed_violation_catalogue() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from backend.cases.models import FineRule, ViolationClause
+
+    seed = importlib.import_module(
+        "backend.cases.migrations.0006_seed_decree_16_catalogue_and_fine_rules"
+    )
+    if ViolationClause.objects.count() < len(seed.CLAUSES) or not FineRule.objects.exists():
+        seed.seed(apps, None)
+
+
+@pytest.fixture(autouse=True)
 def _static_files_from_finders(settings: Any) -> None:
     # Production serves a hashed manifest built by collectstatic; tests run
     # without collectstatic, so {% static %} must resolve plain paths.

@@ -12,8 +12,10 @@ from backend.cases.models import (
     CaseStep,
     CompetentAuthority,
     DeadlineRule,
+    FineRule,
     Stage,
     ViolationCase,
+    ViolationClause,
 )
 from backend.cases.selectors import (
     case_steps_visible_to,
@@ -109,6 +111,68 @@ class DeadlineRuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         if obj is not None and ViolationCase.objects.filter(deadline_rule=obj).exists():
             return False
         return super().has_delete_permission(request, obj)
+
+
+@admin.register(ViolationClause)
+class ViolationClauseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The catalogue: a decree replacing Decree 16/2022 is added as new versions.
+
+    A version's bands and dates are what signed decisions relied on: once
+    saved they are read-only (close a version with `effective_to` and add
+    the next); the wording and remedies may still be corrected.
+    """
+
+    list_display = [
+        "code",
+        "label_vi",
+        "decree",
+        "effective_from",
+        "effective_to",
+        "legalisable",
+        "conduct_checked",
+    ]
+    list_filter = ["decree", "legalisable", "conduct_checked"]
+    search_fields = ["code", "label_vi", "label_en", "conduct_vi"]
+    ordering = ["article", "clause", "-effective_from"]
+    FIXED_ONCE_SAVED = (
+        "code",
+        "decree",
+        "article",
+        "clause",
+        "effective_from",
+        "fine_min_a",
+        "fine_max_a",
+        "fine_min_b",
+        "fine_max_b",
+        "fine_min_c",
+        "fine_max_c",
+    )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.FIXED_ONCE_SAVED if obj is not None else ()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(FineRule)
+class FineRuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Readings of the sector maximum and the ward chairman's cap; only `applies` rows count."""
+
+    list_display = [
+        "name",
+        "applies",
+        "effective_from",
+        "effective_to",
+        "sector_max_individual_vnd",
+        "sector_max_organisation_vnd",
+        "commune_cap_percent",
+    ]
+    list_filter = ["applies"]
+    ordering = ["-applies", "-effective_from"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(CalendarDay)

@@ -218,6 +218,12 @@ CASE_ACTIONS = inline_serializer(
                             required=False,
                         ),
                         "help_text": serializers.CharField(required=False),
+                        # A fine: its band for the case (minimum, maximum, midpoint,
+                        # tier, clause), the ward's cap, and each other clause's band.
+                        "band": serializers.JSONField(required=False, allow_null=True),
+                        "cap": serializers.JSONField(required=False, allow_null=True),
+                        "bands": serializers.JSONField(required=False),
+                        "proposes_midpoint": serializers.BooleanField(required=False),
                     },
                     many=True,
                 ),

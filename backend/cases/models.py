@@ -7,6 +7,10 @@ from django.contrib.gis.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+# The catalogue's models live beside this module; other apps import them from here.
+from backend.cases.catalogue import FineRule as FineRule
+from backend.cases.catalogue import FineTier as FineTier
+from backend.cases.catalogue import ViolationClause as ViolationClause
 from backend.cases.violator_facts import ViolatorFacts
 from backend.permits.models import WorksClass
 
@@ -44,13 +48,19 @@ class ViolatorKind(models.TextChoices):
 
 
 class ViolationType(models.TextChoices):
-    """Decree 16/2022/NĐ-CP Art. 16 clauses."""
+    """Decree 16/2022/NĐ-CP Art. 16 clauses: the codes cases are recorded under.
 
-    CLAUSE_1 = "art16_1", _("Art. 16.1 – permit not displayed at the site")
-    CLAUSE_2 = "art16_2", _("Art. 16.2 – start of works not notified")
-    CLAUSE_3 = "art16_3", _("Art. 16.3 – other minor violation (clause 3)")
-    CLAUSE_4 = "art16_4", _("Art. 16.4 – deviates from a repair or temporary permit")
-    CLAUSE_5 = "art16_5", _("Art. 16.5 – other minor violation (clause 5)")
+    The catalogue (backend.cases.catalogue.ViolationClause) holds each clause's
+    wording, bands and remedies by version; these labels are its short labels
+    (tests/cases/test_catalogue.py holds them equal). Clause 11 (land use) is
+    fined under the land decree, so no case is opened under it here.
+    """
+
+    CLAUSE_1 = "art16_1", _("Art. 16.1 – site not screened, materials spilt or misplaced")
+    CLAUSE_2 = "art16_2", _("Art. 16.2 – permit not displayed at the site")
+    CLAUSE_3 = "art16_3", _("Art. 16.3 – permit not adjusted or extended")
+    CLAUSE_4 = "art16_4", _("Art. 16.4 – deviates from a repair, relocation or time-limited permit")
+    CLAUSE_5 = "art16_5", _("Art. 16.5 – damage to neighbouring works")
     CLAUSE_6 = "art16_6", _("Art. 16.6 – deviates from a new-build permit")
     CLAUSE_7 = "art16_7", _("Art. 16.7 – building without a permit")
     CLAUSE_8 = "art16_8", _("Art. 16.8 – deviates from the appraised design")
@@ -166,6 +176,11 @@ class ViolationCase(ViolatorFacts):
     violator_org_code = models.CharField(_("enterprise code"), max_length=30, blank=True)
     violator_representative = models.CharField(
         _("legal representative"), max_length=200, blank=True
+    )
+    # Decree 16/2022 Art. 16 point b: an individual house in a conservation
+    # zone or at a historical-cultural relic is fined as "other works".
+    in_heritage_zone = models.BooleanField(
+        _("in a conservation zone or at a historical-cultural relic"), default=False
     )
     map_sheet = models.CharField(_("map sheet no."), max_length=20, blank=True)
     parcel_number = models.CharField(_("parcel no."), max_length=20, blank=True)

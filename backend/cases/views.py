@@ -80,7 +80,7 @@ def _form(
                 "value": _display_value(value),
                 "checked": bool(value) and value not in ("0", "false", "off"),
                 "choices": f.choices_for(case) if f.kind == "choice" else [],
-                "help_text": f.help_text,
+                "help_text": f.help_text_for(case),
                 "error": (errors or {}).get(f.name, ""),
                 "is_case_fact": f.target == "case",
             }
@@ -113,7 +113,7 @@ def _step_details(
         elif f.kind == "date":
             day = _iso_date(value)
             shown = day.strftime("%d/%m/%Y") if day else str(value)
-        elif f.kind == "int" and f.name == "fine_amount":
+        elif f.kind == "int" and f.money:
             shown = f"{int(value):,}".replace(",", ".") + " đ"
         else:
             shown = str(value)

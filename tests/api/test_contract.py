@@ -30,6 +30,7 @@ from django.db import connection
 from backend.accounts.models import Role
 from backend.cases.services.opening import case_open
 from backend.notifications.services import notifications_record
+from tests.conftest import seed_violation_catalogue
 from tests.factories import WARD_A_BOX, PermitFactory, UserFactory, WardFactory, box
 
 pytestmark = [pytest.mark.contract]
@@ -67,6 +68,7 @@ def _seed_rules_and_calendar() -> None:
 def contract_data(transactional_db: Any) -> dict[str, list[int]]:
     """A ward with a leader (the token's user), an open case, a permit and a notice."""
     _seed_rules_and_calendar()
+    seed_violation_catalogue()
     ward = WardFactory(code="90001", slug="WARDA", name="Phường A", boundary=box(*WARD_A_BOX))
     leader = UserFactory(username="contract_leader", role=Role.WARD_LEADER, wards=[ward])
     leader.set_password(PASSWORD)

@@ -16,6 +16,7 @@ from backend.accounts.models import Role
 from backend.cases.models import Stage, ViolationCase
 from backend.cases.services.opening import case_open
 from backend.cases.services.transition import case_transition
+from tests.conftest import seed_violation_catalogue
 from tests.factories import UserFactory
 
 SEED = importlib.import_module("backend.cases.migrations.0003_seed_deadline_rules_and_calendar")
@@ -29,6 +30,7 @@ def seed_rules_and_calendar() -> None:
     """The data migration's rows: a flush by a transactional test empties the tables."""
     from backend.cases.models import CalendarDay, CompetentAuthority, DeadlineRule
 
+    seed_violation_catalogue()
     if not CompetentAuthority.objects.exists():
         SEED_PERIODS.seed(apps, None)
     if DeadlineRule.objects.count() >= len(SEED.RULES) + len(
@@ -78,7 +80,8 @@ SAMPLE_DATA: dict[str, dict[str, Any]] = {
         "witnesses": "Trần Thị C",
     },
     "request_explanation": {"summary": "Xin giải trình trực tiếp"},
-    "issue_sanction_decision": {"fine_amount": "5.000.000", "remedy": "demolish"},
+    # The fine left out: the form's proposal, the band's midpoint, is taken.
+    "issue_sanction_decision": {"remedy": "demolish"},
     "extend_decision_period": {"reason": "Cần xác minh thêm tình tiết"},
     "issue_remedy_decision": {"no_fine_reason": "period_over"},
     "transfer": {"authority": "so-xay-dung", "reason": "Vượt thẩm quyền"},

@@ -97,8 +97,9 @@ FORM_FIELDS: dict[str, list[tuple[str, str]]] = {
         ("Giới tính:", "Nam"),
         ("Nghề nghiệp:", "Kinh doanh"),
         ("Tình tiết tăng nặng:", ""),
-        ("Đối với hành vi 1)", "5.000.000 đồng"),
-        ("Tổng mức phạt:", "Năm triệu đồng"),
+        # The proposed fine: the midpoint of clause 7's band for an individual (30–40M).
+        ("Đối với hành vi 1)", "35.000.000 đồng"),
+        ("Tổng mức phạt:", "Ba mươi lăm triệu đồng"),
         ("Hình thức xử phạt bổ sung:", "Không"),
         ("Cách thức thực hiện:", "Tự tháo dỡ"),
         ("Chi phí tổ chức thực hiện", "Không phát sinh"),

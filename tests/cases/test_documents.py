@@ -118,8 +118,9 @@ def test_the_sanction_decision_holds_the_fine_the_remedy_and_the_record(
     for expected in (
         "Số: 1/QĐ-XPHC",
         "Xử phạt vi phạm hành chính",
-        "5.000.000 đồng",
-        "Năm triệu đồng",
+        # Clause 7, an individual house, an individual: the midpoint of 30–40M.
+        "35.000.000 đồng",
+        "Ba mươi lăm triệu đồng",
         "Buộc phá dỡ",
         "15 ngày",
         "Biên bản vi phạm hành chính số 1/BB-VPHC",

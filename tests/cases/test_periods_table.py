@@ -85,7 +85,9 @@ def test_a_sanction_decision_fines_only_within_seven_working_days_of_the_record(
         response = walk.post("leader", "issue_sanction_decision", decided_on)
         if fines:
             assert response.status_code == 200
-            assert walk.last_step().data["fine_amount"] == 5_000_000
+            # The form's proposal: clause 7, an individual house (tier a), 60–80M for an
+            # organisation, half for an individual: the midpoint of 30–40M.
+            assert walk.last_step().data["fine_amount"] == 35_000_000
             return
         assert response.status_code == 400
         assert "03/03/2026" in errors(response) and "MQĐ15" in errors(response)

@@ -118,10 +118,14 @@ def test_a_case_walks_from_detected_to_closed_as_the_right_users(
     leader_page.goto(f"{live_server.url}/cases/{case.pk}/")
     remedy = leader_page.locator("#issue_sanction_decision-remedy option")
     assert remedy.all_inner_texts() == ["Demolish the violating works"] or remedy.count() == 1
+    # Clause 9, an individual house, an individual: 80–100M halved, 45M the midpoint.
+    decision_form = leader_page.locator('details[data-action="issue_sanction_decision"]')
+    assert "40.000.000 đ" in decision_form.text_content()
+    assert "50.000.000 đ" in decision_form.text_content()
     act(
         leader_page,
         "issue_sanction_decision",
-        {"occurred_on": on(3), "fine_amount": "40.000.000"},
+        {"occurred_on": on(3), "fine_amount": "45.000.000"},
         {"remedy": "demolish"},
         shot="workflow_2_decision_form_leader",
     )

@@ -55,22 +55,42 @@ def decision_violations(
 ) -> list[DecisionViolation]:
     """The violations a sanction decision sanctions, each with its fine.
 
-    Today a decision records one violation (the case's clause) and one fine;
-    the conduct is the violation record's.
+    A decision records its violations (the case's clause first, then any
+    other, each with its band from the catalogue and its fine; LXLVPHC Art. 52)
+    and the circumstances that moved the fines; older steps hold one fine. The
+    case's own conduct is the violation record's; another clause's is the
+    catalogue's.
     """
     decision = step or _latest_decision(case)
     data = decision.data if decision is not None else {}
     record = case_document_step(case, DocumentType.MBB01)
     conduct = (record.data.get("conduct") if record else "") or case.description
-    return [
-        DecisionViolation(
-            clause=clause_of(case),
-            conduct=clean(conduct),
-            fine_vnd=int(data.get("fine_amount") or 0),
-            aggravating=clean(data.get("aggravating_factors") or ""),
-            mitigating=clean(data.get("mitigating_factors") or ""),
+    factors = clean(data.get("factors") or "")
+    rows = data.get("violations") or []
+    if not rows:
+        return [
+            DecisionViolation(
+                clause=clause_of(case),
+                conduct=clean(conduct),
+                fine_vnd=int(data.get("fine_amount") or 0),
+                aggravating=clean(data.get("aggravating_factors") or ""),
+                mitigating=clean(data.get("mitigating_factors") or "") or factors,
+            )
+        ]
+    out = []
+    for row in rows:
+        own = row.get("clause") == case.violation_type
+        factor = str(row.get("factor") or "")
+        out.append(
+            DecisionViolation(
+                clause=clean(row.get("citation") or "") or clause_of(case),
+                conduct=clean(conduct if own else row.get("clause_label") or ""),
+                fine_vnd=int(row.get("fine") or 0),
+                aggravating=factors if factor == "aggravating" else "",
+                mitigating=factors if factor == "mitigating" else "",
+            )
         )
-    ]
+    return out
 
 
 def _latest_decision(case: ViolationCase) -> CaseStep | None:

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0005_violator_facts_ward_document_settings_form_templates'),
-        ('cases', '0006_seed_periods_and_authorities'),
+        ("cases", "0005_violator_facts_ward_document_settings_form_templates"),
+        ("cases", "0006_seed_periods_and_authorities"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -12,6 +12,11 @@ from django.utils import timezone
 from backend.accounts.selectors import Viewer, restrict_to_user_wards, ward_ids_of
 from backend.audit.models import CaseEvent
 from backend.cases.deadlines import calendar_seeded_until
+
+# The catalogue and the fine rules, for other apps and the demo (backend.cases.fines).
+from backend.cases.fines import case_fines as case_fines
+from backend.cases.fines import clause_in_force as clause_in_force
+from backend.cases.fines import clauses_in_force as clauses_in_force
 from backend.cases.models import OPEN_STAGES, CaseStep, DocumentType, ViolationCase
 from backend.cases.workflow.action import Action
 from backend.cases.workflow.guards import GuardContext

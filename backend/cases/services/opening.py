@@ -148,6 +148,7 @@ def case_open(
 # What a child case (building continued after the record) takes from its parent.
 INHERITED_FIELDS = (
     "works_class",
+    "in_heritage_zone",
     "violator_kind",
     "violator_name",
     "violator_birth_date",

@@ -202,11 +202,15 @@ def _number_document(
 
 
 def _step_data(spec: Action, values: dict[str, Any]) -> dict[str, Any]:
-    """The step's own fields, as JSON (the signer has a column of its own)."""
+    """The step's own fields, as JSON (the signer has a column of its own), and what its
+    validator derived from them (a decision's violations and their total)."""
     return {
-        f.name: json_value(values[f.name])
-        for f in spec.fields
-        if f.target == "step" and f.name != "signer"
+        **{
+            f.name: json_value(values[f.name])
+            for f in spec.fields
+            if f.target == "step" and f.name != "signer"
+        },
+        **values.get("derived", {}),
     }
 
 

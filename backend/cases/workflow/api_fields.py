@@ -32,7 +32,12 @@ def fields_for_api(spec: Action, case: Any, actor: Any) -> list[dict[str, Any]]:
         }
         if f.kind == "choice":
             item["choices"] = [{"value": v, "label": str(lbl)} for v, lbl in f.choices_for(case)]
-        if f.help_text:
-            item["help_text"] = str(f.help_text)
+        if f.about is not None:
+            item.update(f.about(case))
+        help_text = f.help_text_for(case)
+        if help_text:
+            item["help_text"] = str(help_text)
+        else:
+            item.pop("help_text", None)
         out.append(item)
     return out

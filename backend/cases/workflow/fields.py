@@ -56,6 +56,14 @@ class Field:
     # date: the earliest plausible day, and whether the day is planned (may lie ahead).
     earliest: datetime.date | None = None
     planned: bool = False
+    # What the form shows beside the input that depends on the case (a fine's
+    # band and the ward's cap): JSON for the API; its "help_text" for the page.
+    about: Callable[[Any], dict[str, Any]] | None = None
+
+    def help_text_for(self, case: Any) -> Any:
+        if self.about is not None:
+            return self.about(case).get("help_text") or self.help_text
+        return self.help_text
 
     def choices_for(self, case: Any) -> list[tuple[str, Any]]:
         return list(self.choices(case) if callable(self.choices) else self.choices)
@@ -166,6 +174,12 @@ SITE_FIELDS = (
     _case_field(
         "works_class", "choice", gettext_lazy("Works class"), True, choices=WorksClass.choices
     ),
+    _case_field(
+        "in_heritage_zone",
+        "bool",
+        gettext_lazy("In a conservation zone or at a historical-cultural relic"),
+        help_text=gettext_lazy("An individual house there is fined as other works (tier b)."),
+    ),
 )
 
 SIGNER_FIELDS = (
@@ -188,18 +202,8 @@ SIGNER_FIELDS = (
 )
 
 
-# A sanction decision, whether this ward issues it or the competent authority
-# does after a transfer: the fine and the remedy with its period (Decree
-# 16/2022 Art. 81).
-SANCTION_FIELDS = (
-    Field(
-        "fine_amount",
-        "int",
-        gettext_lazy("Fine (VND)"),
-        True,
-        maximum=FINE_MAX_VND,
-        money=True,
-    ),
+# The remedy a sanction decision orders, with its period (Decree 16/2022 Art. 81).
+REMEDY_FIELDS = (
     Field(
         "remedy",
         "choice",
@@ -215,4 +219,19 @@ SANCTION_FIELDS = (
         minimum=1,
         maximum=REMEDY_DAYS_MAX,
     ),
+)
+
+# The competent authority's decision after a transfer, as the ward records it:
+# its fine is the authority's, checked only for plausibility. The ward's own
+# decision checks its fines against the catalogue (workflow/decision_fines.py).
+SANCTION_FIELDS = (
+    Field(
+        "fine_amount",
+        "int",
+        gettext_lazy("Fine (VND)"),
+        True,
+        maximum=FINE_MAX_VND,
+        money=True,
+    ),
+    *REMEDY_FIELDS,
 )

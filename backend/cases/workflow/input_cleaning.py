@@ -239,6 +239,13 @@ def clean_field(f: Field, raw: Any, case: Any) -> Any:
     return text
 
 
+def _cleared(f: Field) -> Any:
+    """A fact's value once the form leaves it empty (an unticked box is "no")."""
+    if f.kind == "bool":
+        return False
+    return None if f.kind in ("date", "int", "decimal") else ""
+
+
 def clean_edited_facts(
     fields: Iterable[Field], raw: Mapping[str, Any], *, case: Any
 ) -> dict[str, Any]:
@@ -256,7 +263,7 @@ def clean_edited_facts(
             if f.required and not getattr(case, f.name):
                 errors[f.name] = _("“%(field)s” is required.") % {"field": f.label}
             if not f.required:
-                changes[f.name] = None if f.kind in ("date", "int", "decimal") else ""
+                changes[f.name] = _cleared(f)
             continue
         try:
             changes[f.name] = clean_field(f, value, case)

@@ -15,8 +15,8 @@ EARLIEST_RECORD_DAY = datetime.date(2000, 1, 1)
 EARLIEST_BIRTH_DAY = datetime.date(1900, 1, 1)
 # A planned date (the enforcement) further ahead than this is a mistyped year.
 PLANNED_HORIZON = datetime.timedelta(days=5 * 366)
-# Decree 16/2022/NĐ-CP Art. 4: the highest fine in construction is 1,000,000,000
-# VND for an individual and twice that for an organisation.
+# A fine past 2 bn VND is a typing error. This is no legal limit: a decision's
+# fines are held to the catalogue's bands and the ward's cap (FineRule rows).
 FINE_MAX_VND = 2_000_000_000
 # More storeys than this is a typing error (the tallest building in Vietnam has 81).
 STOREYS_MAX = 100

@@ -39,12 +39,19 @@ from backend.cases.workflow.deadline_starts import (
     decision_demolition_days,
     legalise_rule,
 )
+from backend.cases.workflow.decision_fines import (
+    DECISION_FINE_FIELDS,
+    guard_decision_within_competence,
+    initial_transfer_reason,
+    validate_fine_in_time_and_bands,
+)
 from backend.cases.workflow.document_fields import (
     ENFORCEMENT_FIELDS,
     RECORD_FIELDS,
     SANCTION_DOCUMENT_FIELDS,
 )
 from backend.cases.workflow.fields import (
+    REMEDY_FIELDS,
     SANCTION_FIELDS,
     SIGNER_FIELDS,
     SITE_FIELDS,
@@ -65,7 +72,6 @@ from backend.cases.workflow.guards import (
     validate_demolition_notice,
     validate_enforcement_date,
     validate_extension_in_time,
-    validate_fine_in_time,
     validate_remedy_only,
 )
 from backend.cases.workflow.plausible_values import REMEDY_DAYS_MAX
@@ -150,14 +156,17 @@ _ACTIONS: list[Action] = [
         date_label=gettext_lazy("Date of issue"),
         document=DocumentType.MQD02,
         fields=(
-            *SANCTION_FIELDS,
+            *DECISION_FINE_FIELDS,
+            *REMEDY_FIELDS,
             *SANCTION_DOCUMENT_FIELDS,
             *SIGNER_FIELDS,
             Field("recipients", "textarea", gettext_lazy("Sent to")),
         ),
         deadline=DeadlineStart(DeadlineRuleCode.SERVE, anchor="act"),
-        # Past the period to decide or the limitation: no fine (LXLVPHC Art. 66, 6).
-        validate=validate_fine_in_time,
+        # Past the period to decide or the limitation: no fine (LXLVPHC Art. 66, 6);
+        # each fine within its band, the total within the ward's cap (else: transfer).
+        guard=guard_decision_within_competence,
+        validate=validate_fine_in_time_and_bands,
         decides=True,
     ),
     Action(
@@ -232,7 +241,9 @@ _ACTIONS: list[Action] = [
                 True,
                 choices=authority_choices,
             ),
-            Field("reason", "textarea", gettext_lazy("Reason"), True),
+            Field(
+                "reason", "textarea", gettext_lazy("Reason"), True, initial=initial_transfer_reason
+            ),
         ),
         deadline=DeadlineStart(DeadlineRuleCode.DECISION_TRANSFERRED, anchor="record"),
         # Judged against the SLA for "promptly" from the record ⚠️ (a configurable rule).
