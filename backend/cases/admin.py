@@ -6,7 +6,14 @@ from django.http import HttpRequest
 from backend.accounts.models import WARD_ROLES
 from backend.accounts.selectors import inspectors_visible_to, ward_ids_of
 from backend.audit.models import CaseEvent
-from backend.cases.models import CalendarDay, CaseStep, DeadlineRule, Stage, ViolationCase
+from backend.cases.models import (
+    CalendarDay,
+    CaseStep,
+    DeadlineRule,
+    LegalRate,
+    Stage,
+    ViolationCase,
+)
 from backend.cases.selectors import case_steps_visible_to, cases_visible_to
 from backend.cases.services.editing import EDITABLE_FIELDS, case_update
 from backend.core.admin_base import (
@@ -97,6 +104,15 @@ class DeadlineRuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         if obj is not None and ViolationCase.objects.filter(deadline_rule=obj).exists():
             return False
         return super().has_delete_permission(request, obj)
+
+
+@admin.register(LegalRate)
+class LegalRateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Versioned rates (late-payment interest): a new law is a new row, as for the rules."""
+
+    list_display = ["code", "parts_per_million", "effective_from", "basis", "note"]
+    list_filter = ["code"]
+    ordering = ["code", "-effective_from"]
 
 
 @admin.register(CalendarDay)

@@ -167,6 +167,37 @@ DEFAULT_RULES: dict[str, tuple[int, str, str]] = {
         "Luật Xử lý vi phạm hành chính, Điều 86–88 (cưỡng chế): pháp luật không ấn định "
         "số ngày; thời hạn do UBND phường quy định.",
     ),
+    # LAW.md §1 row 6 marks Art. 73 ⚠️ (not read in the original): a configurable default.
+    "pay_fine": (
+        10,
+        "calendar_days",
+        "Luật Xử lý vi phạm hành chính, Điều 73: nộp tiền phạt trong 10 ngày kể từ ngày nhận "
+        "quyết định xử phạt (mặc định, chưa đối chiếu văn bản gốc).",
+    ),
+    # Decree 296/2025's day counts were not verified (LAW.md §2): the ward sets this one.
+    "fine_enforcement": (
+        30,
+        "calendar_days",
+        "Nghị định 296/2025/NĐ-CP (cưỡng chế thi hành quyết định xử phạt): chưa đối chiếu số "
+        "ngày; thời hạn quyết định cưỡng chế sau hạn nộp phạt do UBND phường quy định.",
+    ),
+    # LAW.md §1 row 12 marks Art. 74(1) ⚠️: a configurable default, counted from issuance.
+    "execution_limit": (
+        12,
+        "months",
+        "Luật Xử lý vi phạm hành chính, Điều 74 khoản 1: thời hiệu thi hành quyết định xử phạt "
+        "là 01 năm kể từ ngày ra quyết định (mặc định, chưa đối chiếu văn bản gốc).",
+    ),
+}
+
+# Rates (LegalRate rows), in millionths, with the same fallback as the rules.
+DEFAULT_RATES: dict[str, tuple[int, str]] = {
+    # LAW.md §6 marks Art. 78 ⚠️: 0.05 % a day of the fine not yet paid, a configurable default.
+    "late_payment_interest": (
+        500,
+        "Luật Xử lý vi phạm hành chính, Điều 78: mỗi ngày chậm nộp phạt nộp thêm 0,05% trên "
+        "số tiền phạt chưa nộp (mặc định, chưa đối chiếu văn bản gốc).",
+    ),
 }
 
 
@@ -176,9 +207,18 @@ class Deadline:
     rule: Any  # backend.cases.models.DeadlineRule
     amount: int
     unit: str
+    # What the period is counted from (ViolationCase.stage_deadline_start).
+    start: dict[str, Any] = field(default_factory=dict)
 
-    def as_payload(self) -> dict[str, str]:
-        return {"due": self.due.isoformat(), "rule": self.rule.code, "basis": self.rule.basis}
+    def as_payload(self) -> dict[str, Any]:
+        payload: dict[str, Any] = {
+            "due": self.due.isoformat(),
+            "rule": self.rule.code,
+            "basis": self.rule.basis,
+        }
+        if self.start:
+            payload["counted_from"] = self.start
+        return payload
 
 
 def rule_in_force(code: str, day: datetime.date) -> Any:
@@ -201,6 +241,24 @@ def rule_in_force(code: str, day: datetime.date) -> Any:
             defaults={"amount": amount, "unit": unit, "basis": basis},
         )
     return rule
+
+
+def rate_in_force(code: str, day: datetime.date) -> Any:
+    """The version of rate `code` in force on `day`, as rule_in_force does for periods."""
+    from backend.cases.models import LegalRate
+
+    versions = LegalRate.objects.filter(code=code)
+    rate = versions.filter(effective_from__lte=day).order_by("-effective_from").first()
+    if rate is None:
+        rate = versions.order_by("effective_from").first()
+    if rate is None:
+        value, basis = DEFAULT_RATES[code]
+        rate, _created = LegalRate.objects.get_or_create(
+            code=code,
+            effective_from=DEFAULTS_EFFECTIVE_FROM,
+            defaults={"parts_per_million": value, "basis": basis},
+        )
+    return rate
 
 
 def deadline_from(

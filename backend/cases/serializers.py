@@ -12,7 +12,7 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from backend.accounts.selectors import inspectors_visible_to
 from backend.cases.models import Outcome, ViolationCase
-from backend.cases.selectors import case_deadline
+from backend.cases.selectors import case_deadline, case_fine
 from backend.cases.services.input_checks import checked_point
 from backend.cases.services.messages import (
     INSPECTOR_REFUSED,
@@ -32,9 +32,61 @@ DEADLINE_SCHEMA = inline_serializer(
         "days_left": serializers.IntegerField(min_value=0),
         "days_overdue": serializers.IntegerField(min_value=0),
         "overdue": serializers.BooleanField(),
+        "counted_from": inline_serializer(
+            "CaseDeadlineStart",
+            {
+                "event": serializers.ChoiceField(
+                    choices=["act", "record", "issue", "receipt"],
+                    help_text="what the law counts the period from",
+                ),
+                "on": serializers.DateField(),
+                "method": serializers.CharField(required=False, help_text="how it was served"),
+            },
+            allow_null=True,
+        ),
     },
     allow_null=True,
     help_text="The open stage's deadline; null for a closed case or a stage without one.",
+)
+
+FINE_SCHEMA = inline_serializer(
+    "CaseFine",
+    {
+        "amount": serializers.IntegerField(help_text="VND"),
+        "amount_display": serializers.CharField(help_text="as Vietnamese write it: 1.500.000 đ"),
+        "state": serializers.ChoiceField(
+            choices=["awaiting_service", "due", "overdue", "enforcement", "paid"]
+        ),
+        "decided_on": serializers.DateField(),
+        "received_on": serializers.DateField(allow_null=True),
+        "service": serializers.DictField(allow_null=True),
+        "due": serializers.DateField(allow_null=True),
+        "due_counted_from": serializers.DictField(allow_null=True),
+        "due_basis": serializers.CharField(),
+        "schedule": serializers.ListField(child=serializers.DictField()),
+        "payments": serializers.ListField(child=serializers.DictField()),
+        "paid": serializers.IntegerField(),
+        "outstanding": serializers.IntegerField(),
+        "outstanding_display": serializers.CharField(),
+        "days_late": serializers.IntegerField(),
+        "interest_rate_percent_per_day": serializers.CharField(),
+        "interest_basis": serializers.CharField(),
+        "interest_accrued": serializers.IntegerField(help_text="VND, to today"),
+        "interest_paid": serializers.IntegerField(),
+        "interest_outstanding": serializers.IntegerField(),
+        "interest_outstanding_display": serializers.CharField(),
+        "relief_pending": serializers.DictField(allow_null=True),
+        "relief_decisions": serializers.ListField(child=serializers.DictField()),
+        "enforcement": serializers.DictField(allow_null=True),
+        "enforcement_due": serializers.DateField(allow_null=True),
+        "enforcement_basis": serializers.CharField(),
+        "execution_limit": serializers.DateField(),
+        "execution_limit_basis": serializers.CharField(),
+        "execution_days_left": serializers.IntegerField(),
+        "execution_warning": serializers.BooleanField(),
+    },
+    allow_null=True,
+    help_text="The latest sanction decision's fine on one case (null in lists, and when none).",
 )
 
 
@@ -60,6 +112,7 @@ class CaseSerializer(GeoFeatureModelSerializer):  # type: ignore[misc]
         source="parent.code", read_only=True, default=None, allow_null=True
     )
     deadline = serializers.SerializerMethodField()
+    fine = serializers.SerializerMethodField()
 
     class Meta:
         model = ViolationCase
@@ -88,6 +141,7 @@ class CaseSerializer(GeoFeatureModelSerializer):  # type: ignore[misc]
             "version",
             "stage_since",
             "deadline",
+            "fine",
             "outcome",
             "outcome_label",
             "closed_on",
@@ -98,6 +152,14 @@ class CaseSerializer(GeoFeatureModelSerializer):  # type: ignore[misc]
     def get_deadline(self, case: ViolationCase) -> dict[str, Any] | None:
         info = case_deadline(case)
         return info.as_dict() if info else None
+
+    @extend_schema_field(FINE_SCHEMA)
+    def get_fine(self, case: ViolationCase) -> dict[str, Any] | None:
+        # Only on one case: a list would cost a query per row.
+        if self.parent is not None:
+            return None
+        status = case_fine(case)
+        return status.as_dict() if status else None
 
 
 class DetectionTimeField(serializers.DateTimeField):

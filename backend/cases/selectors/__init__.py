@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from backend.accounts.selectors import Viewer, restrict_to_user_wards, ward_ids_of
 from backend.audit.models import CaseEvent
+from backend.cases.fine_payment import FineStatus, fine_status
 from backend.cases.models import OPEN_STAGES, CaseStep, DocumentType, ViolationCase
 from backend.cases.workflow.action import Action
 from backend.cases.workflow.guards import GuardContext
@@ -84,6 +85,8 @@ class DeadlineView:
     rule_label: str
     basis: str
     days_left: int  # negative when overdue
+    # What the period counts from, as the law names it (ViolationCase.stage_deadline_start).
+    counted_from: dict[str, Any] | None = None
 
     @property
     def overdue(self) -> bool:
@@ -102,6 +105,7 @@ class DeadlineView:
             "days_left": max(0, self.days_left),
             "days_overdue": self.days_overdue,
             "overdue": self.overdue,
+            "counted_from": self.counted_from,
         }
 
 
@@ -116,7 +120,24 @@ def case_deadline(case: ViolationCase, today: datetime.date | None = None) -> De
         rule_label=str(rule.get_code_display()) if rule else "",
         basis=rule.basis if rule else "",
         days_left=(case.stage_deadline - today).days,
+        counted_from=_counted_from(case.stage_deadline_start),
     )
+
+
+def _counted_from(start: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The event and day a deadline counts from, as the page and the API show them."""
+    if not start or not start.get("on"):
+        return None
+    shown = {"event": start.get("event", "act"), "on": start["on"]}
+    if start.get("method"):
+        shown["method"] = start["method"]
+    return shown
+
+
+def case_fine(case: ViolationCase, today: datetime.date | None = None) -> FineStatus | None:
+    """The case's fine on `today`: owed, due, paid, late interest, limits (None: no fine)."""
+    steps = list(case.steps.order_by("occurred_on", "id"))
+    return fine_status(case, steps, today or timezone.localdate())
 
 
 @dataclass(frozen=True)

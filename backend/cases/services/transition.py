@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -28,8 +28,15 @@ from backend.cases.services.transition_checks import (
     clean_input,
 )
 from backend.cases.workflow.action import Action
-from backend.cases.workflow.deadline_starts import KEEP, DeadlineStart
+from backend.cases.workflow.deadline_starts import (
+    ANCHOR_EVENTS,
+    KEEP,
+    RECOUNT,
+    DeadlineStart,
+    recounted_deadline,
+)
 from backend.cases.workflow.guards import GuardContext
+from backend.cases.workflow.service_records import received_on
 
 
 @transaction.atomic
@@ -152,20 +159,40 @@ def _next_deadline(spec: Action, ctx: GuardContext, values: dict[str, Any]) -> D
     locked = ctx.case
     occurred_on: datetime.date = values["occurred_on"]
     detected_on = timezone.localdate(locked.detected_at)
+    if spec.deadline == RECOUNT:
+        return recounted_deadline(locked, values)
     if not isinstance(spec.deadline, DeadlineStart):
         return None
     anchor = occurred_on
+    anchor_step = None
     if spec.deadline.anchor == "record" and ctx.record is not None:
+        anchor_step = ctx.record
         anchor = ctx.record.occurred_on
     elif spec.deadline.anchor == "decision" and ctx.decision is not None:
+        anchor_step = ctx.decision
         anchor = ctx.decision.occurred_on
+    elif spec.deadline.anchor == "receipt":
+        # Validated before: a step with a receipt anchor records an effective service.
+        anchor = received_on(values) or occurred_on
     override = spec.deadline.override_days(ctx, values) if spec.deadline.override_days else None
-    return deadline_from(
+    deadline = deadline_from(
         spec.deadline.rule_code(locked),
         detected_on=detected_on,
         anchor=anchor,
         override_calendar_days=override,
     )
+    start: dict[str, Any] = {
+        "event": ANCHOR_EVENTS.get(spec.deadline.anchor, "act"),
+        "on": anchor.isoformat(),
+        "amount": deadline.amount,
+        "unit": deadline.unit,
+    }
+    if anchor_step is not None:
+        start["document_step"] = anchor_step.pk
+    if spec.deadline.anchor == "receipt":
+        start["document_step"] = int(values["document_step"])
+        start["method"] = values.get("method")
+    return replace(deadline, start=start)
 
 
 def _number_document(
@@ -273,9 +300,10 @@ def _advance_case(
     if spec.target is not None:
         locked.stage = stage_after
         locked.stage_since = occurred_on
-    if spec.deadline != KEEP:
+    if spec.deadline != KEEP and not (spec.deadline == RECOUNT and next_deadline is None):
         locked.stage_deadline = next_deadline.due if next_deadline else None
         locked.deadline_rule = next_deadline.rule if next_deadline else None
+        locked.stage_deadline_start = next_deadline.start if next_deadline else {}
         locked.overdue_since = None
     if spec.outcome:
         locked.outcome = spec.outcome
@@ -287,12 +315,18 @@ def _deadline_running(
     spec: Action, locked: ViolationCase, next_deadline: Deadline | None
 ) -> dict[str, Any] | None:
     """The deadline running after the step: the one kept, or the one it started."""
-    if spec.target is None and spec.deadline == KEEP:
+    kept = spec.deadline == KEEP or (spec.deadline == RECOUNT and next_deadline is None)
+    if spec.target is None and kept:
         if locked.stage_deadline and locked.deadline_rule:
             return {
                 "due": locked.stage_deadline.isoformat(),
                 "rule": locked.deadline_rule.code,
                 "basis": locked.deadline_rule.basis,
+                **(
+                    {"counted_from": locked.stage_deadline_start}
+                    if locked.stage_deadline_start
+                    else {}
+                ),
             }
         return None
     return next_deadline.as_payload() if next_deadline else None
