@@ -17,6 +17,7 @@ from backend.cases.documents.form_sections import (
     LEGAL_GROUNDS,
     authority_of,
     date_in_words,
+    delegation_ground,
     form_header,
     recipients_section,
     short_date,
@@ -48,6 +49,9 @@ def enforcement_decision_mqd11(doc: Any, case: ViolationCase, step: CaseStep, us
     paragraph(doc, "Căn cứ Điều 86, Điều 87, Điều 88 Luật Xử lý vi phạm hành chính;", italic=True)
     for ground in LEGAL_GROUNDS[1:]:
         paragraph(doc, f"Căn cứ {ground};", italic=True)
+    delegation = delegation_ground(step, "cưỡng chế thi hành quyết định xử phạt vi phạm hành chính")
+    if delegation:
+        paragraph(doc, delegation, italic=True)
     if decision is not None:
         paragraph(
             doc,

@@ -17,6 +17,7 @@ from backend.cases.documents.form_sections import (
     authority_of,
     clause_of,
     date_in_words,
+    delegation_ground,
     form_header,
     recipients_section,
     signature_table,
@@ -56,12 +57,9 @@ def sanction_decision_mqd02(doc: Any, case: ViolationCase, step: CaseStep, user:
             f"{date_in_words(record.occurred_on)};",
             italic=True,
         )
-    if step.data.get("signer_title") == "deputy":
-        paragraph(
-            doc,
-            "Căn cứ Quyết định giao quyền xử phạt vi phạm hành chính số ..... ngày .....;",
-            italic=True,
-        )
+    delegation = delegation_ground(step, "xử phạt vi phạm hành chính")
+    if delegation:
+        paragraph(doc, delegation, italic=True)
     paragraph(doc, "QUYẾT ĐỊNH:", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     paragraph(doc, "Điều 1. Xử phạt vi phạm hành chính đối với:", bold=True)
     violator_section(doc, case)
