@@ -13,6 +13,7 @@ from backend.cases.models import (
     CompetentAuthority,
     DeadlineRule,
     FineRule,
+    LegalRate,
     Stage,
     ViolationCase,
     ViolationClause,
@@ -173,6 +174,15 @@ class FineRuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(LegalRate)
+class LegalRateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Versioned rates (late-payment interest): a new law is a new row, as for the rules."""
+
+    list_display = ["code", "parts_per_million", "effective_from", "basis", "note"]
+    list_filter = ["code"]
+    ordering = ["code", "-effective_from"]
 
 
 @admin.register(CalendarDay)

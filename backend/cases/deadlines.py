@@ -257,6 +257,37 @@ DEFAULT_RULES: dict[str, tuple[int, str, str]] = {
         "có thẩm quyền (Nghị định 118/2021/NĐ-CP, Điều 12 khoản 6: 24 giờ); số ngày do UBND "
         "phường quy định.",
     ),
+    # LAW.md §1 row 6 marks Art. 73 ⚠️ (not read in the original): a configurable default.
+    "pay_fine": (
+        10,
+        "calendar_days",
+        "Luật Xử lý vi phạm hành chính, Điều 73: nộp tiền phạt trong 10 ngày kể từ ngày nhận "
+        "quyết định xử phạt (mặc định, chưa đối chiếu văn bản gốc).",
+    ),
+    # Decree 296/2025's day counts were not verified (LAW.md §2): the ward sets this one.
+    "fine_enforcement": (
+        30,
+        "calendar_days",
+        "Nghị định 296/2025/NĐ-CP (cưỡng chế thi hành quyết định xử phạt): chưa đối chiếu số "
+        "ngày; thời hạn quyết định cưỡng chế sau hạn nộp phạt do UBND phường quy định.",
+    ),
+    # LAW.md §1 row 12 marks Art. 74(1) ⚠️: a configurable default, counted from issuance.
+    "execution_limit": (
+        12,
+        "months",
+        "Luật Xử lý vi phạm hành chính, Điều 74 khoản 1: thời hiệu thi hành quyết định xử phạt "
+        "là 01 năm kể từ ngày ra quyết định (mặc định, chưa đối chiếu văn bản gốc).",
+    ),
+}
+
+# Rates (LegalRate rows), in millionths, with the same fallback as the rules.
+DEFAULT_RATES: dict[str, tuple[int, str]] = {
+    # LAW.md §6 marks Art. 78 ⚠️: 0.05 % a day of the fine not yet paid, a configurable default.
+    "late_payment_interest": (
+        500,
+        "Luật Xử lý vi phạm hành chính, Điều 78: mỗi ngày chậm nộp phạt nộp thêm 0,05% trên "
+        "số tiền phạt chưa nộp (mặc định, chưa đối chiếu văn bản gốc).",
+    ),
 }
 
 
@@ -268,6 +299,8 @@ class Deadline:
     unit: str
     # Counted past the last seeded year of the holiday table (weekends only there).
     beyond_calendar: bool = False
+    # What the period is counted from (ViolationCase.stage_deadline_start).
+    start: dict[str, Any] = field(default_factory=dict)
 
     def as_payload(self) -> dict[str, Any]:
         payload: dict[str, Any] = {
@@ -277,6 +310,8 @@ class Deadline:
         }
         if self.beyond_calendar:
             payload["beyond_calendar"] = True
+        if self.start:
+            payload["counted_from"] = self.start
         return payload
 
 
@@ -300,6 +335,24 @@ def rule_in_force(code: str, day: datetime.date) -> Any:
             defaults={"amount": amount, "unit": unit, "basis": basis},
         )
     return rule
+
+
+def rate_in_force(code: str, day: datetime.date) -> Any:
+    """The version of rate `code` in force on `day`, as rule_in_force does for periods."""
+    from backend.cases.models import LegalRate
+
+    versions = LegalRate.objects.filter(code=code)
+    rate = versions.filter(effective_from__lte=day).order_by("-effective_from").first()
+    if rate is None:
+        rate = versions.order_by("effective_from").first()
+    if rate is None:
+        value, basis = DEFAULT_RATES[code]
+        rate, _created = LegalRate.objects.get_or_create(
+            code=code,
+            effective_from=DEFAULTS_EFFECTIVE_FROM,
+            defaults={"parts_per_million": value, "basis": basis},
+        )
+    return rate
 
 
 def deadline_from(

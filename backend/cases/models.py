@@ -141,6 +141,12 @@ class ViolationCase(ViolatorFacts):
     )
     # Set by `manage.py scan_deadlines` (first day past the deadline), cleared by the next step.
     overdue_since = models.DateField(_("overdue since"), null=True, blank=True, editable=False)
+    # What the running deadline is counted from, as the law names it (LAW.md §1):
+    # {"event": "act" | "record" | "issue" | "receipt", "on": ISO date, "document_step": id,
+    #  "method": how it was served, "amount": n, "unit": DeadlineUnit}. Empty: no deadline.
+    stage_deadline_start = models.JSONField(
+        _("deadline counted from"), default=dict, blank=True, editable=False
+    )
     outcome = models.CharField(
         _("outcome"), max_length=20, choices=Outcome.choices, blank=True, editable=False
     )
@@ -266,6 +272,9 @@ class DeadlineRuleCode(models.TextChoices):
     DECISION_EXTENSION = "decision_extension", _("Sanction decision due (period extended)")
     SANCTION_LIMITATION = "sanction_limitation", _("Limitation period for a sanction")
     TRANSFER = "transfer", _("Case to be transferred to the competent authority")
+    PAY_FINE = "pay_fine", _("Fine to be paid")
+    FINE_ENFORCEMENT = "fine_enforcement", _("Enforcement of the unpaid fine to be decided")
+    EXECUTION_LIMIT = "execution_limit", _("Limit for executing the sanction decision")
 
 
 class DeadlineRule(models.Model):
@@ -294,6 +303,38 @@ class DeadlineRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_code_display()}: {self.amount} {self.get_unit_display()}"
+
+
+class LegalRateCode(models.TextChoices):
+    """Legal numbers that are rates, not periods; the values live in LegalRate rows."""
+
+    LATE_PAYMENT_INTEREST = "late_payment_interest", _("Late payment of a fine, per day")
+
+
+class LegalRate(models.Model):
+    """One version of one legal rate, in millionths (500 = 0.05 %), and its legal basis.
+
+    Versioned like DeadlineRule: a new law is a new row with a later `effective_from`.
+    """
+
+    code = models.CharField(_("rate"), max_length=30, choices=LegalRateCode.choices)
+    parts_per_million = models.PositiveIntegerField(
+        _("rate in millionths"), help_text=_("500 millionths = 0.05 %.")
+    )
+    basis = models.TextField(_("legal basis"))
+    effective_from = models.DateField(_("in force from"))
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("legal rate")
+        verbose_name_plural = _("legal rates")
+        ordering = ["code", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "effective_from"], name="unique_rate_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_code_display()}: {self.parts_per_million / 10_000:g} %"
 
 
 class CalendarDayKind(models.TextChoices):

@@ -13,7 +13,7 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 from backend.accounts.selectors import inspectors_visible_to
 from backend.cases.deadlines import calendar_seeded_until
 from backend.cases.models import Outcome, ViolationCase
-from backend.cases.selectors import case_deadline
+from backend.cases.selectors import case_deadline, case_fine
 from backend.cases.services.input_checks import checked_point
 from backend.cases.services.messages import (
     INSPECTOR_REFUSED,
@@ -37,9 +37,61 @@ DEADLINE_SCHEMA = inline_serializer(
             help_text="the count ran past the last year of the holiday table (weekends only)"
         ),
         "calendar_until": serializers.DateField(allow_null=True),
+        "counted_from": inline_serializer(
+            "CaseDeadlineStart",
+            {
+                "event": serializers.ChoiceField(
+                    choices=["act", "record", "issue", "receipt"],
+                    help_text="what the law counts the period from",
+                ),
+                "on": serializers.DateField(),
+                "method": serializers.CharField(required=False, help_text="how it was served"),
+            },
+            allow_null=True,
+        ),
     },
     allow_null=True,
     help_text="The open stage's deadline; null for a closed case or a stage without one.",
+)
+
+FINE_SCHEMA = inline_serializer(
+    "CaseFine",
+    {
+        "amount": serializers.IntegerField(help_text="VND"),
+        "amount_display": serializers.CharField(help_text="as Vietnamese write it: 1.500.000 đ"),
+        "state": serializers.ChoiceField(
+            choices=["awaiting_service", "due", "overdue", "enforcement", "paid"]
+        ),
+        "decided_on": serializers.DateField(),
+        "received_on": serializers.DateField(allow_null=True),
+        "service": serializers.DictField(allow_null=True),
+        "due": serializers.DateField(allow_null=True),
+        "due_counted_from": serializers.DictField(allow_null=True),
+        "due_basis": serializers.CharField(),
+        "schedule": serializers.ListField(child=serializers.DictField()),
+        "payments": serializers.ListField(child=serializers.DictField()),
+        "paid": serializers.IntegerField(),
+        "outstanding": serializers.IntegerField(),
+        "outstanding_display": serializers.CharField(),
+        "days_late": serializers.IntegerField(),
+        "interest_rate_percent_per_day": serializers.CharField(),
+        "interest_basis": serializers.CharField(),
+        "interest_accrued": serializers.IntegerField(help_text="VND, to today"),
+        "interest_paid": serializers.IntegerField(),
+        "interest_outstanding": serializers.IntegerField(),
+        "interest_outstanding_display": serializers.CharField(),
+        "relief_pending": serializers.DictField(allow_null=True),
+        "relief_decisions": serializers.ListField(child=serializers.DictField()),
+        "enforcement": serializers.DictField(allow_null=True),
+        "enforcement_due": serializers.DateField(allow_null=True),
+        "enforcement_basis": serializers.CharField(),
+        "execution_limit": serializers.DateField(),
+        "execution_limit_basis": serializers.CharField(),
+        "execution_days_left": serializers.IntegerField(),
+        "execution_warning": serializers.BooleanField(),
+    },
+    allow_null=True,
+    help_text="The latest sanction decision's fine on one case (null in lists, and when none).",
 )
 
 
@@ -65,6 +117,7 @@ class CaseSerializer(GeoFeatureModelSerializer):  # type: ignore[misc]
         source="parent.code", read_only=True, default=None, allow_null=True
     )
     deadline = serializers.SerializerMethodField()
+    fine = serializers.SerializerMethodField()
 
     class Meta:
         model = ViolationCase
@@ -93,6 +146,7 @@ class CaseSerializer(GeoFeatureModelSerializer):  # type: ignore[misc]
             "version",
             "stage_since",
             "deadline",
+            "fine",
             "outcome",
             "outcome_label",
             "closed_on",
@@ -106,6 +160,14 @@ class CaseSerializer(GeoFeatureModelSerializer):  # type: ignore[misc]
             self.context["calendar_until"] = calendar_seeded_until()
         info = case_deadline(case, calendar_until=self.context["calendar_until"])
         return info.as_dict() if info else None
+
+    @extend_schema_field(FINE_SCHEMA)
+    def get_fine(self, case: ViolationCase) -> dict[str, Any] | None:
+        # Only on one case: a list would cost a query per row.
+        if self.parent is not None:
+            return None
+        status = case_fine(case)
+        return status.as_dict() if status else None
 
 
 class DetectionTimeField(serializers.DateTimeField):

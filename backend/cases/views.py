@@ -12,15 +12,18 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from backend.accounts.selectors import ward_ids_of
 from backend.cases.documents.generation import GENERATED_TYPES
 from backend.cases.documents.required_data import document_missing
+from backend.cases.fine_payment import vnd
 from backend.cases.models import DocumentType, Stage, ViolationCase
 from backend.cases.selectors import (
     case_actions_for,
     case_deadline,
+    case_fine,
     case_history,
     case_steps,
     cases_visible_to,
@@ -28,6 +31,7 @@ from backend.cases.selectors import (
 from backend.cases.services.editing import case_update
 from backend.cases.services.transition import case_transition
 from backend.cases.workflow.action import Action
+from backend.cases.workflow.choices import FINE_RELIEF_CHOICES, SERVICE_METHOD_CHOICES
 from backend.cases.workflow.fields import SITE_FIELDS, VIOLATOR_FIELDS, Field
 from backend.cases.workflow.input_cleaning import (
     ActionInputInvalid,
@@ -114,13 +118,68 @@ def _step_details(
             day = _iso_date(value)
             shown = day.strftime("%d/%m/%Y") if day else str(value)
         elif f.kind == "int" and f.money:
-            shown = f"{int(value):,}".replace(",", ".") + " đ"
+            shown = vnd(int(value))
         else:
             shown = str(value)
         out.append((f.label, shown))
     if data.get("child_case"):
         out.append((_("New case"), data["child_case"]))
     return out
+
+
+DEADLINE_EVENTS = {
+    "act": gettext_lazy("the date of the act"),
+    "record": gettext_lazy("the violation record"),
+    "issue": gettext_lazy("the decision's issue"),
+    "receipt": gettext_lazy("the violator's receipt of the decision"),
+}
+FINE_STATES = {
+    "awaiting_service": gettext_lazy("the period to pay starts when the decision is received"),
+    "due": gettext_lazy("to be paid"),
+    "overdue": gettext_lazy("paid late or not paid"),
+    "enforcement": gettext_lazy("enforcement decided"),
+    "paid": gettext_lazy("paid in full"),
+}
+
+
+def _deadline_start(counted_from: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What the running deadline counts from, in words, for the page."""
+    if not counted_from:
+        return None
+    methods = dict(SERVICE_METHOD_CHOICES)
+    return {
+        "event": DEADLINE_EVENTS.get(counted_from.get("event", ""), counted_from.get("event")),
+        "on": _iso_date(counted_from.get("on")),
+        "method": methods.get(counted_from.get("method") or ""),
+    }
+
+
+def _fine_view(case: ViolationCase) -> dict[str, Any] | None:
+    """The fine as the page shows it: amounts in đồng as Vietnamese write them."""
+    status = case_fine(case)
+    if status is None:
+        return None
+    return {
+        "status": status,
+        "state": status.state,
+        "state_label": FINE_STATES[status.state],
+        "amount": vnd(status.amount),
+        "paid": vnd(status.paid),
+        "outstanding": vnd(status.outstanding),
+        "interest": vnd(status.interest_accrued),
+        "interest_outstanding": vnd(status.interest_outstanding),
+        "rate": f"{status.interest_rate_ppm / 10_000:g}".replace(".", ","),
+        "schedule": [(i.due, vnd(i.amount)) for i in status.schedule],
+        "payments": [
+            (p.paid_on, p.receipt_number, vnd(p.amount), vnd(p.interest_paid), p.place_paid)
+            for p in status.payments
+        ],
+        "relief_pending": (
+            dict(FINE_RELIEF_CHOICES).get(str(status.relief_pending.get("kind")), "")
+            if status.relief_pending
+            else ""
+        ),
+    }
 
 
 def _progress(case: ViolationCase, steps: list[Any]) -> list[dict[str, Any]]:
@@ -205,9 +264,12 @@ def _page(
                 "details": _step_details(taken, case, payload.get("data") or {}),
             }
         )
+    deadline = case_deadline(case)
     context = {
         "case": case,
-        "deadline": case_deadline(case),
+        "deadline": deadline,
+        "deadline_start": _deadline_start(deadline.counted_from if deadline else None),
+        "fine": _fine_view(case),
         "progress": _progress(case, steps),
         "action_forms": action_forms,
         "blocked": now.blocked,

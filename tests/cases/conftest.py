@@ -93,7 +93,7 @@ SAMPLE_DATA: dict[str, dict[str, Any]] = {
     },
     "close_transferred": {"reason": "Sở Xây dựng tiếp tục xử lý"},
     "serve_decision_legalise": {"method": "in_person"},
-    "serve_decision_demolish": {"method": "post"},
+    "serve_decision_demolish": {"method": "in_person"},
     "show_permit": {
         "permit_number": "123/GPXD",
         "permit_date": "2025-01-10",
@@ -108,6 +108,16 @@ SAMPLE_DATA: dict[str, dict[str, Any]] = {
     "report_continued_building": {"description": "Đổ thêm sàn tầng 5"},
     "note_complaint": {"complainant": "Lê Văn D", "summary": "Khiếu nại quyết định"},
     "cancel": {"reason": "Nhập trùng hồ sơ"},
+    "record_service": {"method": "posted", "posting_record": "01/BB-NY ngày niêm yết"},
+    "record_fine_payment": {
+        "receipt_number": "0012345",
+        # The sample decision's fine: the form's proposal for clause 7 (an individual, 30–40M).
+        "amount": "35.000.000",
+        "place_paid": "Kho bạc Nhà nước khu vực II",
+    },
+    "request_fine_relief": {"relief": "postponement", "reason": "Hoàn cảnh khó khăn"},
+    "decide_fine_relief": {"outcome": "refused"},
+    "enforce_fine": {"decision_number": "15/QĐ-CCXP", "measure": "Khấu trừ tiền từ tài khoản"},
 }
 
 

@@ -303,7 +303,11 @@ def test_a_deputys_decision_cites_the_delegation(api: Any, actors: Any) -> None:
             (
                 "issue_sanction_decision",
                 "leader",
-                {"signer_title": "deputy", "delegation": "12/QĐ-UBND ngày 02/01/2026"},
+                {
+                    "signer_title": "deputy",
+                    "delegation_number": "12/QĐ-UBND",
+                    "delegation_date": "2026-01-02",
+                },
             )
         ],
         actors,

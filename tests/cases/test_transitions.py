@@ -42,6 +42,16 @@ def _allowed_role(code: str) -> str:
     return "inspector" if ACTIONS[code].roles == INSPECTOR else "leader"
 
 
+# Steps some actions need first: their guards look at the fine.
+BEFORE = {
+    # Paid 10 days late: 10 × 0.05 % × 35.000.000 đ of interest with it.
+    "confirm_conformity": [("record_fine_payment", "inspector", {"interest_paid": "175.000"})],
+    "decide_fine_relief": [("request_fine_relief", "inspector", {})],
+}
+# The actions on a closed case look at its decision: close one that has a fine.
+CLOSED_WITH_A_FINE = [*PATHS[Stage.SELF_DEMOLITION], ("verify_self_demolition", "inspector", {})]
+
+
 def _walked_to(case_at: Any, code: str, source: str) -> Any:
     # Guards depend on earlier steps: the decision's remedy picks the serve action.
     if code == "serve_decision_legalise" and source == Stage.HALTED:
@@ -51,7 +61,20 @@ def _walked_to(case_at: Any, code: str, source: str) -> Any:
     if code == "issue_sanction_decision":
         # Decided today: within the period to decide only if recorded lately.
         return case_at(source, days_ago=2, gap_days=1)
-    return case_at(source)
+    path = PATHS[source]
+    if source == Stage.CLOSED:
+        path = CLOSED_WITH_A_FINE
+    extra = BEFORE.get(code, [])
+    if not extra and path is PATHS[source]:
+        return case_at(source)
+    from tests.cases import conftest
+
+    original = conftest.PATHS[source]
+    conftest.PATHS[source] = [*path, *extra]
+    try:
+        return case_at(source)
+    finally:
+        conftest.PATHS[source] = original
 
 
 def _walk_explaining(case_at: Any) -> Any:

@@ -149,7 +149,12 @@ def test_a_case_walks_from_detected_to_closed_as_the_right_users(
     inspector_page.reload()
     act(inspector_page, "record_enforcement", {"occurred_on": on(30), "result": "Đã phá dỡ"})
     assert stage_of(inspector_page) == Stage.CLOSED
-    assert inspector_page.locator("details.action").count() == 0
+    # Only what outlives the case: serving its documents and the fine still owed.
+    offered = inspector_page.locator("details.action").evaluate_all(
+        "els => els.map(e => e.dataset.action)"
+    )
+    assert sorted(offered) == ["record_fine_payment", "record_service", "request_fine_relief"]
+    assert "45.000.000 đ" in inspector_page.locator('[data-testid="fine"]').inner_text()
     history = inspector_page.locator("ol.history > li")
     assert history.count() == 6  # opened + five steps
     screenshot(inspector_page, "workflow_5_closed_history")

@@ -153,12 +153,21 @@ def signer_context(step: CaseStep, blanks: Blanks) -> dict[str, Any]:
     }
 
 
-def delegation_ground(step: CaseStep, blanks: Blanks) -> list[str]:
-    """A deputy signs under a delegation decision, which the grounds cite (LXLVPHC Art. 54)."""
+def delegation_ground(
+    step: CaseStep, blanks: Blanks, power: str = "xử phạt vi phạm hành chính"
+) -> list[str]:
+    """A deputy signs under a delegation decision, which the grounds cite (LXLVPHC
+    Art. 54): its number and date as the signing step recorded them."""
     if step.data.get("signer_title") != "deputy":
         return []
-    delegation = blanks.fill(step.data.get("delegation"), "quyết định giao quyền (số, ngày)")
-    return [f"Quyết định về việc giao quyền xử phạt vi phạm hành chính số {delegation}"]
+    number = blanks.fill(step.data.get("delegation_number"), "số quyết định giao quyền")
+    day = step.data.get("delegation_date")
+    shown = (
+        datetime.date.fromisoformat(str(day)).strftime("%d/%m/%Y")
+        if day
+        else blanks.fill(None, "ngày quyết định giao quyền")
+    )
+    return [f"Quyết định về việc giao quyền {power} số {number} ngày {shown}"]
 
 
 def recipients(step: CaseStep, first: str) -> list[str]:

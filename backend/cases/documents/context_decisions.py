@@ -189,7 +189,9 @@ def enforcement_context(case: ViolationCase, step: CaseStep, blanks: Blanks) -> 
     ]
     if data.get("follows_notice"):
         grounds.append(clean(data["follows_notice"]))
-    grounds += delegation_ground(step, blanks)
+    grounds += delegation_ground(
+        step, blanks, "cưỡng chế thi hành quyết định xử phạt vi phạm hành chính"
+    )
     measures = []
     for line in str(data.get("measures") or "").splitlines():
         text, _sep, deadline = line.partition("|")

@@ -146,6 +146,16 @@ def recipients_section(doc: Any, extra: str) -> None:
         paragraph(doc, line, size=11)
 
 
+def delegation_ground(step: CaseStep, power: str) -> str | None:
+    """The ground citing the delegation a vice-chairman signs on (None: the chairman signs)."""
+    if step.data.get("signer_title") != "deputy":
+        return None
+    number = step.data.get("delegation_number") or "....."
+    day = step.data.get("delegation_date")
+    shown = datetime.date.fromisoformat(day).strftime("%d/%m/%Y") if day else "....."
+    return f"Căn cứ Quyết định giao quyền {power} số {number} ngày {shown};"
+
+
 def signer_lines(step: CaseStep) -> list[str]:
     if step.data.get("signer_title") == "deputy":
         return ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "", "", "", step.signer]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from backend.accounts.selectors import Viewer, restrict_to_user_wards, ward_ids_of
 from backend.audit.models import CaseEvent
 from backend.cases.deadlines import calendar_seeded_until
+from backend.cases.fine_payment import FineStatus, fine_status
 
 # The catalogue and the fine rules, for other apps and the demo (backend.cases.fines).
 from backend.cases.fines import case_fines as case_fines
@@ -92,6 +93,8 @@ class DeadlineView:
     days_left: int  # negative when overdue
     # Where the holiday table ends: past it, the count saw weekends only.
     calendar_until: datetime.date | None = None
+    # What the period counts from, as the law names it (ViolationCase.stage_deadline_start).
+    counted_from: dict[str, Any] | None = None
 
     @property
     def overdue(self) -> bool:
@@ -116,6 +119,7 @@ class DeadlineView:
             "overdue": self.overdue,
             "beyond_calendar": self.beyond_calendar,
             "calendar_until": self.calendar_until.isoformat() if self.calendar_until else None,
+            "counted_from": self.counted_from,
         }
 
 
@@ -137,6 +141,7 @@ def case_deadline(
         basis=rule.basis if rule else "",
         days_left=(case.stage_deadline - today).days,
         calendar_until=calendar_until or calendar_seeded_until(),
+        counted_from=_counted_from(case.stage_deadline_start),
     )
 
 
@@ -147,6 +152,22 @@ def open_deadlines_beyond_calendar() -> tuple[datetime.date, int]:
         stage__in=sorted(OPEN_STAGES), stage_deadline__gt=until
     ).count()
     return until, count
+
+
+def _counted_from(start: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The event and day a deadline counts from, as the page and the API show them."""
+    if not start or not start.get("on"):
+        return None
+    shown = {"event": start.get("event", "act"), "on": start["on"]}
+    if start.get("method"):
+        shown["method"] = start["method"]
+    return shown
+
+
+def case_fine(case: ViolationCase, today: datetime.date | None = None) -> FineStatus | None:
+    """The case's fine on `today`: owed, due, paid, late interest, limits (None: no fine)."""
+    steps = list(case.steps.order_by("occurred_on", "id"))
+    return fine_status(case, steps, today or timezone.localdate())
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -28,8 +28,15 @@ from backend.cases.services.transition_checks import (
     clean_input,
 )
 from backend.cases.workflow.action import Action
-from backend.cases.workflow.deadline_starts import KEEP, DeadlineStart
+from backend.cases.workflow.deadline_starts import (
+    ANCHOR_EVENTS,
+    KEEP,
+    RECOUNT,
+    DeadlineStart,
+    recounted_deadline,
+)
 from backend.cases.workflow.guards import GuardContext
+from backend.cases.workflow.service_records import received_on
 
 
 @transaction.atomic
@@ -160,30 +167,52 @@ def _answered_deadline(
 
 def _next_deadline(spec: Action, ctx: GuardContext, values: dict[str, Any]) -> Deadline | None:
     """The deadline the action starts, counted from its anchor (None: it starts none)."""
+    if spec.deadline == RECOUNT:
+        return recounted_deadline(ctx.case, values)
     if not isinstance(spec.deadline, DeadlineStart):
         return None
     return _deadline_of(spec.deadline, ctx, values)
 
 
 def _deadline_of(start: DeadlineStart, ctx: GuardContext, values: dict[str, Any]) -> Deadline:
-    """A rule counted from the date its DeadlineStart names, by the rules of the detection day."""
+    """A rule counted from the date its DeadlineStart names, by the rules of the
+    detection day, with what it counts from (shown beside the deadline)."""
     locked = ctx.case
-    anchor: datetime.date = values["occurred_on"]
+    occurred_on: datetime.date = values["occurred_on"]
+    anchor = occurred_on
+    anchor_step = None
     if start.anchor == "record" and ctx.record is not None:
+        anchor_step = ctx.record
         anchor = ctx.record.occurred_on
     elif start.anchor == "decision" and ctx.decision is not None:
+        anchor_step = ctx.decision
         anchor = ctx.decision.occurred_on
     elif start.anchor == "deadline" and locked.stage_deadline is not None:
         anchor = locked.stage_deadline
     elif start.anchor.startswith("field:") and values.get(start.anchor[6:]):
         anchor = values[start.anchor[6:]]
+    elif start.anchor == "receipt":
+        # Validated before: a step with a receipt anchor records an effective service.
+        anchor = received_on(values) or occurred_on
     override = start.override_days(ctx, values) if start.override_days else None
-    return deadline_from(
+    deadline = deadline_from(
         start.rule_code(locked),
         detected_on=timezone.localdate(locked.detected_at),
         anchor=anchor,
         override_calendar_days=override,
     )
+    counted_from: dict[str, Any] = {
+        "event": ANCHOR_EVENTS.get(start.anchor, "act"),
+        "on": anchor.isoformat(),
+        "amount": deadline.amount,
+        "unit": deadline.unit,
+    }
+    if anchor_step is not None:
+        counted_from["document_step"] = anchor_step.pk
+    if start.anchor == "receipt":
+        counted_from["document_step"] = int(values["document_step"])
+        counted_from["method"] = values.get("method")
+    return replace(deadline, start=counted_from)
 
 
 def _number_document(
@@ -295,9 +324,10 @@ def _advance_case(
     if spec.target is not None:
         locked.stage = stage_after
         locked.stage_since = occurred_on
-    if spec.deadline != KEEP:
+    if spec.deadline != KEEP and not (spec.deadline == RECOUNT and next_deadline is None):
         locked.stage_deadline = next_deadline.due if next_deadline else None
         locked.deadline_rule = next_deadline.rule if next_deadline else None
+        locked.stage_deadline_start = next_deadline.start if next_deadline else {}
         locked.overdue_since = None
     if spec.outcome:
         locked.outcome = spec.outcome
@@ -309,12 +339,18 @@ def _deadline_running(
     spec: Action, locked: ViolationCase, next_deadline: Deadline | None
 ) -> dict[str, Any] | None:
     """The deadline running after the step: the one kept, or the one it started."""
-    if spec.target is None and spec.deadline == KEEP:
+    kept = spec.deadline == KEEP or (spec.deadline == RECOUNT and next_deadline is None)
+    if spec.target is None and kept:
         if locked.stage_deadline and locked.deadline_rule:
             return {
                 "due": locked.stage_deadline.isoformat(),
                 "rule": locked.deadline_rule.code,
                 "basis": locked.deadline_rule.basis,
+                **(
+                    {"counted_from": locked.stage_deadline_start}
+                    if locked.stage_deadline_start
+                    else {}
+                ),
             }
         return None
     return next_deadline.as_payload() if next_deadline else None

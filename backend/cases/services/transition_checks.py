@@ -20,6 +20,7 @@ from backend.cases.workflow.action import Action
 from backend.cases.workflow.guards import GuardContext
 from backend.cases.workflow.input_cleaning import ActionInputInvalid, clean_action_input
 from backend.cases.workflow.roles import role_refusal
+from backend.cases.workflow.signing import signing_authority_errors
 from backend.cases.workflow.table import ACTIONS, action_or_error
 from backend.core.errors import Conflict, InvalidInput, NotAllowed
 
@@ -134,6 +135,7 @@ def clean_input(
         ) % {"day": locked.stage_since.strftime("%d/%m/%Y")}
     if spec.validate is not None and not errors:
         errors.update(spec.validate(ctx, values))
+    errors.update(signing_authority_errors(values))
     if errors:
         raise ActionInputInvalid(errors)
     return values

@@ -29,10 +29,37 @@ SIGNER_TITLE_CHOICES = (
     ("deputy", gettext_lazy("Vice-chairman, signing for the chairman (KT.)")),
 )
 
+
+class ServiceMethod:
+    """How a document is served (LXLVPHC Art. 70 as amended by Law 88/2025)."""
+
+    IN_PERSON = "in_person"
+    POST = "post"
+    POSTED = "posted"
+
+
 SERVICE_METHOD_CHOICES = (
-    ("in_person", gettext_lazy("Handed over in person")),
-    ("post", gettext_lazy("Sent by registered post")),
-    ("posted", gettext_lazy("Posted publicly (violator absent or refused)")),
+    (ServiceMethod.IN_PERSON, gettext_lazy("Handed over in person")),
+    (ServiceMethod.POST, gettext_lazy("Sent by registered post")),
+    (ServiceMethod.POSTED, gettext_lazy("Posted publicly (violator absent or refused)")),
+)
+
+
+class FineRelief:
+    """What a violator may ask about paying a fine (LXLVPHC Art. 76–77 ⚠️)."""
+
+    POSTPONEMENT = "postponement"
+    INSTALMENTS = "instalments"
+
+
+FINE_RELIEF_CHOICES = (
+    (FineRelief.POSTPONEMENT, gettext_lazy("Postponement of paying the fine")),
+    (FineRelief.INSTALMENTS, gettext_lazy("Paying the fine in instalments")),
+)
+
+RELIEF_DECISION_CHOICES = (
+    ("granted", gettext_lazy("Granted")),
+    ("refused", gettext_lazy("Refused")),
 )
 
 FAILURE_REASON_CHOICES = (

@@ -101,14 +101,6 @@ RECORD_FIELDS = (
     Field("signer", "text", gettext_lazy("Recorded by"), True, initial=initial_actor_name),
 )
 
-# A deputy signs for the chairman under a delegation decision (LXLVPHC Art. 54).
-DELEGATION_FIELD = Field(
-    "delegation",
-    "text",
-    gettext_lazy("Delegation decision (number and date), when a vice-chairman signs"),
-    max_length=200,
-)
-
 SANCTION_DOCUMENT_FIELDS = (
     Field(
         "additional_penalty",
@@ -121,7 +113,6 @@ SANCTION_DOCUMENT_FIELDS = (
         "textarea",
         gettext_lazy("Costs of the remedy the violator must reimburse"),
     ),
-    DELEGATION_FIELD,
 )
 
 
@@ -154,5 +145,4 @@ ENFORCEMENT_FIELDS = (
         gettext_lazy("Coordinating agencies"),
     ),
     Field("lead", "text", gettext_lazy("Who leads the enforcement"), max_length=300),
-    DELEGATION_FIELD,
 )

@@ -199,6 +199,19 @@ SIGNER_FIELDS = (
         choices=SIGNER_TITLE_CHOICES,
         initial="chairman",
     ),
+    # A vice-chairman signs on a delegation decision, which the document cites
+    # (workflow/signing.py checks both are given).
+    Field(
+        "delegation_number",
+        "text",
+        gettext_lazy("Delegation decision no. (vice-chairman signing)"),
+        max_length=60,
+    ),
+    Field(
+        "delegation_date",
+        "date",
+        gettext_lazy("Delegation decision date (vice-chairman signing)"),
+    ),
 )
 
 

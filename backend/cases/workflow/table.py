@@ -30,11 +30,11 @@ from backend.cases.workflow.choices import (
     FAILURE_REASON_CHOICES,
     NO_FINE_REASON_CHOICES,
     REMEDY_ONLY_CHOICES,
-    SERVICE_METHOD_CHOICES,
     Remedy,
 )
 from backend.cases.workflow.deadline_starts import (
     KEEP,
+    RECOUNT,
     DeadlineStart,
     decision_demolition_days,
     legalise_rule,
@@ -60,6 +60,23 @@ from backend.cases.workflow.fields import (
     authority_choices,
     initial_transferred_to,
 )
+from backend.cases.workflow.fine_fields import (
+    FINE_ENFORCEMENT_FIELDS,
+    PAYMENT_FIELDS,
+    RELIEF_DECISION_FIELDS,
+    RELIEF_REQUEST_FIELDS,
+)
+from backend.cases.workflow.fine_guards import (
+    guard_document_to_serve,
+    guard_fine_enforceable,
+    guard_fine_paid_before_legalised,
+    guard_fine_unpaid,
+    guard_relief_requested,
+    validate_payment,
+    validate_record_service,
+    validate_relief_decision,
+    validate_serving_decision,
+)
 from backend.cases.workflow.guards import (
     guard_demolition_period_over,
     guard_explanation_extendable,
@@ -76,9 +93,22 @@ from backend.cases.workflow.guards import (
 )
 from backend.cases.workflow.plausible_values import REMEDY_DAYS_MAX
 from backend.cases.workflow.roles import INSPECTOR, LEADER, WARD_STAFF
+from backend.cases.workflow.service_fields import DECISION_SERVICE_FIELDS, RECORD_SERVICE_FIELDS
 from backend.core.errors import InvalidInput
 
 AFTER_RECORD = frozenset(OPEN_STAGES - {Stage.DETECTED, Stage.TRANSFERRED})
+# A decision exists from "halted" on; serving it and paying its fine go on after
+# the case closes (a demolished site may still owe its fine).
+AFTER_DECISION = frozenset(
+    {
+        Stage.HALTED,
+        Stage.LEGALISING,
+        Stage.CONFORMITY_CHECK,
+        Stage.SELF_DEMOLITION,
+        Stage.ENFORCEMENT,
+        Stage.CLOSED,
+    }
+)
 
 NOTICE_DELIVERY_CHOICES = (
     ("post", gettext_lazy("Registered post (the postmark date)")),
@@ -294,16 +324,8 @@ _ACTIONS: list[Action] = [
         target=Stage.LEGALISING,
         roles=INSPECTOR,
         date_label=gettext_lazy("Date served"),
-        fields=(
-            Field(
-                "method",
-                "choice",
-                gettext_lazy("How it was served"),
-                True,
-                choices=SERVICE_METHOD_CHOICES,
-                initial="in_person",
-            ),
-        ),
+        fields=DECISION_SERVICE_FIELDS,
+        validate=validate_serving_decision,
         # Decree 16 Art. 81: the period runs from the decision's issue date, not service.
         deadline=DeadlineStart(legalise_rule, anchor="decision"),
         guard=guard_remedy_legalise,
@@ -316,18 +338,11 @@ _ACTIONS: list[Action] = [
         target=Stage.SELF_DEMOLITION,
         roles=INSPECTOR,
         date_label=gettext_lazy("Date served"),
-        fields=(
-            Field(
-                "method",
-                "choice",
-                gettext_lazy("How it was served"),
-                True,
-                choices=SERVICE_METHOD_CHOICES,
-                initial="in_person",
-            ),
-        ),
+        fields=DECISION_SERVICE_FIELDS,
+        validate=validate_serving_decision,
+        # MQĐ02 note 13: the period set in the decision runs from its receipt.
         deadline=DeadlineStart(
-            DeadlineRuleCode.DEMOLISH, anchor="act", override_days=decision_demolition_days
+            DeadlineRuleCode.DEMOLISH, anchor="receipt", override_days=decision_demolition_days
         ),
         guard=guard_remedy_demolish,
     ),
@@ -399,6 +414,7 @@ _ACTIONS: list[Action] = [
         document=DocumentType.SITE_CHECK,
         fields=(Field("findings", "textarea", gettext_lazy("Findings"), True),),
         outcome=Outcome.LEGALISED,
+        guard=guard_fine_paid_before_legalised,
     ),
     Action(
         code="find_nonconforming_part",
@@ -506,6 +522,86 @@ _ACTIONS: list[Action] = [
         deadline=KEEP,
         event_kind="complaint_noted",
         help_text=gettext_lazy("A complaint does not stop the clock."),
+    ),
+    Action(
+        code="record_service",
+        label=gettext_lazy("Record how a document was served"),
+        label_vi="Ghi nhận việc giao, gửi văn bản",
+        sources=AFTER_DECISION,
+        target=None,
+        roles=WARD_STAFF,
+        date_label=gettext_lazy("Date handed over, sent or posted"),
+        fields=RECORD_SERVICE_FIELDS,
+        # A period counted from the document's receipt starts again from the new receipt.
+        deadline=RECOUNT,
+        guard=guard_document_to_serve,
+        validate=validate_record_service,
+        event_kind="document_served",
+        help_text=gettext_lazy(
+            "A letter that came back, or a document served again (by public posting): "
+            "the latest service that reached the violator counts."
+        ),
+    ),
+    Action(
+        code="record_fine_payment",
+        label=gettext_lazy("Record a fine payment receipt"),
+        label_vi="Ghi nhận biên lai nộp tiền phạt",
+        sources=AFTER_DECISION,
+        target=None,
+        roles=WARD_STAFF,
+        date_label=gettext_lazy("Date paid (on the receipt)"),
+        fields=PAYMENT_FIELDS,
+        deadline=KEEP,
+        guard=guard_fine_unpaid,
+        validate=validate_payment,
+        event_kind="fine_paid",
+    ),
+    Action(
+        code="request_fine_relief",
+        label=gettext_lazy("Note a request to postpone the fine or pay it in instalments"),
+        label_vi="Ghi nhận đề nghị hoãn hoặc nộp tiền phạt nhiều lần",
+        sources=AFTER_DECISION,
+        target=None,
+        roles=WARD_STAFF,
+        date_label=gettext_lazy("Date the request was received"),
+        fields=RELIEF_REQUEST_FIELDS,
+        deadline=KEEP,
+        guard=guard_fine_unpaid,
+        event_kind="fine_relief_requested",
+        help_text=gettext_lazy("LXLVPHC Art. 76–77: the chairman decides on the request."),
+    ),
+    Action(
+        code="decide_fine_relief",
+        label=gettext_lazy("Decide on the request to postpone or pay in instalments"),
+        label_vi="Quyết định về đề nghị hoãn hoặc nộp tiền phạt nhiều lần",
+        sources=AFTER_DECISION,
+        target=None,
+        roles=LEADER,
+        date_label=gettext_lazy("Date of the decision"),
+        fields=RELIEF_DECISION_FIELDS,
+        deadline=KEEP,
+        guard=guard_relief_requested,
+        validate=validate_relief_decision,
+        event_kind="fine_relief_decided",
+        decides=True,
+    ),
+    Action(
+        code="enforce_fine",
+        label=gettext_lazy("Decide enforcement of the unpaid fine"),
+        label_vi="Quyết định cưỡng chế thi hành quyết định xử phạt (tiền phạt)",
+        # Not while "halted": the period to pay starts when the decision is served.
+        sources=AFTER_DECISION - {Stage.HALTED},
+        target=None,
+        roles=LEADER,
+        date_label=gettext_lazy("Date of the decision"),
+        fields=FINE_ENFORCEMENT_FIELDS,
+        deadline=KEEP,
+        guard=guard_fine_enforceable,
+        event_kind="fine_enforcement_decided",
+        decides=True,
+        help_text=gettext_lazy(
+            "Decree 296/2025 on enforcement: its day counts are a setting of the ward."
+        ),
     ),
     Action(
         code="cancel",
