@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 TEMPLATE_FORMS = (
     ("MBB01", _("Violation record (MBB01)")),
     ("MQD02", _("Sanction decision (MQĐ02)")),
+    ("REMEDY", _("Decision on remedial measures (MQĐ15)")),
+    ("DEMOLISH_NOTICE", _("Notice to self-demolish")),
     ("MQD11", _("Enforcement decision (MQĐ11)")),
 )
 

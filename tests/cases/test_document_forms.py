@@ -16,7 +16,7 @@ from docx import Document
 
 from backend.cases.documents.context_common import BLANK
 from backend.cases.documents.template_files import BUILDERS, body_xml, built_template_body
-from backend.cases.documents.templates_in_force import BUILT_IN
+from backend.cases.documents.templates_in_force import BUILT_IN, REQUIRED_PLACEHOLDERS
 from backend.cases.models import Stage
 from backend.cases.services.editing import case_update
 from tests.cases.conftest import PATHS, open_case, walk
@@ -118,7 +118,34 @@ FORM_FIELDS: dict[str, list[tuple[str, str]]] = {
         ("Giao cho", "Phó Chủ tịch UBND phường A"),
         ("Địa điểm cưỡng chế:", "45 Đường Thử"),
     ],
+    "REMEDY": [
+        ("Số:", "1/QĐ-KPHQ"),
+        ("Căn cứ Điều 6, Điều 65 và Điều 66", "Luật Xử lý vi phạm hành chính"),
+        ("Căn cứ Biên bản vi phạm hành chính số", "1/BB-VPHC"),
+        ("Giới tính:", "Nam"),
+        ("Nghề nghiệp:", "Kinh doanh"),
+        ("1. Hành vi vi phạm hành chính:", "Xây dựng"),
+        ("2. Quy định tại:", "khoản 7 Điều 16"),
+        ("3. Địa điểm vi phạm:", "45 Đường Thử"),
+        ("Thửa đất:", "thửa đất số 345, tờ bản đồ số 12"),
+        ("4. Lý do không ra quyết định xử phạt:", "đã quá thời hạn ra quyết định xử phạt"),
+        ("ngày kể từ ngày nhận quyết định này", "trong thời hạn 20 ngày"),
+        ("- Sở Xây dựng", "Sở Xây dựng"),
+    ],
+    "DEMOLISH_NOTICE": [
+        ("Số:", "1/TB-UBND"),
+        ("Kính gửi:", "Nguyễn Văn Bình"),
+        ("Căn cứ Quyết định xử phạt", "1/QĐ-XPHC"),
+        ("Căn cứ khoản 2 Điều 81", "Nghị định số 16/2022/NĐ-CP"),
+        ("thông báo: do", "hết thời hạn mà không xuất trình giấy phép xây dựng"),
+        ("Giới tính:", "Nam"),
+        ("Nghề nghiệp:", "Kinh doanh"),
+        ("Địa điểm xây dựng:", "45 Đường Thử"),
+        ("Thời hạn tự phá dỡ:", "15 ngày"),
+        ("Ngày nhận thông báo (theo dấu bưu điện):", "/"),
+    ],
 }
+TEMPLATE_KINDS = list(FORM_FIELDS)
 
 
 # Lines printed only when their data exists (the notice an enforcement follows).
@@ -135,10 +162,27 @@ def line_with(lines: list[str], label: str) -> str:
     return found[0]
 
 
-def fully_recorded_case(actors: Any, ward_settings: Any) -> Any:
+def fully_recorded_case(
+    actors: Any, ward_settings: Any, kind: str = "MQD11", record: dict[str, str] = RECORD
+) -> Any:
+    """A case whose latest document of `kind` has every field; record={}: a sparse one."""
     case = open_case(actors["inspector"], days_ago=120)
+    if kind == "REMEDY":
+        # Past the period to decide (LXLVPHC Art. 66): the remedy without a fine.
+        case = walk(case, [("record_violation", "inspector", record)], actors)
+        remedy = {"remedy_days": "20", "recipients": "Sở Xây dựng"}
+        return walk(case, [("issue_remedy_decision", "leader", remedy)], actors, gap_days=40)
+    if kind == "DEMOLISH_NOTICE":
+        steps = [
+            ("record_violation", "inspector", record),
+            ("issue_sanction_decision", "leader", {"remedy": "legalise", **DECISION}),
+            ("serve_decision_legalise", "inspector", {}),
+        ]
+        case = walk(case, steps, actors)
+        failed = [("legalisation_failed", "leader", {})]
+        return walk(case, failed, actors, start=case.stage_deadline, gap_days=1)
     steps = [
-        ("record_violation", "inspector", RECORD),
+        ("record_violation", "inspector", record),
         ("issue_sanction_decision", "leader", {"remedy": "demolish", **DECISION}),
         ("serve_decision_demolish", "inspector", {}),
         ("decide_enforcement", "leader", ENFORCEMENT),
@@ -155,11 +199,11 @@ def ward_settings(ward_a: Any) -> Any:
     )
 
 
-@pytest.mark.parametrize("kind", ["MBB01", "MQD02", "MQD11"])
+@pytest.mark.parametrize("kind", TEMPLATE_KINDS)
 def test_every_field_of_a_fully_recorded_form_is_filled(
     api: Any, actors: Any, ward_settings: Any, kind: str
 ) -> None:
-    case = fully_recorded_case(actors, ward_settings)
+    case = fully_recorded_case(actors, ward_settings, kind)
     response = docx(api, actors["leader"], case, kind)
     assert response.status_code == 200, response.content[:300]
     lines = lines_of(response.content)
@@ -171,11 +215,14 @@ def test_every_field_of_a_fully_recorded_form_is_filled(
     assert "{{" not in text and "{%" not in text
 
 
-@pytest.mark.parametrize("kind", ["MBB01", "MQD02", "MQD11"])
+@pytest.mark.parametrize("kind", TEMPLATE_KINDS)
 def test_a_sparse_case_marks_each_missing_field_and_lists_it(
     api: Any, actors: Any, kind: str
 ) -> None:
-    case = walk(open_case(actors["inspector"], days_ago=120), PATHS[Stage.ENFORCEMENT], actors)
+    if kind in ("REMEDY", "DEMOLISH_NOTICE"):
+        case = fully_recorded_case(actors, None, kind, record={})
+    else:
+        case = walk(open_case(actors["inspector"], days_ago=120), PATHS[Stage.ENFORCEMENT], actors)
     lines = lines_of(docx(api, actors["leader"], case, kind).content)
     note = line_with(lines, "chưa có trong hồ sơ điện tử, cần điền trước khi ký")
     missing_somewhere = 0
@@ -190,6 +237,8 @@ def test_a_sparse_case_marks_each_missing_field_and_lists_it(
         "MBB01": ["giới tính", "nghề nghiệp", "giờ lập biên bản", "số tờ của biên bản"],
         "MQD02": ["Kho bạc", "tình tiết tăng nặng", "cách thức thực hiện"],
         "MQD11": ["hậu quả phải khắc phục", "thời hạn của từng biện pháp", "phối hợp"],
+        "REMEDY": ["giới tính", "nghề nghiệp", "ngày cấp giấy tờ"],
+        "DEMOLISH_NOTICE": ["giới tính", "nghề nghiệp", "nơi cấp giấy tờ"],
     }[kind]
     for label in expected_in_note:
         assert label in note, label
@@ -214,11 +263,11 @@ def test_the_authority_carries_the_units_kind_from_the_wards_data(
     assert "Bến Thành, ngày" in text
 
 
-@pytest.mark.parametrize("kind", ["MBB01", "MQD02", "MQD11"])
+@pytest.mark.parametrize("kind", TEMPLATE_KINDS)
 def test_documents_follow_decree_30s_page_and_type(
     api: Any, actors: Any, ward_settings: Any, kind: str
 ) -> None:
-    case = fully_recorded_case(actors, ward_settings)
+    case = fully_recorded_case(actors, ward_settings, kind)
     doc = Document(io.BytesIO(docx(api, actors["leader"], case, kind).content))
     section = doc.sections[0]
     assert round(section.top_margin.mm) == round(section.bottom_margin.mm) == 20
@@ -330,10 +379,9 @@ def test_case_facts_the_forms_need_are_editable(actors: Any) -> None:
 
 def test_the_template_forms_are_the_generated_document_types() -> None:
     from backend.cases.document_settings import TEMPLATE_FORMS
-    from backend.cases.documents.generation import BUILT_IN_CODE, GENERATED_TYPES
+    from backend.cases.documents.generation import GENERATED_TYPES
     from backend.cases.models import DocumentType
 
-    # The remedy-only decision and the Art. 81(2) notice are still written in code.
-    templated = [t for t in GENERATED_TYPES if t not in BUILT_IN_CODE]
-    assert tuple((t.value, t.label) for t in templated) == TEMPLATE_FORMS
+    assert tuple((t.value, t.label) for t in GENERATED_TYPES) == TEMPLATE_FORMS
     assert {t for t, _label in TEMPLATE_FORMS} <= set(DocumentType.values)
+    assert set(GENERATED_TYPES) == set(BUILDERS) == set(BUILT_IN) == set(REQUIRED_PLACEHOLDERS)

@@ -18,6 +18,7 @@ from docx import Document
 from backend.cases.documents.templates_in_force import BUILT_IN
 from backend.cases.models import DocumentTemplate, Stage
 from tests.cases.conftest import PATHS, SITE, open_case, walk
+from tests.cases.test_document_forms import TEMPLATE_KINDS, fully_recorded_case
 from tests.cases.test_documents import docx, photo_bytes, text_of
 
 FAR_AWAY = (SITE.y + 0.05, SITE.x)  # about 5.5 km north of the site
@@ -171,11 +172,11 @@ def test_a_replacement_applies_from_its_date_and_the_built_in_before(
 SOFFICE = shutil.which("soffice") or "soffice"
 
 
-@pytest.mark.parametrize("kind", ["MBB01", "MQD02", "MQD11"])
+@pytest.mark.parametrize("kind", TEMPLATE_KINDS)
 def test_libreoffice_opens_each_document(
     api: Any, actors: Any, media: Any, tmp_path: Path, kind: str
 ) -> None:
-    case = walk(open_case(actors["inspector"], days_ago=120), PATHS[Stage.ENFORCEMENT], actors)
+    case = fully_recorded_case(actors, None, kind)
     source = tmp_path / f"{kind}.docx"
     source.write_bytes(docx(api, actors["leader"], case, kind).content)
     subprocess.run(

@@ -9,6 +9,7 @@ fine) needs a change there only.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +38,8 @@ from backend.cases.workflow.choices import Remedy
 from backend.cases.workflow.deadline_starts import legalise_rule
 from backend.cases.workflow.guards import DECISION_ACTIONS
 
+ContextBuilder = Callable[[ViolationCase, CaseStep, Blanks], dict[str, Any]]
+
 # Fines are paid within 10 days of receiving the decision (LXLVPHC Art. 73(1)).
 PAYMENT_DAYS = 10
 
@@ -61,7 +64,7 @@ def decision_violations(
     case's own conduct is the violation record's; another clause's is the
     catalogue's.
     """
-    decision = step or _latest_decision(case)
+    decision = step or latest_decision(case)
     data = decision.data if decision is not None else {}
     record = case_document_step(case, DocumentType.MBB01)
     conduct = (record.data.get("conduct") if record else "") or case.description
@@ -93,7 +96,7 @@ def decision_violations(
     return out
 
 
-def _latest_decision(case: ViolationCase) -> CaseStep | None:
+def latest_decision(case: ViolationCase) -> CaseStep | None:
     return next((s for s in reversed(list(case_steps(case))) if s.action in DECISION_ACTIONS), None)
 
 
@@ -176,7 +179,7 @@ def sanction_context(case: ViolationCase, step: CaseStep, blanks: Blanks) -> dic
 def enforcement_context(case: ViolationCase, step: CaseStep, blanks: Blanks) -> dict[str, Any]:
     f = blanks.fill
     data = step.data
-    decision = _latest_decision(case)
+    decision = latest_decision(case)
     number = ""
     if decision is not None:
         number = decision.document_number or decision.data.get("decision_number", "")
@@ -223,14 +226,14 @@ def _iso_day(value: Any) -> datetime.date:
     return datetime.date.fromisoformat(str(value))
 
 
-def decision_context(document_type: str, case: ViolationCase, step: CaseStep) -> dict[str, Any]:
+def decision_context(build: ContextBuilder, case: ViolationCase, step: CaseStep) -> dict[str, Any]:
+    """What a form other than the record is filled with: the parts every one has, then its own."""
     blanks = Blanks()
-    build = sanction_context if document_type == DocumentType.MQD02 else enforcement_context
     context = {
         **authority_context(case, blanks),
         **violator_context(case, blanks),
         **signer_context(step, blanks),
-        "document_number": blanks.fill(step.document_number, "số quyết định"),
+        "document_number": blanks.fill(step.document_number, "số văn bản"),
         "date_in_words": date_in_words(step.occurred_on),
         **build(case, step, blanks),
     }

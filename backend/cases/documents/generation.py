@@ -17,11 +17,17 @@ from django.utils.translation import gettext as _
 from docxtpl import DocxTemplate
 
 from backend.cases.documents.context_common import clean
-from backend.cases.documents.context_decisions import decision_context
+from backend.cases.documents.context_decisions import (
+    ContextBuilder,
+    decision_context,
+    enforcement_context,
+    sanction_context,
+)
 from backend.cases.documents.context_record import record_context
-from backend.cases.documents.demolition_notice import demolition_notice
-from backend.cases.documents.docx_primitives import new_document, xml_text
-from backend.cases.documents.remedy_decision import remedy_decision_mqd15
+from backend.cases.documents.context_remedy_and_notice import (
+    demolish_notice_context,
+    remedy_context,
+)
 from backend.cases.documents.required_data import DocumentDataMissing, document_missing
 from backend.cases.documents.templates_in_force import template_in_force
 from backend.cases.models import DocumentType, ViolationCase
@@ -38,11 +44,12 @@ GENERATED_TYPES = (
 )
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
-# The forms the remedy-only decision and the Art. 81(2) notice added are still
-# written by python-docx; the others are admin-replaceable Word templates.
-BUILT_IN_CODE = {
-    DocumentType.REMEDY: remedy_decision_mqd15,
-    DocumentType.DEMOLISH_NOTICE: demolition_notice,
+# What each form other than the record (record_context) is filled with.
+CONTEXTS: dict[str, ContextBuilder] = {
+    DocumentType.MQD02: sanction_context,
+    DocumentType.REMEDY: remedy_context,
+    DocumentType.DEMOLISH_NOTICE: demolish_notice_context,
+    DocumentType.MQD11: enforcement_context,
 }
 
 
@@ -108,20 +115,12 @@ def document_generate(
     assert step is not None
     safe_number = step.document_number.split("/")[0]
     filename = f"{case.code}-{document_type}-{safe_number}.docx"
-    if document_type in BUILT_IN_CODE:
-        doc = new_document()
-        BUILT_IN_CODE[DocumentType(document_type)](doc, case, step, user)
-        doc.core_properties.title = xml_text(f"{document_type} {step.document_number} {case.code}")
-        doc.core_properties.author = xml_text(step.signer)
-        written = io.BytesIO()
-        doc.save(written)
-        return GeneratedDocument(content=written.getvalue(), filename=filename)
     source, version = template_in_force(document_type, step.occurred_on)
     tpl = DocxTemplate(source)
     if document_type == DocumentType.MBB01:
         context = record_context(tpl, case, step, user, photo_ids)
     else:
-        context = decision_context(document_type, case, step)
+        context = decision_context(CONTEXTS[document_type], case, step)
     tpl.render(context, autoescape=True)
     properties = tpl.docx.core_properties
     properties.title = clean(f"{document_type} {step.document_number} {case.code}")

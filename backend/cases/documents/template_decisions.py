@@ -1,7 +1,8 @@
-"""The built-in templates of the decisions: MQĐ02 (sanction) and MQĐ11 (enforcement).
+"""The built-in templates of the decisions: MQĐ02 (sanction), MQĐ15 (remedial
+measures without a fine) and MQĐ11 (enforcement).
 
-Wording after forms MQĐ02 and MQĐ11 of Decree 118/2021/NĐ-CP's appendix;
-placeholders are filled by context_decisions.
+Wording after forms MQĐ02, MQĐ15 and MQĐ11 of Decree 118/2021/NĐ-CP's
+appendix; placeholders are filled by context_decisions.
 """
 
 from __future__ import annotations
@@ -117,6 +118,47 @@ def build_mqd11() -> FormBuilder:
         "trì tổ chức thực hiện Quyết định này; giao cho {{ violator_name }} để chấp hành. "
         "{{ violator_name }} có quyền khiếu nại hoặc khởi kiện hành chính đối với Quyết định này "
         "theo quy định của pháp luật."
+    )
+    b.recipients_and_signer(SIGNER_BLOCK)
+    b.blanks_note()
+    return b
+
+
+def build_mqd15() -> FormBuilder:
+    """No fine may be imposed any more (LXLVPHC Art. 6, 66), the consequences are
+    still remedied (Art. 65)."""
+    b = FormBuilder()
+    b.header("document_number")
+    b.title("QUYẾT ĐỊNH", "Áp dụng biện pháp khắc phục hậu quả")
+    b.text("{{ chairman_upper }}", bold=True, align=CENTER)
+    _grounds(b)
+    b.text(
+        "Xét thấy vụ việc {{ no_fine_reason }}, nhưng hậu quả do vi phạm hành chính gây ra phải "
+        "được khắc phục,",
+        italic=True,
+    )
+    b.text("QUYẾT ĐỊNH:", bold=True, align=CENTER)
+    b.text(
+        "Điều 1. Không ra quyết định xử phạt vi phạm hành chính đối với {{ violator_heading }}:",
+        bold=True,
+    )
+    violator_lines(b)
+    b.text("1. Hành vi vi phạm hành chính: {{ conduct }}")
+    b.line("2. Quy định tại", "clause")
+    b.line("3. Địa điểm vi phạm", "site_address")
+    b.line("Thửa đất", "parcel")
+    b.line("4. Lý do không ra quyết định xử phạt", "no_fine_reason")
+    b.text("Điều 2. Áp dụng biện pháp khắc phục hậu quả:", bold=True)
+    b.text(
+        "{{ measures }} trong thời hạn **{{ remedy_days }}** ngày kể từ ngày nhận quyết định này. "
+        "Cá nhân, tổ chức vi phạm phải chịu mọi chi phí cho việc thực hiện biện pháp khắc phục "
+        "hậu quả."
+    )
+    b.text(
+        "Điều 3. Quyết định này có hiệu lực kể từ ngày ký và được giao cho {{ violator_name }} để "
+        "chấp hành. Quá thời hạn trên mà không tự nguyện chấp hành thì sẽ bị cưỡng chế thi hành "
+        "theo quy định của pháp luật. {{ violator_name }} có quyền khiếu nại hoặc khởi kiện hành "
+        "chính đối với Quyết định này theo quy định của pháp luật."
     )
     b.recipients_and_signer(SIGNER_BLOCK)
     b.blanks_note()

@@ -8,14 +8,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 from backend.cases.documents.template_builder import FormBuilder
-from backend.cases.documents.template_decisions import build_mqd02, build_mqd11
+from backend.cases.documents.template_decisions import build_mqd02, build_mqd11, build_mqd15
 from backend.cases.documents.template_mbb01 import build_mbb01
+from backend.cases.documents.template_notices import build_demolish_notice
 from backend.cases.documents.templates_in_force import BUILT_IN
 from backend.cases.models import DocumentType
 
 BUILDERS: dict[str, Callable[[], FormBuilder]] = {
     DocumentType.MBB01: build_mbb01,
     DocumentType.MQD02: build_mqd02,
+    DocumentType.REMEDY: build_mqd15,
+    DocumentType.DEMOLISH_NOTICE: build_demolish_notice,
     DocumentType.MQD11: build_mqd11,
 }
 

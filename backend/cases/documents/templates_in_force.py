@@ -26,6 +26,8 @@ FORMS_DIR = Path(__file__).resolve().parent / "forms"
 BUILT_IN = {
     DocumentType.MBB01: FORMS_DIR / "MBB01.docx",
     DocumentType.MQD02: FORMS_DIR / "MQD02.docx",
+    DocumentType.REMEDY: FORMS_DIR / "MQD15.docx",
+    DocumentType.DEMOLISH_NOTICE: FORMS_DIR / "DEMOLISH_NOTICE.docx",
     DocumentType.MQD11: FORMS_DIR / "MQD11.docx",
 }
 
@@ -102,6 +104,30 @@ REQUIRED_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
         "treasury_name",
         "treasury_account",
         "payment_days",
+    ),
+    DocumentType.REMEDY: (
+        *_HEADER,
+        *_VIOLATOR,
+        *_SIGNED,
+        "no_fine_reason",
+        "conduct",
+        "clause",
+        "site_address",
+        "parcel",
+        "measures",
+        "remedy_days",
+    ),
+    # No national form (Decree 16/2022 Art. 81(2)); what the notice must say.
+    DocumentType.DEMOLISH_NOTICE: (
+        *_HEADER,
+        *_VIOLATOR,
+        *_SIGNED,
+        "authority",
+        "reason",
+        "site_address",
+        "demolish_days",
+        "delivery_method",
+        "delivered_on",
     ),
     DocumentType.MQD11: (
         *_HEADER,

@@ -1,6 +1,7 @@
 """Write the built-in Word templates of the forms (backend/cases/documents/forms/*.docx).
 
-Run after changing a form's wording in template_mbb01 or template_decisions;
+Run after changing a form's wording in template_mbb01, template_decisions or
+template_notices;
 the files are committed, and a test checks they match what this writes.
 """
 
@@ -14,7 +15,7 @@ from backend.cases.documents.template_files import write_built_in_templates
 
 
 class Command(BaseCommand):
-    help = "Write the built-in DOCX templates of MBB01, MQĐ02 and MQĐ11."
+    help = "Write the built-in DOCX templates of the forms (backend/cases/documents/forms)."
 
     def handle(self, *args: Any, **options: Any) -> None:
         for path in write_built_in_templates():
