@@ -255,7 +255,7 @@ class CaseActionsView(APIView):
 
 
 class CaseDocumentView(APIView):
-    """The pre-filled DOCX of a case's MBB01, MQD02, REMEDY (MQĐ15), DEMOLISH_NOTICE or MQD11."""
+    """The pre-filled DOCX of a case's latest document of a type (generation.GENERATED_TYPES)."""
 
     permission_classes = [IsAuthenticated]
 
@@ -265,7 +265,7 @@ class CaseDocumentView(APIView):
                 "document_type",
                 str,
                 OpenApiParameter.PATH,
-                description="MBB01, MQD02, REMEDY, DEMOLISH_NOTICE or MQD11 (any case)",
+                description="MBB01, MQD02, REMEDY, DEMOLISH_NOTICE, SITE_CHECK, MQD11 or MBB11 (any case)",
             ),
             OpenApiParameter(
                 "photos",

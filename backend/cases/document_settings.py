@@ -15,7 +15,9 @@ TEMPLATE_FORMS = (
     ("MQD02", _("Sanction decision (MQĐ02)")),
     ("REMEDY", _("Decision on remedial measures (MQĐ15)")),
     ("DEMOLISH_NOTICE", _("Notice to self-demolish")),
+    ("SITE_CHECK", _("Site check record")),
     ("MQD11", _("Enforcement decision (MQĐ11)")),
+    ("MBB11", _("Enforcement record (MBB11)")),
 )
 
 

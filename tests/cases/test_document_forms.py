@@ -144,6 +144,32 @@ FORM_FIELDS: dict[str, list[tuple[str, str]]] = {
         ("Thời hạn tự phá dỡ:", "15 ngày"),
         ("Ngày nhận thông báo (theo dấu bưu điện):", "/"),
     ],
+    "SITE_CHECK": [
+        ("Số:", "1/BB-KT"),
+        ("BIÊN BẢN KIỂM TRA", ""),
+        ("Sự phù hợp của công trình", "giấy phép xây dựng được cấp"),
+        ("- khoản 3 Điều 81 Nghị định số 16/2022/NĐ-CP", ""),
+        ("- Quyết định xử phạt", "1/QĐ-XPHC"),
+        ("Người lập biên bản:", "inspector_a"),
+        ("Giới tính:", "Nam"),
+        ("Nghề nghiệp:", "Kinh doanh"),
+        ("Địa điểm xây dựng:", "45 Đường Thử"),
+        ("Giấy phép xây dựng đã xuất trình:", "số 123/GPXD ngày 10/01/2025 do UBND Phường A cấp"),
+        ("Kết quả kiểm tra:", "Tầng 4 vượt phép"),
+        ("Kết luận:", "trong thời hạn 15 ngày kể từ ngày lập biên bản này"),
+    ],
+    "MBB11": [
+        ("Số:", "1/BB-CC"),
+        ("BIÊN BẢN CƯỠNG CHẾ", ""),
+        ("- Quyết định cưỡng chế", "1/QĐ-CC"),
+        ("Người lập biên bản:", "inspector_a"),
+        ("Giới tính:", "Nam"),
+        ("Nghề nghiệp:", "Kinh doanh"),
+        ("Địa điểm cưỡng chế:", "45 Đường Thử"),
+        ("- Phá dỡ tầng 4", "thời hạn: 05 ngày kể từ ngày cưỡng chế"),
+        ("Kết quả thực hiện:", "Đã phá dỡ tầng 4"),
+        ("NGƯỜI BỊ CƯỠNG CHẾ", ""),
+    ],
 }
 TEMPLATE_KINDS = list(FORM_FIELDS)
 
@@ -181,12 +207,23 @@ def fully_recorded_case(
         case = walk(case, steps, actors)
         failed = [("legalisation_failed", "leader", {})]
         return walk(case, failed, actors, start=case.stage_deadline, gap_days=1)
+    if kind == "SITE_CHECK":
+        steps = [
+            ("record_violation", "inspector", record),
+            ("issue_sanction_decision", "leader", {"remedy": "legalise", **DECISION}),
+            ("serve_decision_legalise", "inspector", {}),
+            ("show_permit", "inspector", {}),
+            ("find_nonconforming_part", "inspector", {}),
+        ]
+        return walk(case, steps, actors, gap_days=3)
     steps = [
         ("record_violation", "inspector", record),
         ("issue_sanction_decision", "leader", {"remedy": "demolish", **DECISION}),
         ("serve_decision_demolish", "inspector", {}),
         ("decide_enforcement", "leader", ENFORCEMENT),
     ]
+    if kind == "MBB11":
+        steps.append(("record_enforcement", "inspector", {}))
     return walk(case, steps, actors)
 
 
@@ -219,7 +256,7 @@ def test_every_field_of_a_fully_recorded_form_is_filled(
 def test_a_sparse_case_marks_each_missing_field_and_lists_it(
     api: Any, actors: Any, kind: str
 ) -> None:
-    if kind in ("REMEDY", "DEMOLISH_NOTICE"):
+    if kind in ("REMEDY", "DEMOLISH_NOTICE", "SITE_CHECK", "MBB11"):
         case = fully_recorded_case(actors, None, kind, record={})
     else:
         case = walk(open_case(actors["inspector"], days_ago=120), PATHS[Stage.ENFORCEMENT], actors)
@@ -239,6 +276,8 @@ def test_a_sparse_case_marks_each_missing_field_and_lists_it(
         "MQD11": ["hậu quả phải khắc phục", "thời hạn của từng biện pháp", "phối hợp"],
         "REMEDY": ["giới tính", "nghề nghiệp", "ngày cấp giấy tờ"],
         "DEMOLISH_NOTICE": ["giới tính", "nghề nghiệp", "nơi cấp giấy tờ"],
+        "SITE_CHECK": ["giới tính", "nghề nghiệp", "ngày cấp giấy tờ"],
+        "MBB11": ["giới tính", "nghề nghiệp", "nơi cấp giấy tờ"],
     }[kind]
     for label in expected_in_note:
         assert label in note, label

@@ -28,6 +28,10 @@ from backend.cases.documents.context_remedy_and_notice import (
     demolish_notice_context,
     remedy_context,
 )
+from backend.cases.documents.context_site_records import (
+    enforcement_record_context,
+    site_check_context,
+)
 from backend.cases.documents.required_data import DocumentDataMissing, document_missing
 from backend.cases.documents.templates_in_force import template_in_force
 from backend.cases.models import DocumentType, ViolationCase
@@ -40,7 +44,9 @@ GENERATED_TYPES = (
     DocumentType.MQD02,
     DocumentType.REMEDY,
     DocumentType.DEMOLISH_NOTICE,
+    DocumentType.SITE_CHECK,
     DocumentType.MQD11,
+    DocumentType.MBB11,
 )
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -49,7 +55,9 @@ CONTEXTS: dict[str, ContextBuilder] = {
     DocumentType.MQD02: sanction_context,
     DocumentType.REMEDY: remedy_context,
     DocumentType.DEMOLISH_NOTICE: demolish_notice_context,
+    DocumentType.SITE_CHECK: site_check_context,
     DocumentType.MQD11: enforcement_context,
+    DocumentType.MBB11: enforcement_record_context,
 }
 
 

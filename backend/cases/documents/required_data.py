@@ -90,6 +90,17 @@ NEEDS: dict[str, tuple[Need, ...]] = {
         Need(gettext_lazy("the address of the site"), _has_field("address")),
         Need(gettext_lazy("who signs the notice"), lambda c, s: bool(s.signer)),
     ),
+    DocumentType.SITE_CHECK: (
+        Need(gettext_lazy("the violator's name"), _has_field("violator_name")),
+        Need(gettext_lazy("the address of the site"), _has_field("address")),
+        # No signer field on these steps: the officer who took the step made it.
+        Need(gettext_lazy("who made the record"), lambda c, s: bool(s.signer or s.actor_id)),
+    ),
+    DocumentType.MBB11: (
+        Need(gettext_lazy("the violator's name"), _has_field("violator_name")),
+        Need(gettext_lazy("the address of the site"), _has_field("address")),
+        Need(gettext_lazy("who made the record"), lambda c, s: bool(s.signer or s.actor_id)),
+    ),
     DocumentType.MQD11: (
         *VIOLATOR_NEEDS,
         Need(gettext_lazy("the address of the site"), _has_field("address")),
@@ -102,7 +113,9 @@ ISSUED_BY = {
     DocumentType.MQD02: gettext_lazy("the sanction decision (issue it first)"),
     DocumentType.REMEDY: gettext_lazy("the decision on remedial measures (issue it first)"),
     DocumentType.DEMOLISH_NOTICE: gettext_lazy("the notice to self-demolish (send it first)"),
+    DocumentType.SITE_CHECK: gettext_lazy("the site check record (make it first)"),
     DocumentType.MQD11: gettext_lazy("the enforcement decision (issue it first)"),
+    DocumentType.MBB11: gettext_lazy("the enforcement record (make it first)"),
 }
 
 

@@ -28,7 +28,9 @@ BUILT_IN = {
     DocumentType.MQD02: FORMS_DIR / "MQD02.docx",
     DocumentType.REMEDY: FORMS_DIR / "MQD15.docx",
     DocumentType.DEMOLISH_NOTICE: FORMS_DIR / "DEMOLISH_NOTICE.docx",
+    DocumentType.SITE_CHECK: FORMS_DIR / "SITE_CHECK.docx",
     DocumentType.MQD11: FORMS_DIR / "MQD11.docx",
+    DocumentType.MBB11: FORMS_DIR / "MBB11.docx",
 }
 
 _HEADER = ("authority_upper", "document_number", "place_name", "date_in_words")
@@ -140,6 +142,30 @@ REQUIRED_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
         "enforcement_place",
         "coordinating_agencies",
         "lead",
+    ),
+    # LAW.md §4 lists no fields for these two records (the check has no
+    # national form): what the default layouts print, a configurable default.
+    DocumentType.SITE_CHECK: (
+        *_HEADER,
+        *_VIOLATOR,
+        "grounds",
+        "authority",
+        "officer_name",
+        "check_subject",
+        "site_address",
+        "permit_shown",
+        "findings",
+        "conclusion",
+    ),
+    DocumentType.MBB11: (
+        *_HEADER,
+        *_VIOLATOR,
+        "grounds",
+        "authority",
+        "officer_name",
+        "enforcement_place",
+        "measures",
+        "result",
     ),
 }
 
