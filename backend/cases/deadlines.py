@@ -278,6 +278,40 @@ DEFAULT_RULES: dict[str, tuple[int, str, str]] = {
         "Luật Xử lý vi phạm hành chính, Điều 74 khoản 1: thời hiệu thi hành quyết định xử phạt "
         "là 01 năm kể từ ngày ra quyết định (mặc định, chưa đối chiếu văn bản gốc).",
     ),
+    # LAW.md §2 "Appeals" marks these four ⚠️ (secondary sources): configurable defaults.
+    "complaint_window": (
+        90,
+        "calendar_days",
+        "Luật Khiếu nại 2011, Điều 9: thời hiệu khiếu nại là 90 ngày kể từ ngày nhận được "
+        "quyết định hành chính (mặc định, chưa đối chiếu văn bản gốc).",
+    ),
+    "complaint_decision": (
+        30,
+        "calendar_days",
+        "Luật Khiếu nại 2011, Điều 28: thời hạn giải quyết khiếu nại lần đầu không quá 30 "
+        "ngày (mặc định, chưa đối chiếu văn bản gốc).",
+    ),
+    "complaint_decision_complex": (
+        45,
+        "calendar_days",
+        "Luật Khiếu nại 2011, Điều 28: vụ việc phức tạp không quá 45 ngày (mặc định, chưa "
+        "đối chiếu văn bản gốc).",
+    ),
+    "lawsuit_window": (
+        12,
+        "months",
+        "Luật Tố tụng hành chính 2015, Điều 116: thời hiệu khởi kiện 01 năm kể từ ngày nhận "
+        "được quyết định hành chính (mặc định, chưa đối chiếu văn bản gốc).",
+    ),
+    # LAW.md §2: Art. 125(4) ✅, 24 hours; kept as 1 day counted clock to clock
+    # (backend.cases.appeals.report_due), as the table has no unit in hours.
+    "preventive_report": (
+        1,
+        "calendar_days",
+        "Luật Xử lý vi phạm hành chính, Điều 125 khoản 4: trong thời hạn 24 giờ kể từ khi "
+        "tạm giữ, người ra quyết định tạm giữ phải báo cáo thủ trưởng trực tiếp (Nghị định "
+        "118/2021/NĐ-CP, Điều 12 khoản 3 điểm a: biện pháp ngăn chặn).",
+    ),
 }
 
 # Rates (LegalRate rows), in millionths, with the same fallback as the rules.

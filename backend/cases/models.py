@@ -141,6 +141,11 @@ class ViolationCase(ViolatorFacts):
     )
     # Set by `manage.py scan_deadlines` (first day past the deadline), cleared by the next step.
     overdue_since = models.DateField(_("overdue since"), null=True, blank=True, editable=False)
+    # A suspension decision (MQĐ31) stops the decision's execution: the case is not
+    # overdue meanwhile. Only case_transition writes it (backend.cases.appeals).
+    execution_suspended = models.BooleanField(
+        _("execution suspended"), default=False, editable=False
+    )
     # What the running deadline is counted from, as the law names it (LAW.md §1):
     # {"event": "act" | "record" | "issue" | "receipt", "on": ISO date, "document_step": id,
     #  "method": how it was served, "amount": n, "unit": DeadlineUnit}. Empty: no deadline.
@@ -275,6 +280,14 @@ class DeadlineRuleCode(models.TextChoices):
     PAY_FINE = "pay_fine", _("Fine to be paid")
     FINE_ENFORCEMENT = "fine_enforcement", _("Enforcement of the unpaid fine to be decided")
     EXECUTION_LIMIT = "execution_limit", _("Limit for executing the sanction decision")
+    COMPLAINT_WINDOW = "complaint_window", _("Period to complain against a decision")
+    COMPLAINT_DECISION = "complaint_decision", _("Complaint to be decided")
+    COMPLAINT_DECISION_COMPLEX = (
+        "complaint_decision_complex",
+        _("Complaint to be decided (complex)"),
+    )
+    LAWSUIT_WINDOW = "lawsuit_window", _("Period to sue against a decision")
+    PREVENTIVE_REPORT = "preventive_report", _("Preventive measure to be reported to the head")
 
 
 class DeadlineRule(models.Model):

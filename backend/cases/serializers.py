@@ -13,7 +13,7 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 from backend.accounts.selectors import inspectors_visible_to
 from backend.cases.deadlines import calendar_seeded_until
 from backend.cases.models import Outcome, ViolationCase
-from backend.cases.selectors import case_deadline, case_fine
+from backend.cases.selectors import case_appeals, case_deadline, case_fine
 from backend.cases.services.input_checks import checked_point
 from backend.cases.services.messages import (
     INSPECTOR_REFUSED,
@@ -95,6 +95,33 @@ FINE_SCHEMA = inline_serializer(
 )
 
 
+APPEALS_SCHEMA = inline_serializer(
+    "CaseAppeals",
+    {
+        "complaints": serializers.ListField(
+            child=serializers.DictField(),
+            help_text="Each with its window (90 d from the decision's receipt), in_time, "
+            "decide_by (30 d, 45 d if complex), decision (null while open).",
+        ),
+        "lawsuits": serializers.ListField(
+            child=serializers.DictField(),
+            help_text="Each with its court, window (1 year), in_time, judgment (null while open).",
+        ),
+        "open_complaints": serializers.IntegerField(),
+        "open_lawsuits": serializers.IntegerField(),
+        "execution_suspended": serializers.BooleanField(),
+        "suspension": serializers.DictField(allow_null=True),
+        "preventive_measures": serializers.ListField(
+            child=serializers.DictField(),
+            help_text="Seizures and sealings with the time of the 24-hour report due.",
+        ),
+    },
+    allow_null=True,
+    help_text="Complaints, lawsuits, suspension, preventive measures (null in lists, and when "
+    "none).",
+)
+
+
 class CaseSerializer(GeoFeatureModelSerializer):  # type: ignore[misc]
     ward = serializers.CharField(source="ward.code", read_only=True)
     ward_name = serializers.CharField(source="ward.name", read_only=True)
@@ -118,6 +145,7 @@ class CaseSerializer(GeoFeatureModelSerializer):  # type: ignore[misc]
     )
     deadline = serializers.SerializerMethodField()
     fine = serializers.SerializerMethodField()
+    appeals = serializers.SerializerMethodField()
 
     class Meta:
         model = ViolationCase
@@ -147,6 +175,8 @@ class CaseSerializer(GeoFeatureModelSerializer):  # type: ignore[misc]
             "stage_since",
             "deadline",
             "fine",
+            "execution_suspended",
+            "appeals",
             "outcome",
             "outcome_label",
             "closed_on",
@@ -168,6 +198,13 @@ class CaseSerializer(GeoFeatureModelSerializer):  # type: ignore[misc]
             return None
         status = case_fine(case)
         return status.as_dict() if status else None
+
+    @extend_schema_field(APPEALS_SCHEMA)
+    def get_appeals(self, case: ViolationCase) -> dict[str, Any] | None:
+        if self.parent is not None:
+            return None
+        status = case_appeals(case)
+        return None if status.is_empty() else status.as_dict()
 
 
 class DetectionTimeField(serializers.DateTimeField):

@@ -22,6 +22,7 @@ from backend.cases.fine_payment import vnd
 from backend.cases.models import DocumentType, Stage, ViolationCase
 from backend.cases.selectors import (
     case_actions_for,
+    case_appeals,
     case_deadline,
     case_fine,
     case_history,
@@ -31,6 +32,10 @@ from backend.cases.selectors import (
 from backend.cases.services.editing import case_update
 from backend.cases.services.transition import case_transition
 from backend.cases.workflow.action import Action
+from backend.cases.workflow.appeal_steps import (
+    COMPLAINT_OUTCOME_CHOICES,
+    PREVENTIVE_MEASURE_CHOICES,
+)
 from backend.cases.workflow.choices import FINE_RELIEF_CHOICES, SERVICE_METHOD_CHOICES
 from backend.cases.workflow.fields import SITE_FIELDS, VIOLATOR_FIELDS, Field
 from backend.cases.workflow.input_cleaning import (
@@ -154,6 +159,28 @@ def _deadline_start(counted_from: dict[str, Any] | None) -> dict[str, Any] | Non
     }
 
 
+def _appeals_view(case: ViolationCase) -> dict[str, Any] | None:
+    """Complaints, lawsuits, the suspension and the preventive measures, for the page."""
+    status = case_appeals(case)
+    if status.is_empty():
+        return None
+    outcomes, kinds = dict(COMPLAINT_OUTCOME_CHOICES), dict(PREVENTIVE_MEASURE_CHOICES)
+
+    def on(answer: dict[str, Any] | None) -> datetime.date | None:
+        return datetime.date.fromisoformat(answer["on"]) if answer else None
+
+    return {
+        "status": status,
+        "suspended_on": on(status.suspension),
+        "complaints": [
+            (c, on(c.decision), outcomes.get(str((c.decision or {}).get("outcome")), ""))
+            for c in status.complaints
+        ],
+        "lawsuits": status.lawsuits,
+        "measures": [(m, kinds.get(m.kind, m.kind), on(m.released)) for m in status.measures],
+    }
+
+
 def _fine_view(case: ViolationCase) -> dict[str, Any] | None:
     """The fine as the page shows it: amounts in đồng as Vietnamese write them."""
     status = case_fine(case)
@@ -270,6 +297,7 @@ def _page(
         "deadline": deadline,
         "deadline_start": _deadline_start(deadline.counted_from if deadline else None),
         "fine": _fine_view(case),
+        "appeals": _appeals_view(case),
         "progress": _progress(case, steps),
         "action_forms": action_forms,
         "blocked": now.blocked,

@@ -107,6 +107,18 @@ SAMPLE_DATA: dict[str, dict[str, Any]] = {
     "record_enforcement": {"result": "Đã phá dỡ tầng 4"},
     "report_continued_building": {"description": "Đổ thêm sàn tầng 5"},
     "note_complaint": {"complainant": "Lê Văn D", "summary": "Khiếu nại quyết định"},
+    "decide_complaint": {"outcome": "rejected", "decision_number": "21/QĐ-GQKN"},
+    "note_lawsuit": {"court": "Tòa án nhân dân khu vực 1", "plaintiff": "Lê Văn D"},
+    "record_court_judgment": {"result": "Bác yêu cầu khởi kiện"},
+    "suspend_execution": {"decision_number": "05/QĐ-ĐCTHQĐ", "reason": "Đang giải quyết khiếu nại"},
+    "lift_suspension": {"reason": "Đã giải quyết xong khiếu nại"},
+    "apply_preventive_measure": {
+        "measure": "seize_equipment",
+        "taken_at": "08:30",
+        "items": "01 máy trộn bê tông",
+    },
+    "report_preventive_measure": {"reported_at": "16:00", "reported_to": "Chủ tịch UBND phường"},
+    "release_seized_items": {"items_returned": "01 máy trộn bê tông, trả cho ông Nguyễn Văn Bình"},
     "cancel": {"reason": "Nhập trùng hồ sơ"},
     "record_service": {"method": "posted", "posting_record": "01/BB-NY ngày niêm yết"},
     "record_fine_payment": {

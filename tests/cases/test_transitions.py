@@ -47,7 +47,13 @@ BEFORE = {
     # Paid 10 days late: 10 × 0.05 % × 35.000.000 đ of interest with it.
     "confirm_conformity": [("record_fine_payment", "inspector", {"interest_paid": "175.000"})],
     "decide_fine_relief": [("request_fine_relief", "inspector", {})],
+    "decide_complaint": [("note_complaint", "inspector", {})],
+    "record_court_judgment": [("note_lawsuit", "inspector", {})],
+    "lift_suspension": [("suspend_execution", "leader", {})],
+    "report_preventive_measure": [("apply_preventive_measure", "inspector", {})],
+    "release_seized_items": [("apply_preventive_measure", "inspector", {})],
 }
+ONLY_BEFORE_CLOSING = {"report_preventive_measure", "release_seized_items"}
 # The actions on a closed case look at its decision: close one that has a fine.
 CLOSED_WITH_A_FINE = [*PATHS[Stage.SELF_DEMOLITION], ("verify_self_demolition", "inspector", {})]
 
@@ -70,7 +76,10 @@ def _walked_to(case_at: Any, code: str, source: str) -> Any:
     from tests.cases import conftest
 
     original = conftest.PATHS[source]
-    conftest.PATHS[source] = [*path, *extra]
+    # A measure is taken on an open case: on a closed one, before it closed.
+    closing = source == Stage.CLOSED and code in ONLY_BEFORE_CLOSING
+    walk = [*path[:-1], *extra, path[-1]] if closing else [*path, *extra]
+    conftest.PATHS[source] = walk
     try:
         return case_at(source)
     finally:

@@ -149,11 +149,18 @@ def test_a_case_walks_from_detected_to_closed_as_the_right_users(
     inspector_page.reload()
     act(inspector_page, "record_enforcement", {"occurred_on": on(30), "result": "Đã phá dỡ"})
     assert stage_of(inspector_page) == Stage.CLOSED
-    # Only what outlives the case: serving its documents and the fine still owed.
+    # Only what outlives the case: serving its documents, the fine still owed, and
+    # complaints and lawsuits against its decisions.
     offered = inspector_page.locator("details.action").evaluate_all(
         "els => els.map(e => e.dataset.action)"
     )
-    assert sorted(offered) == ["record_fine_payment", "record_service", "request_fine_relief"]
+    assert sorted(offered) == [
+        "note_complaint",
+        "note_lawsuit",
+        "record_fine_payment",
+        "record_service",
+        "request_fine_relief",
+    ]
     assert "45.000.000 đ" in inspector_page.locator('[data-testid="fine"]').inner_text()
     history = inspector_page.locator("ol.history > li")
     assert history.count() == 6  # opened + five steps

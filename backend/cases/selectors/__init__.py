@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from backend.accounts.selectors import Viewer, restrict_to_user_wards, ward_ids_of
 from backend.audit.models import CaseEvent
-from backend.cases.deadlines import calendar_seeded_until
-from backend.cases.fine_payment import FineStatus, fine_status
 
 # The catalogue and the fine rules, for other apps and the demo (backend.cases.fines).
+from backend.cases.appeals import case_appeals as case_appeals
+from backend.cases.deadlines import calendar_seeded_until
+from backend.cases.fine_payment import FineStatus, fine_status
 from backend.cases.fines import case_fines as case_fines
 from backend.cases.fines import clause_in_force as clause_in_force
 from backend.cases.fines import clauses_in_force as clauses_in_force
@@ -47,8 +48,9 @@ def case_steps_visible_to(user: Viewer) -> QuerySet[CaseStep]:
 def overdue_q(today: datetime.date) -> Q:
     """The one definition of "overdue" (shared contract 3): an open stage whose
     deadline is before `today`, the local date in Asia/Ho_Chi_Minh. Lists,
-    tiles, the dashboard and the deadline scan all filter with it."""
-    return Q(stage__in=sorted(OPEN_STAGES), stage_deadline__lt=today)
+    tiles, the dashboard and the deadline scan all filter with it. A case whose
+    decision's execution is suspended (MQĐ31) is not overdue meanwhile."""
+    return Q(stage__in=sorted(OPEN_STAGES), stage_deadline__lt=today, execution_suspended=False)
 
 
 def overdue_flag(today: datetime.date) -> Case:

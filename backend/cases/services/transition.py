@@ -329,6 +329,8 @@ def _advance_case(
         locked.deadline_rule = next_deadline.rule if next_deadline else None
         locked.stage_deadline_start = next_deadline.start if next_deadline else {}
         locked.overdue_since = None
+    if spec.suspends_execution is not None:
+        locked.execution_suspended = spec.suspends_execution
     if spec.outcome:
         locked.outcome = spec.outcome
         locked.closed_on = occurred_on

@@ -44,6 +44,9 @@ class Action:
     # A step judged against a rule of its own rather than the stage's deadline
     # (the transfer, against the SLA for "promptly").
     measured_by: DeadlineStart | None = None
+    # A suspension decision (MQĐ31) suspends the decision's execution (True), a
+    # later step lifts it (False); None: the step leaves it as it is.
+    suspends_execution: bool | None = None
 
     def english_label(self) -> str:
         with translation.override("en"):
