@@ -1,0 +1,242 @@
+"""From detection to the decision: the record, the explanation, the decision or
+the remedy-only decision, and the transfer to a competent authority.
+
+Part of the declarative workflow table (backend.cases.workflow.table)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from backend.cases.models import (
+    DeadlineRuleCode,
+    DocumentType,
+    Outcome,
+    Stage,
+)
+from backend.cases.workflow.action import Action
+from backend.cases.workflow.choices import (
+    NO_FINE_REASON_CHOICES,
+    REMEDY_ONLY_CHOICES,
+    Remedy,
+)
+from backend.cases.workflow.deadline_starts import (
+    DeadlineStart,
+)
+from backend.cases.workflow.decision_fines import (
+    DECISION_FINE_FIELDS,
+    guard_decision_within_competence,
+    initial_transfer_reason,
+    validate_fine_in_time_and_bands,
+)
+from backend.cases.workflow.document_fields import (
+    RECORD_FIELDS,
+    SANCTION_DOCUMENT_FIELDS,
+)
+from backend.cases.workflow.fields import (
+    REMEDY_FIELDS,
+    SANCTION_FIELDS,
+    SIGNER_FIELDS,
+    SITE_FIELDS,
+    VIOLATOR_FIELDS,
+    Field,
+    authority_choices,
+    initial_transferred_to,
+)
+from backend.cases.workflow.guards import (
+    guard_explanation_extendable,
+    guard_fine_barred,
+    initial_no_fine_reason,
+    validate_extension_in_time,
+    validate_remedy_only,
+)
+from backend.cases.workflow.plausible_values import REMEDY_DAYS_MAX
+from backend.cases.workflow.roles import INSPECTOR, LEADER, WARD_STAFF
+
+DETECTION_TO_DECISION: tuple[Action, ...] = (
+    Action(
+        code="record_violation",
+        label=gettext_lazy("Make the violation record and order building to stop"),
+        label_vi="Lập biên bản vi phạm hành chính, yêu cầu dừng thi công",
+        sources=frozenset({Stage.DETECTED}),
+        target=Stage.SUSPENDED,
+        roles=INSPECTOR,
+        date_label=gettext_lazy("Date of the record"),
+        document=DocumentType.MBB01,
+        fields=(
+            *VIOLATOR_FIELDS,
+            *SITE_FIELDS,
+            *RECORD_FIELDS,
+        ),
+        deadline=DeadlineStart(DeadlineRuleCode.DECISION, anchor="act"),
+    ),
+    Action(
+        code="request_explanation",
+        label=gettext_lazy("Note the violator's request to explain"),
+        label_vi="Ghi nhận yêu cầu giải trình",
+        sources=frozenset({Stage.SUSPENDED}),
+        target=None,
+        roles=WARD_STAFF,
+        date_label=gettext_lazy("Date the request was received"),
+        fields=(Field("summary", "textarea", gettext_lazy("What the violator asks"), True),),
+        deadline=DeadlineStart(DeadlineRuleCode.DECISION_EXPLANATION, anchor="record"),
+        event_kind="explanation_requested",
+        help_text=gettext_lazy("The decision is then due one month after the record."),
+    ),
+    Action(
+        code="extend_decision_period",
+        label=gettext_lazy("Extend the period to decide by one month"),
+        label_vi="Gia hạn thời hạn ra quyết định xử phạt",
+        sources=frozenset({Stage.SUSPENDED}),
+        target=None,
+        roles=LEADER,
+        date_label=gettext_lazy("Date of the extension"),
+        fields=(Field("reason", "textarea", gettext_lazy("Why more time is needed"), True),),
+        # LXLVPHC Art. 66(1) ⚠️: at most one month more, decided within the period.
+        deadline=DeadlineStart(DeadlineRuleCode.DECISION_EXTENSION, anchor="deadline"),
+        guard=guard_explanation_extendable,
+        validate=validate_extension_in_time,
+        event_kind="decision_period_extended",
+        decides=True,
+    ),
+    Action(
+        code="issue_sanction_decision",
+        label=gettext_lazy("Issue the sanction decision"),
+        label_vi="Ban hành quyết định xử phạt vi phạm hành chính",
+        sources=frozenset({Stage.SUSPENDED}),
+        target=Stage.HALTED,
+        roles=LEADER,
+        date_label=gettext_lazy("Date of issue"),
+        document=DocumentType.MQD02,
+        fields=(
+            *DECISION_FINE_FIELDS,
+            *REMEDY_FIELDS,
+            *SANCTION_DOCUMENT_FIELDS,
+            *SIGNER_FIELDS,
+            Field("recipients", "textarea", gettext_lazy("Sent to")),
+        ),
+        deadline=DeadlineStart(DeadlineRuleCode.SERVE, anchor="act"),
+        # Past the period to decide or the limitation: no fine (LXLVPHC Art. 66, 6);
+        # each fine within its band, the total within the ward's cap (else: transfer).
+        guard=guard_decision_within_competence,
+        validate=validate_fine_in_time_and_bands,
+        decides=True,
+    ),
+    Action(
+        code="issue_remedy_decision",
+        label=gettext_lazy("Issue the decision on remedial measures, without a fine"),
+        label_vi="Ban hành quyết định áp dụng biện pháp khắc phục hậu quả",
+        sources=frozenset({Stage.SUSPENDED}),
+        target=Stage.HALTED,
+        roles=LEADER,
+        date_label=gettext_lazy("Date of issue"),
+        document=DocumentType.REMEDY,
+        fields=(
+            Field(
+                "no_fine_reason",
+                "choice",
+                gettext_lazy("Why no fine is imposed"),
+                True,
+                choices=NO_FINE_REASON_CHOICES,
+                initial=initial_no_fine_reason,
+            ),
+            Field(
+                "remedy",
+                "choice",
+                gettext_lazy("Remedy"),
+                True,
+                choices=REMEDY_ONLY_CHOICES,
+                initial=Remedy.DEMOLISH,
+            ),
+            Field(
+                "measures",
+                "textarea",
+                gettext_lazy("The remedial measures"),
+                True,
+                initial=lambda case, actor: _(
+                    "Demolition of the works or part of the works built in violation"
+                ),
+            ),
+            Field(
+                "remedy_days",
+                "int",
+                gettext_lazy("Days given to demolish (empty: the legal default)"),
+                minimum=1,
+                maximum=REMEDY_DAYS_MAX,
+            ),
+            *SIGNER_FIELDS,
+            Field("recipients", "textarea", gettext_lazy("Sent to")),
+        ),
+        deadline=DeadlineStart(DeadlineRuleCode.SERVE, anchor="act"),
+        guard=guard_fine_barred,
+        validate=validate_remedy_only,
+        decides=True,
+        help_text=gettext_lazy(
+            "Past the period to decide or the limitation, the remedial measures are still "
+            "decided, without a fine (Law on Handling Administrative Violations Art. 65, 66)."
+        ),
+    ),
+    Action(
+        code="transfer",
+        label=gettext_lazy("Transfer the case to the competent authority"),
+        label_vi="Chuyển hồ sơ đến người có thẩm quyền",
+        # Before the decision (LXLVPHC Art. 58(5), LAW.md §1 row 2a): a case
+        # decided here is carried out here.
+        sources=frozenset({Stage.SUSPENDED}),
+        target=Stage.TRANSFERRED,
+        roles=LEADER,
+        date_label=gettext_lazy("Date of transfer"),
+        fields=(
+            Field(
+                "authority",
+                "choice",
+                gettext_lazy("Transferred to"),
+                True,
+                choices=authority_choices,
+            ),
+            Field(
+                "reason", "textarea", gettext_lazy("Reason"), True, initial=initial_transfer_reason
+            ),
+        ),
+        deadline=DeadlineStart(DeadlineRuleCode.DECISION_TRANSFERRED, anchor="record"),
+        # Judged against the SLA for "promptly" from the record ⚠️ (a configurable rule).
+        measured_by=DeadlineStart(DeadlineRuleCode.TRANSFER, anchor="record"),
+        decides=True,
+    ),
+    Action(
+        code="receive_decision",
+        label=gettext_lazy("Record the competent authority's sanction decision"),
+        label_vi="Ghi nhận quyết định xử phạt của người có thẩm quyền",
+        sources=frozenset({Stage.TRANSFERRED}),
+        target=Stage.HALTED,
+        roles=LEADER,
+        date_label=gettext_lazy("Date of the decision"),
+        fields=(
+            Field(
+                "authority",
+                "text",
+                gettext_lazy("Issued by"),
+                True,
+                max_length=300,
+                initial=initial_transferred_to,
+            ),
+            Field("decision_number", "text", gettext_lazy("Decision number"), True, max_length=60),
+            *SANCTION_FIELDS,
+        ),
+        deadline=DeadlineStart(DeadlineRuleCode.SERVE, anchor="act"),
+        decides=True,
+    ),
+    Action(
+        code="close_transferred",
+        label=gettext_lazy("Close: the competent authority handles the case"),
+        label_vi="Đóng hồ sơ: người có thẩm quyền tiếp tục xử lý",
+        sources=frozenset({Stage.TRANSFERRED}),
+        target=Stage.CLOSED,
+        roles=LEADER,
+        date_label=gettext_lazy("Date"),
+        fields=(Field("reason", "textarea", gettext_lazy("Reason"), True),),
+        outcome=Outcome.TRANSFERRED,
+        decides=True,
+        answers_deadline=False,
+    ),
+)
