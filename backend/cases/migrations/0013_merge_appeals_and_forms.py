@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0011_appeals_suspension_and_preventive_rules'),
-        ('cases', '0012_document_templates_of_the_site_records'),
+        ("cases", "0011_appeals_suspension_and_preventive_rules"),
+        ("cases", "0012_document_templates_of_the_site_records"),
     ]
 
-    operations = [
-    ]
+    operations = []
