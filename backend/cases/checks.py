@@ -23,10 +23,17 @@ def holiday_table_covers_the_deadlines(
 ) -> list[Warning]:
     if not databases:
         return []
+    from django.db import connection
     from django.utils import timezone
 
+    from backend.cases.models import CalendarDay, ViolationCase
     from backend.cases.selectors import open_deadlines_beyond_calendar
 
+    # `migrate` runs the database checks before it creates the tables: on a new
+    # database there is nothing to warn about yet.
+    tables = set(connection.introspection.table_names())
+    if not {CalendarDay._meta.db_table, ViolationCase._meta.db_table} <= tables:
+        return []
     until, cases = open_deadlines_beyond_calendar()
     shown = until.strftime("%d/%m/%Y") if until.year > 1 else "—"
     warnings: list[Warning] = []
