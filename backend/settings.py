@@ -1,4 +1,4 @@
-"""TTXD settings: one module, driven by the environment.
+"""TTXD settings, driven by the environment (with settings_https.py and settings_apps.py).
 
 Every secret may also come from a file: set FOO_FILE instead of FOO (Docker
 secrets). Without DATABASE_URL the embedded development cluster started by
@@ -8,7 +8,6 @@ secrets). Without DATABASE_URL the embedded development cluster started by
 from __future__ import annotations
 
 import datetime
-import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,32 +17,9 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from backend.environment import env, env_bool, env_float, env_int
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env(name: str, default: str | None = None) -> str | None:
-    """Read NAME from the environment, or from the file named by NAME_FILE."""
-    path = os.environ.get(f"{name}_FILE")
-    if path:
-        return Path(path).read_text(encoding="utf-8").strip()
-    return os.environ.get(name, default)
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = env(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_float(name: str, default: float) -> float:
-    value = env(name)
-    return float(value) if value not in (None, "") else default
-
-
-def env_int(name: str, default: int) -> int:
-    value = env(name)
-    return int(value) if value not in (None, "") else default
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -335,41 +311,8 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", "") or ""
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "") or ""
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
-# --- HTTPS and the reverse proxy ----------------------------------------------
-# Off by default so `make run` works on http://127.0.0.1:8000; the compose
-# stack (behind its TLS-terminating nginx) turns them on: see .env.example.
-SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SESSION_COOKIE_HTTPONLY = True
-# The field app reads the CSRF token from its cookie (queue.js): not HttpOnly.
-CSRF_COOKIE_HTTPONLY = False
-SESSION_COOKIE_SAMESITE = env("DJANGO_SESSION_COOKIE_SAMESITE", "Lax") or "Lax"
-CSRF_COOKIE_SAMESITE = env("DJANGO_CSRF_COOKIE_SAMESITE", "Lax") or "Lax"
-SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
-# Container health checks reach gunicorn directly over plain HTTP.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
-SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
-# The request header a trusted proxy sets to "https" (e.g. X-Forwarded-Proto).
-# Only set it when every request comes through a proxy that overwrites it:
-# a client could otherwise claim HTTPS.
-_proxy_ssl_header = (env("DJANGO_SECURE_PROXY_SSL_HEADER", "") or "").strip()
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https") if _proxy_ssl_header else None
-)
-USE_X_FORWARDED_HOST = env_bool("DJANGO_USE_X_FORWARDED_HOST", False)
-# How many proxies in front of the app append to X-Forwarded-For (0: trust
-# none). backend.wsgi then takes the client's address from that header as
-# REMOTE_ADDR, which the sign-in throttle counts per client.
-TTXD_TRUSTED_PROXY_COUNT = env_int("TTXD_TRUSTED_PROXY_COUNT", 0)
-SECURE_REFERRER_POLICY = env("DJANGO_SECURE_REFERRER_POLICY", "same-origin") or "same-origin"
-SECURE_CROSS_ORIGIN_OPENER_POLICY = (
-    env("DJANGO_SECURE_CROSS_ORIGIN_OPENER_POLICY", "same-origin") or "same-origin"
-)
-SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "DENY"
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# HTTPS, cookies, the reverse proxy and the security headers: backend/settings_https.py.
+from backend.settings_https import *  # noqa: E402, F403
 
 LOGGING = {
     "version": 1,
@@ -429,29 +372,6 @@ CONTENT_SECURITY_POLICY = {
 # warning is acknowledged here rather than hidden in every run's output.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
-# --- Site photos (backend.photos) and the field app (backend.field) ---------
-# Uploads larger than this are refused with 413 before the body is all read.
-TTXD_PHOTO_MAX_BYTES = env_int("TTXD_PHOTO_MAX_BYTES", 25 * 1024 * 1024)
-# Declared dimensions above this are refused before any pixel is decoded
-# (well under Pillow's own decompression-bomb threshold of ~179 MP).
-TTXD_PHOTO_MAX_PIXELS = env_int("TTXD_PHOTO_MAX_PIXELS", 50_000_000)
-# Long edge of the derivatives that pages show (the original is kept as sent).
-TTXD_PHOTO_PREVIEW_PX = env_int("TTXD_PHOTO_PREVIEW_PX", 1600)
-TTXD_PHOTO_THUMBNAIL_PX = env_int("TTXD_PHOTO_THUMBNAIL_PX", 320)
-# Warning thresholds shown with each photo.
-TTXD_PHOTO_FAR_FROM_SITE_M = env_float("TTXD_PHOTO_FAR_FROM_SITE_M", 100.0)
-TTXD_PHOTO_LOW_ACCURACY_M = env_float("TTXD_PHOTO_LOW_ACCURACY_M", 50.0)
-TTXD_PHOTO_EXIF_DEVICE_MISMATCH_M = env_float("TTXD_PHOTO_EXIF_DEVICE_MISMATCH_M", 200.0)
-TTXD_PHOTO_STALE_HOURS = env_float("TTXD_PHOTO_STALE_HOURS", 48.0)
-# Phones' clocks drift: a capture time this far ahead of the server is tolerated.
-TTXD_PHOTO_FUTURE_TOLERANCE_MINUTES = env_float("TTXD_PHOTO_FUTURE_TOLERANCE_MINUTES", 10.0)
-# `manage.py photos_cleanup` only touches stored objects without a photo row
-# older than this (a younger one may belong to an upload still in progress).
-TTXD_PHOTO_ORPHAN_MIN_AGE_HOURS = env_float("TTXD_PHOTO_ORPHAN_MIN_AGE_HOURS", 24.0)
-# Answers kept for retried requests (Idempotency-Key): longer than a phone
-# is likely to stay offline with a queued photo.
-TTXD_IDEMPOTENCY_RETENTION_DAYS = env_int("TTXD_IDEMPOTENCY_RETENTION_DAYS", 30)
-
 # --- Map page (backend.maps) -------------------------------------------------------
 # Vector-tile decoding for the map, ES modules from npm served as static files.
 STATICFILES_DIRS += [
@@ -459,21 +379,6 @@ STATICFILES_DIRS += [
     ("vendor/mapbox-vector-tile", NODE_MODULES / "@mapbox" / "vector-tile"),
     ("vendor/mapbox-point-geometry", NODE_MODULES / "@mapbox" / "point-geometry"),
 ]
-
-# --- Workflow, deadlines and notifications (backend.cases, backend.notifications)
-# A case overdue by more than this many days is also reported to the city auditors.
-TTXD_OVERDUE_CITY_AFTER_DAYS = env_int("TTXD_OVERDUE_CITY_AFTER_DAYS", 10)
-# Links in e-mails point here (the scheduler has no request to take the host from).
-TTXD_SITE_URL = env("TTXD_SITE_URL", "http://127.0.0.1:8000") or ""
-# A scan of the signed paper attached to a workflow step.
-TTXD_STEP_ATTACHMENT_MAX_BYTES = env_int("TTXD_STEP_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
-# Symbols after document numbers that differ from the forms' (backend.cases.models
-# DOCUMENT_SYMBOLS), as "TYPE=SYMBOL,…", e.g. "DEMOLISH_NOTICE=TB-UBND".
-TTXD_DOCUMENT_SYMBOLS = dict(
-    item.split("=", 1)
-    for item in (env("TTXD_DOCUMENT_SYMBOLS", "") or "").split(",")
-    if "=" in item
-)
 
 # --- Sessions and the session's user (backend.accounts.sessions, .backends) ---
 # Still the database table of django.contrib.sessions (shared by every process)
@@ -499,3 +404,6 @@ AUTHENTICATION_BACKENDS = [
     "backend.accounts.throttle.LoginThrottleBackend",
     *globals().get("AUTHENTICATION_BACKENDS", ["django.contrib.auth.backends.ModelBackend"]),
 ]
+
+# --- The apps' own settings (photos, field app, workflow) ----------------------
+from backend.settings_apps import *  # noqa: E402, F403

@@ -20,7 +20,11 @@ ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_TEXT = (ROOT / "docker-compose.yml").read_text()
 COMPOSE = yaml.safe_load(COMPOSE_TEXT)
 SERVICES = COMPOSE["services"]
-SETTINGS = (ROOT / "backend" / "settings.py").read_text()
+# The settings module and the parts it imports (backend/settings_*.py, environment.py).
+SETTINGS = (
+    "\n".join(path.read_text() for path in sorted((ROOT / "backend").glob("settings*.py")))
+    + (ROOT / "backend" / "environment.py").read_text()
+)
 APP_IMAGE = "ttxd-web:latest"
 RUNTIME_ROLE = "ttxd_app"
 DOCKERFILE = (ROOT / "Dockerfile").read_text()

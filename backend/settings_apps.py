@@ -1,0 +1,44 @@
+"""The apps' own settings: site photos and the field app, the workflow, its
+deadlines and notifications. Read by backend.settings, which imports them all."""
+
+from __future__ import annotations
+
+from backend.environment import env, env_float, env_int
+
+# --- Site photos (backend.photos) and the field app (backend.field) ---------
+# Uploads larger than this are refused with 413 before the body is all read.
+TTXD_PHOTO_MAX_BYTES = env_int("TTXD_PHOTO_MAX_BYTES", 25 * 1024 * 1024)
+# Declared dimensions above this are refused before any pixel is decoded
+# (well under Pillow's own decompression-bomb threshold of ~179 MP).
+TTXD_PHOTO_MAX_PIXELS = env_int("TTXD_PHOTO_MAX_PIXELS", 50_000_000)
+# Long edge of the derivatives that pages show (the original is kept as sent).
+TTXD_PHOTO_PREVIEW_PX = env_int("TTXD_PHOTO_PREVIEW_PX", 1600)
+TTXD_PHOTO_THUMBNAIL_PX = env_int("TTXD_PHOTO_THUMBNAIL_PX", 320)
+# Warning thresholds shown with each photo.
+TTXD_PHOTO_FAR_FROM_SITE_M = env_float("TTXD_PHOTO_FAR_FROM_SITE_M", 100.0)
+TTXD_PHOTO_LOW_ACCURACY_M = env_float("TTXD_PHOTO_LOW_ACCURACY_M", 50.0)
+TTXD_PHOTO_EXIF_DEVICE_MISMATCH_M = env_float("TTXD_PHOTO_EXIF_DEVICE_MISMATCH_M", 200.0)
+TTXD_PHOTO_STALE_HOURS = env_float("TTXD_PHOTO_STALE_HOURS", 48.0)
+# Phones' clocks drift: a capture time this far ahead of the server is tolerated.
+TTXD_PHOTO_FUTURE_TOLERANCE_MINUTES = env_float("TTXD_PHOTO_FUTURE_TOLERANCE_MINUTES", 10.0)
+# `manage.py photos_cleanup` only touches stored objects without a photo row
+# older than this (a younger one may belong to an upload still in progress).
+TTXD_PHOTO_ORPHAN_MIN_AGE_HOURS = env_float("TTXD_PHOTO_ORPHAN_MIN_AGE_HOURS", 24.0)
+# Answers kept for retried requests (Idempotency-Key): longer than a phone
+# is likely to stay offline with a queued photo.
+TTXD_IDEMPOTENCY_RETENTION_DAYS = env_int("TTXD_IDEMPOTENCY_RETENTION_DAYS", 30)
+
+# --- Workflow, deadlines and notifications (backend.cases, backend.notifications)
+# A case overdue by more than this many days is also reported to the city auditors.
+TTXD_OVERDUE_CITY_AFTER_DAYS = env_int("TTXD_OVERDUE_CITY_AFTER_DAYS", 10)
+# Links in e-mails point here (the scheduler has no request to take the host from).
+TTXD_SITE_URL = env("TTXD_SITE_URL", "http://127.0.0.1:8000") or ""
+# A scan of the signed paper attached to a workflow step.
+TTXD_STEP_ATTACHMENT_MAX_BYTES = env_int("TTXD_STEP_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+# Symbols after document numbers that differ from the forms' (backend.cases.models
+# DOCUMENT_SYMBOLS), as "TYPE=SYMBOL,…", e.g. "DEMOLISH_NOTICE=TB-UBND".
+TTXD_DOCUMENT_SYMBOLS = dict(
+    item.split("=", 1)
+    for item in (env("TTXD_DOCUMENT_SYMBOLS", "") or "").split(",")
+    if "=" in item
+)
