@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from backend.cases.models import OPEN_STAGES
-from backend.cases.selectors import cases_visible_to
+from backend.cases.selectors import case_deadline, cases_visible_to
 from backend.permits.selectors import permits_visible_to
+from backend.photos.selectors import photos_visible_to
 
 POPUP_PHOTOS = 4
 
@@ -72,15 +73,7 @@ def _photo_url(pk: int, variant: str) -> str | None:
 
 
 def _latest_photos(user: Any, case_id: int) -> list[dict[str, Any]]:
-    """The case's newest photos, through the photo access selector.
-
-    The photo pipeline lives in its own app; without its selector the popup
-    simply shows no photos.
-    """
-    try:
-        from backend.photos.selectors import photos_visible_to
-    except ImportError:
-        return []
+    """The case's newest photos, through the photo access selector."""
     photos = (
         photos_visible_to(user)
         .filter(case_id=case_id)
@@ -125,10 +118,6 @@ def case_page_url(pk: int) -> str:
 def _deadline_basis(case: Any, today: datetime.date) -> dict[str, str]:
     """The rule and legal basis of the case's current deadline, when the
     workflow knows them (the page shows the basis next to the date)."""
-    try:
-        from backend.cases.selectors import case_deadline
-    except ImportError:
-        return {}
     view = case_deadline(case, today)
     if view is None:
         return {}
