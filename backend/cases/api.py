@@ -265,7 +265,7 @@ class CaseDocumentView(APIView):
                 "document_type",
                 str,
                 OpenApiParameter.PATH,
-                description="MBB01, MQD02, REMEDY, DEMOLISH_NOTICE, SITE_CHECK, MQD11 or MBB11 (any case)",
+                description="MBB01, MQD02, REMEDY, DEMOLISH_NOTICE, SITE_CHECK, MQD11, MBB11 or TRANSFER_HANDOVER (any case)",
             ),
             OpenApiParameter(
                 "photos",

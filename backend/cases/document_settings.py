@@ -18,6 +18,7 @@ TEMPLATE_FORMS = (
     ("SITE_CHECK", _("Site check record")),
     ("MQD11", _("Enforcement decision (MQĐ11)")),
     ("MBB11", _("Enforcement record (MBB11)")),
+    ("TRANSFER_HANDOVER", _("Record of handing over the case file")),
 )
 
 

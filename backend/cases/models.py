@@ -254,7 +254,7 @@ class YearlyCounter(models.Model):
 
     ward = models.ForeignKey("wards.Ward", on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField()
-    series = models.CharField(max_length=20)
+    series = models.CharField(max_length=40)
     last_value = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -276,6 +276,9 @@ class DocumentType(models.TextChoices):
     SITE_CHECK = "SITE_CHECK", _("Site check record")
     MQD11 = "MQD11", _("Enforcement decision (MQĐ11)")
     MBB11 = "MBB11", _("Enforcement record (MBB11)")
+    # The file handed to the competent authority (LXLVPHC Art. 58(5)); no
+    # national form in LAW.md: a record in the usual layout, replaceable.
+    TRANSFER_HANDOVER = "TRANSFER_HANDOVER", _("Record of handing over the case file")
 
 
 # The symbol after the number on each kind of document ("Số: 12/BB-VPHC"), as
@@ -292,6 +295,8 @@ DOCUMENT_SYMBOLS = {
     DocumentType.SITE_CHECK: "BB-KT",
     DocumentType.MQD11: "QĐ-CCXP",  # MQĐ11: "Số: …/QĐ-CCXP"
     DocumentType.MBB11: "BB-CC",
+    # No form, no symbol in the law: a configurable default (TTXD_DOCUMENT_SYMBOLS).
+    DocumentType.TRANSFER_HANDOVER: "BB-BGHS",
 }
 
 

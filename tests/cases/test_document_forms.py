@@ -9,6 +9,7 @@ and lists it in the closing note.
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pytest
@@ -170,12 +171,31 @@ FORM_FIELDS: dict[str, list[tuple[str, str]]] = {
         ("Kết quả thực hiện:", "Đã phá dỡ tầng 4"),
         ("NGƯỜI BỊ CƯỠNG CHẾ", ""),
     ],
+    "TRANSFER_HANDOVER": [
+        ("Số:", "1/BB-BGHS"),
+        ("BIÊN BẢN BÀN GIAO", ""),
+        ("Hôm nay, hồi", "14 giờ 00 phút"),
+        ("- khoản 5 Điều 58", "Luật Xử lý vi phạm hành chính"),
+        ("- Biên bản vi phạm hành chính số", "1/BB-VPHC"),
+        ("1. Bên giao:", "Ủy ban nhân dân phường"),
+        ("Chức vụ:", "Phó Chủ tịch"),
+        ("2. Bên nhận:", "Sở Xây dựng"),
+        ("Ông (bà):", "Trần Văn Nhận"),
+        ("Giới tính:", "Nam"),
+        ("Nghề nghiệp:", "Kinh doanh"),
+        ("Hành vi vi phạm quy định tại:", "khoản 7 Điều 16"),
+        ("Địa điểm xây dựng:", "45 Đường Thử"),
+        ("Lý do chuyển hồ sơ:", "Vượt thẩm quyền"),
+        ("Hồ sơ bàn giao gồm:", ""),
+        ("- Bản tường trình", "của người vi phạm"),
+        ("BÊN NHẬN", ""),
+    ],
 }
 TEMPLATE_KINDS = list(FORM_FIELDS)
 
 
 # Lines printed only when their data exists (the notice an enforcement follows).
-CONDITIONAL = {"Căn cứ Thông báo"}
+CONDITIONAL = {"Căn cứ Thông báo", "- Bản tường trình"}
 
 
 def lines_of(content: bytes) -> list[str]:
@@ -207,6 +227,18 @@ def fully_recorded_case(
         case = walk(case, steps, actors)
         failed = [("legalisation_failed", "leader", {})]
         return walk(case, failed, actors, start=case.stage_deadline, gap_days=1)
+    if kind == "TRANSFER_HANDOVER":
+        handover = {
+            "handover_time": "14:00",
+            "giver_position": "Phó Chủ tịch UBND phường",
+            "receiver_name": "Trần Văn Nhận",
+            "receiver_position": "Chánh Thanh tra Sở Xây dựng",
+            "other_documents": "Bản tường trình của người vi phạm",
+        }
+        if not record:
+            handover = {}
+        steps = [("record_violation", "inspector", record), ("transfer", "leader", handover)]
+        return walk(case, steps, actors, gap_days=1)
     if kind == "SITE_CHECK":
         steps = [
             ("record_violation", "inspector", record),
@@ -256,7 +288,7 @@ def test_every_field_of_a_fully_recorded_form_is_filled(
 def test_a_sparse_case_marks_each_missing_field_and_lists_it(
     api: Any, actors: Any, kind: str
 ) -> None:
-    if kind in ("REMEDY", "DEMOLISH_NOTICE", "SITE_CHECK", "MBB11"):
+    if kind in ("REMEDY", "DEMOLISH_NOTICE", "SITE_CHECK", "MBB11", "TRANSFER_HANDOVER"):
         case = fully_recorded_case(actors, None, kind, record={})
     else:
         case = walk(open_case(actors["inspector"], days_ago=120), PATHS[Stage.ENFORCEMENT], actors)
@@ -278,6 +310,7 @@ def test_a_sparse_case_marks_each_missing_field_and_lists_it(
         "DEMOLISH_NOTICE": ["giới tính", "nghề nghiệp", "nơi cấp giấy tờ"],
         "SITE_CHECK": ["giới tính", "nghề nghiệp", "ngày cấp giấy tờ"],
         "MBB11": ["giới tính", "nghề nghiệp", "nơi cấp giấy tờ"],
+        "TRANSFER_HANDOVER": ["giờ bàn giao", "người nhận hồ sơ", "chức vụ người nhận"],
     }[kind]
     for label in expected_in_note:
         assert label in note, label
@@ -424,3 +457,18 @@ def test_the_template_forms_are_the_generated_document_types() -> None:
     assert tuple((t.value, t.label) for t in GENERATED_TYPES) == TEMPLATE_FORMS
     assert {t for t, _label in TEMPLATE_FORMS} <= set(DocumentType.values)
     assert set(GENERATED_TYPES) == set(BUILDERS) == set(BUILT_IN) == set(REQUIRED_PLACEHOLDERS)
+
+
+ENGLISH_WORDS = re.compile(r"\b(the|of|and|within|days|demolish|permit|individual|ward)\b", re.I)
+
+
+@pytest.mark.parametrize("kind", TEMPLATE_KINDS)
+def test_a_document_made_from_an_english_page_is_in_vietnamese(
+    api: Any, actors: Any, ward_settings: Any, kind: str
+) -> None:
+    # These tests run in English (conftest); the paper that is signed never is.
+    case = fully_recorded_case(actors, ward_settings, kind)
+    text = text_of(docx(api, actors["leader"], case, kind).content)
+    assert not ENGLISH_WORDS.findall(text), [
+        line for line in text.splitlines() if ENGLISH_WORDS.search(line)
+    ]

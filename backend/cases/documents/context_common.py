@@ -64,6 +64,19 @@ def date_in_words(day: datetime.date | None) -> str:
     return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
 
 
+def time_in_words(hhmm: Any) -> str:
+    """ "14 giờ 30 phút" from "14:30"; empty when not recorded."""
+    if not hhmm or ":" not in str(hhmm):
+        return ""
+    hours, minutes = str(hhmm).split(":")[:2]
+    return f"{int(hours):02d} giờ {int(minutes):02d} phút"
+
+
+def text_lines(text: Any) -> list[str]:
+    """A textarea's lines, without list marks, each cleaned."""
+    return [clean(line.strip(" -;")) for line in str(text or "").splitlines() if line.strip(" -;")]
+
+
 def short_date(day: datetime.date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
 

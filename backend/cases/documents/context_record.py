@@ -26,6 +26,8 @@ from backend.cases.documents.context_common import (
     clean,
     date_in_words,
     short_date,
+    text_lines,
+    time_in_words,
     violator_context,
 )
 from backend.cases.documents.location_sketch import location_sketch_png
@@ -41,18 +43,6 @@ WRITTEN_EXPLANATION_WD = 5
 # Photos go in at most this size and JPEG quality: sharp on A4, the file stays small.
 PHOTO_SIDE_PX = 1200
 PHOTO_QUALITY = 80
-
-
-def _time_words(hhmm: Any) -> str:
-    """ "14 giờ 30 phút" from "14:30"; empty when not recorded."""
-    if not hhmm or ":" not in str(hhmm):
-        return ""
-    hours, minutes = str(hhmm).split(":")[:2]
-    return f"{int(hours):02d} giờ {int(minutes):02d} phút"
-
-
-def _lines(text: Any) -> list[str]:
-    return [clean(line.strip(" -;")) for line in str(text or "").splitlines() if line.strip(" -;")]
 
 
 def vn2000_text(case: ViolationCase) -> str:
@@ -114,7 +104,7 @@ def record_context(
         "document_number": f(step.document_number, "số biên bản"),
         "date_in_words": date_in_words(step.occurred_on),
         "record_date_words": date_in_words(step.occurred_on),
-        "record_time": f(_time_words(data.get("record_time")), "giờ lập biên bản"),
+        "record_time": f(time_in_words(data.get("record_time")), "giờ lập biên bản"),
         "record_place": f(data.get("record_place") or case.address, "nơi lập biên bản"),
         "off_site_reason": clean(data.get("off_site_reason") or ""),
         "grounds": [
@@ -139,16 +129,16 @@ def record_context(
             data.get("injured_party_statement"), "ý kiến của người bị thiệt hại"
         ),
         # What the officer recorded; the field says that empty means none was applied.
-        "preventive_measures": _lines(data.get("preventive_measures")) or ["Không áp dụng."],
+        "preventive_measures": text_lines(data.get("preventive_measures")) or ["Không áp dụng."],
         "seized_items": clean(data.get("seized_items") or "") or "Không",
         "hearing_request_days": f"{HEARING_REQUEST_WD:02d}",
         "written_explanation_days": f"{WRITTEN_EXPLANATION_WD:02d}",
         "appointment": f(data.get("appointment"), "thời gian, địa điểm có mặt giải quyết vụ việc"),
-        "end_time": f(_time_words(data.get("end_time")), "giờ lập xong biên bản"),
+        "end_time": f(time_in_words(data.get("end_time")), "giờ lập xong biên bản"),
         "pages": f(f"{data['pages']:02d}" if data.get("pages") else "", "số tờ của biên bản"),
         "copies": f(f"{data['copies']:02d}" if data.get("copies") else "", "số bản"),
         "handover_time": f(
-            f"{_time_words(data.get('handover_time'))}, {date_in_words(step.occurred_on)}"
+            f"{time_in_words(data.get('handover_time'))}, {date_in_words(step.occurred_on)}"
             if data.get("handover_time")
             else "",
             "giờ giao biên bản",

@@ -32,6 +32,7 @@ from backend.cases.documents.context_site_records import (
     enforcement_record_context,
     site_check_context,
 )
+from backend.cases.documents.context_transfer import transfer_handover_context
 from backend.cases.documents.required_data import DocumentDataMissing, document_missing
 from backend.cases.documents.templates_in_force import template_in_force
 from backend.cases.models import DocumentType, ViolationCase
@@ -47,6 +48,7 @@ GENERATED_TYPES = (
     DocumentType.SITE_CHECK,
     DocumentType.MQD11,
     DocumentType.MBB11,
+    DocumentType.TRANSFER_HANDOVER,
 )
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -58,6 +60,7 @@ CONTEXTS: dict[str, ContextBuilder] = {
     DocumentType.SITE_CHECK: site_check_context,
     DocumentType.MQD11: enforcement_context,
     DocumentType.MBB11: enforcement_record_context,
+    DocumentType.TRANSFER_HANDOVER: transfer_handover_context,
 }
 
 

@@ -101,6 +101,14 @@ NEEDS: dict[str, tuple[Need, ...]] = {
         Need(gettext_lazy("the address of the site"), _has_field("address")),
         Need(gettext_lazy("who made the record"), lambda c, s: bool(s.signer or s.actor_id)),
     ),
+    DocumentType.TRANSFER_HANDOVER: (
+        Need(gettext_lazy("the violator's name"), _has_field("violator_name")),
+        Need(
+            gettext_lazy("the authority the file goes to"),
+            lambda c, s: bool(s.data.get("authority")),
+        ),
+        Need(gettext_lazy("who hands the file over"), lambda c, s: bool(s.signer or s.actor_id)),
+    ),
     DocumentType.MQD11: (
         *VIOLATOR_NEEDS,
         Need(gettext_lazy("the address of the site"), _has_field("address")),
@@ -116,6 +124,7 @@ ISSUED_BY = {
     DocumentType.SITE_CHECK: gettext_lazy("the site check record (make it first)"),
     DocumentType.MQD11: gettext_lazy("the enforcement decision (issue it first)"),
     DocumentType.MBB11: gettext_lazy("the enforcement record (make it first)"),
+    DocumentType.TRANSFER_HANDOVER: gettext_lazy("the transfer of the case (record it first)"),
 }
 
 

@@ -12,6 +12,7 @@ from backend.cases.documents.template_decisions import build_mqd02, build_mqd11,
 from backend.cases.documents.template_mbb01 import build_mbb01
 from backend.cases.documents.template_notices import build_demolish_notice
 from backend.cases.documents.template_site_records import build_mbb11, build_site_check
+from backend.cases.documents.template_transfer import build_transfer_handover
 from backend.cases.documents.templates_in_force import BUILT_IN
 from backend.cases.models import DocumentType
 
@@ -23,6 +24,7 @@ BUILDERS: dict[str, Callable[[], FormBuilder]] = {
     DocumentType.SITE_CHECK: build_site_check,
     DocumentType.MQD11: build_mqd11,
     DocumentType.MBB11: build_mbb11,
+    DocumentType.TRANSFER_HANDOVER: build_transfer_handover,
 }
 
 

@@ -31,6 +31,7 @@ BUILT_IN = {
     DocumentType.SITE_CHECK: FORMS_DIR / "SITE_CHECK.docx",
     DocumentType.MQD11: FORMS_DIR / "MQD11.docx",
     DocumentType.MBB11: FORMS_DIR / "MBB11.docx",
+    DocumentType.TRANSFER_HANDOVER: FORMS_DIR / "TRANSFER_HANDOVER.docx",
 }
 
 _HEADER = ("authority_upper", "document_number", "place_name", "date_in_words")
@@ -166,6 +167,23 @@ REQUIRED_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
         "enforcement_place",
         "measures",
         "result",
+    ),
+    # LAW.md lists no items for the handover (LXLVPHC Art. 58(5)): what the
+    # default layout prints, a configurable default.
+    DocumentType.TRANSFER_HANDOVER: (
+        *_HEADER,
+        *_VIOLATOR,
+        "grounds",
+        "authority",
+        "handover_time",
+        "handover_place",
+        "giver_name",
+        "receiving_authority",
+        "receiver_name",
+        "case_code",
+        "clause",
+        "reason",
+        "documents",
     ),
 }
 

@@ -5,7 +5,6 @@ Part of the declarative workflow table (backend.cases.workflow.table)."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from backend.cases.models import (
@@ -30,6 +29,7 @@ from backend.cases.workflow.decision_fines import (
     validate_fine_in_time_and_bands,
 )
 from backend.cases.workflow.document_fields import (
+    HANDOVER_FIELDS,
     RECORD_FIELDS,
     SANCTION_DOCUMENT_FIELDS,
 )
@@ -153,9 +153,9 @@ DETECTION_TO_DECISION: tuple[Action, ...] = (
                 "textarea",
                 gettext_lazy("The remedial measures"),
                 True,
-                initial=lambda case, actor: _(
-                    "Demolition of the works or part of the works built in violation"
-                ),
+                # Printed as typed on the decision, which is in Vietnamese whatever
+                # the page's language: the decree's words (Decree 16/2022 Art. 16).
+                initial="Buộc phá dỡ công trình, phần công trình xây dựng vi phạm",
             ),
             Field(
                 "remedy_days",
@@ -197,7 +197,10 @@ DETECTION_TO_DECISION: tuple[Action, ...] = (
             Field(
                 "reason", "textarea", gettext_lazy("Reason"), True, initial=initial_transfer_reason
             ),
+            *HANDOVER_FIELDS,
         ),
+        # The record of handing the file over, signed by both sides.
+        document=DocumentType.TRANSFER_HANDOVER,
         deadline=DeadlineStart(DeadlineRuleCode.DECISION_TRANSFERRED, anchor="record"),
         # Judged against the SLA for "promptly" from the record ⚠️ (a configurable rule).
         measured_by=DeadlineStart(DeadlineRuleCode.TRANSFER, anchor="record"),

@@ -146,3 +146,31 @@ ENFORCEMENT_FIELDS = (
     ),
     Field("lead", "text", gettext_lazy("Who leads the enforcement"), max_length=300),
 )
+
+# The record of handing the file to the competent authority (LXLVPHC Art. 58(5)).
+# No national form lists its items (LAW.md is silent): those of a record, and
+# the file's content; optional, a form lacking one prints it as a marked blank.
+HANDOVER_FIELDS = (
+    Field("handover_time", "time", gettext_lazy("Time the file was handed over")),
+    Field(
+        "handover_place",
+        "text",
+        gettext_lazy("Where the file was handed over (empty: at the ward's office)"),
+        max_length=300,
+    ),
+    Field(
+        "signer",
+        "text",
+        gettext_lazy("Handed over by"),
+        initial=initial_actor_name,
+        max_length=200,
+    ),
+    Field("giver_position", "text", gettext_lazy("Position of who hands it over"), max_length=200),
+    Field("receiver_name", "text", gettext_lazy("Received by"), max_length=200),
+    Field("receiver_position", "text", gettext_lazy("Position of who receives it"), max_length=200),
+    Field(
+        "other_documents",
+        "textarea",
+        gettext_lazy("Other papers handed over, one per line (the record and photos are listed)"),
+    ),
+)
