@@ -13,6 +13,12 @@ from django.utils.translation import gettext_lazy as _
 class NotificationKind(models.TextChoices):
     DEADLINE_PASSED = "deadline_passed", _("A deadline passed")
     OVERDUE_ESCALATED = "overdue_escalated", _("A case is long overdue")
+    FINE_OVERDUE = "fine_overdue", _("A fine is unpaid past its due date")
+    FINE_EXECUTION_LIMIT = "fine_execution_limit", _("A fine nears the limit on its execution")
+    PREVENTIVE_REPORT_MISSED = (
+        "preventive_report_missed",
+        _("A preventive measure was not reported in time"),
+    )
 
 
 class Notification(models.Model):
@@ -77,6 +83,28 @@ def notification_message(kind: str, params: dict[str, Any]) -> str:
         "days": params.get("days_overdue", 0),
         "ward": params.get("ward", ""),
     }
+    if kind == NotificationKind.FINE_OVERDUE:
+        return gettext(
+            "Case %(case)s: the fine was due on %(due)s; %(amount)s is unpaid, %(days)d days late."
+        ) % {
+            **values,
+            "amount": params.get("amount_display", ""),
+            "days": params.get("days_late", 0),
+        }
+    if kind == NotificationKind.FINE_EXECUTION_LIMIT:
+        return gettext(
+            "Case %(case)s: the sanction decision can be executed only until %(limit)s; "
+            "%(amount)s is still unpaid."
+        ) % {
+            **values,
+            "limit": params.get("limit_display", ""),
+            "amount": params.get("amount_display", ""),
+        }
+    if kind == NotificationKind.PREVENTIVE_REPORT_MISSED:
+        return gettext(
+            "Case %(case)s: the preventive measure taken at %(taken)s had to be reported by "
+            "%(due)s; no report is recorded."
+        ) % {**values, "taken": params.get("taken_display", "")}
     if kind == NotificationKind.OVERDUE_ESCALATED:
         return (
             gettext(

@@ -25,6 +25,7 @@ from backend.audit.models import EventKind
 from backend.audit.services import case_event_record
 from backend.cases.models import ViolationCase
 from backend.cases.selectors import cases_overdue
+from backend.cases.services.obligation_scan import fine_notices, preventive_report_notices
 from backend.notifications.models import NotificationKind
 from backend.notifications.services import (
     NewNotification,
@@ -46,7 +47,9 @@ class ScanResult:
     emails: int = 0
 
 
-def deadlines_scan(*, today: datetime.date | None = None) -> ScanResult:
+def deadlines_scan(
+    *, today: datetime.date | None = None, now: datetime.datetime | None = None
+) -> ScanResult:
     """Mark overdue cases and tell the people who must act.
 
     The assigned inspector and the ward's leaders hear of every passed deadline;
@@ -62,7 +65,7 @@ def deadlines_scan(*, today: datetime.date | None = None) -> ScanResult:
         if not cursor.fetchone()[0]:
             return ScanResult(skipped=True)
     try:
-        result = _deadlines_scan_locked(today)
+        result = _deadlines_scan_locked(today, now)
         result.emails = notifications_email_pending()
         return result
     finally:
@@ -71,7 +74,7 @@ def deadlines_scan(*, today: datetime.date | None = None) -> ScanResult:
 
 
 @transaction.atomic
-def _deadlines_scan_locked(today: datetime.date) -> ScanResult:
+def _deadlines_scan_locked(today: datetime.date, now: datetime.datetime | None) -> ScanResult:
     overdue = list(cases_overdue(today).select_related("ward", "deadline_rule").order_by("id"))
     result = ScanResult(overdue=len(overdue))
     ids = [case.pk for case in overdue]
@@ -99,14 +102,22 @@ def _deadlines_scan_locked(today: datetime.date) -> ScanResult:
 
     leaders: dict[int, list[int]] = {}
     inspectors: dict[int, set[int]] = {}
-    for ward_id in {case.ward_id for case in overdue}:
-        leaders[ward_id] = list(
-            users_of_ward(ward_id, role=Role.WARD_LEADER).values_list("id", flat=True)
-        )
-        # The assignment may be stale: only an active inspector still in the ward hears.
-        inspectors[ward_id] = set(
-            users_of_ward(ward_id, role=Role.INSPECTOR).values_list("id", flat=True)
-        )
+
+    def ward_people_of(case: ViolationCase) -> list[int]:
+        """The ward's leaders, and the assigned inspector while an inspector of the ward."""
+        if case.ward_id not in leaders:
+            leaders[case.ward_id] = list(
+                users_of_ward(case.ward_id, role=Role.WARD_LEADER).values_list("id", flat=True)
+            )
+            # The assignment may be stale: only an active inspector still in the ward hears.
+            inspectors[case.ward_id] = set(
+                users_of_ward(case.ward_id, role=Role.INSPECTOR).values_list("id", flat=True)
+            )
+        people = set(leaders[case.ward_id])
+        if case.assigned_inspector_id in inspectors[case.ward_id]:
+            people.add(case.assigned_inspector_id)
+        return sorted(people)
+
     auditors = list(
         get_user_model()
         .objects.filter(role=Role.CITY_AUDITOR, is_active=True)
@@ -132,9 +143,6 @@ def _deadlines_scan_locked(today: datetime.date) -> ScanResult:
             "url": reverse("case_detail", kwargs={"pk": case.pk}),
         }
         event = f"{case.pk}:{case.stage}:{due.isoformat()}"
-        ward_people = set(leaders.get(case.ward_id, []))
-        if case.assigned_inspector_id in inspectors.get(case.ward_id, set()):
-            ward_people.add(case.assigned_inspector_id)
         items += [
             {
                 "recipient_id": user_id,
@@ -143,7 +151,7 @@ def _deadlines_scan_locked(today: datetime.date) -> ScanResult:
                 "key": f"deadline:{event}",
                 "params": params,
             }
-            for user_id in sorted(ward_people)
+            for user_id in ward_people_of(case)
         ]
         if days_overdue > city_after:
             items += [
@@ -156,6 +164,9 @@ def _deadlines_scan_locked(today: datetime.date) -> ScanResult:
                 }
                 for user_id in auditors
             ]
+    # Besides the stage deadlines: unpaid fines and late reports of preventive measures.
+    items += fine_notices(today, ward_people_of)
+    items += preventive_report_notices(now or timezone.now(), ward_people_of)
     result.notifications = notifications_record(items)
     # Last, as every service's history: the chain lock is held from the first
     # event to the end of the scan's transaction.
