@@ -190,6 +190,12 @@ DEFAULT_RULES: dict[str, tuple[int, str, str]] = {
         "Luật Xử lý vi phạm hành chính, Điều 66 khoản 1: 01 tháng kể từ ngày lập biên bản "
         "khi cá nhân, tổ chức yêu cầu giải trình (có thể gia hạn thêm 01 tháng).",
     ),
+    "decision_verification": (
+        1,
+        "months",
+        "Luật Xử lý vi phạm hành chính, Điều 66 khoản 1: 01 tháng kể từ ngày lập biên bản "
+        "đối với vụ việc phải xác minh tình tiết (có thể gia hạn thêm 01 tháng).",
+    ),
     "serve": (
         3,
         "working_days",

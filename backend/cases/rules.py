@@ -24,6 +24,10 @@ class DeadlineRuleCode(models.TextChoices):
     DECISION = "decision", _("Sanction decision due")
     DECISION_EXPLANATION = "decision_explanation", _("Sanction decision due (violator explains)")
     DECISION_TRANSFERRED = "decision_transferred", _("Sanction decision due (transferred)")
+    DECISION_VERIFICATION = (
+        "decision_verification",
+        _("Sanction decision due (facts being verified)"),
+    )
     SERVE = "serve", _("Decision to be served")
     LEGALISE_HOUSE = "legalise_house", _("Permit to be obtained (individual house)")
     LEGALISE_PROJECT = "legalise_project", _("Permit to be obtained (other works)")

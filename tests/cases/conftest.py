@@ -80,6 +80,10 @@ SAMPLE_DATA: dict[str, dict[str, Any]] = {
         "witnesses": "Trần Thị C",
     },
     "request_explanation": {"summary": "Xin giải trình trực tiếp"},
+    "start_verification": {
+        "facts": "Xác minh chủ đầu tư thực tế",
+        "verifier": "Công chức xây dựng",
+    },
     # The fine left out: the form's proposal, the band's midpoint, is taken.
     "issue_sanction_decision": {"remedy": "demolish"},
     "extend_decision_period": {"reason": "Cần xác minh thêm tình tiết"},

@@ -145,6 +145,29 @@ def test_the_period_after_an_explanation_may_be_extended_once_within_it(
         walk.take("leader", "issue_sanction_decision", D(2026, 4, 2))
 
 
+# Recorded Fri 13/02/2026, just before Tết: a verification makes the decision due one
+# month after the record, Fri 13/03/2026 (Art. 66(1)); once extended, Mon 13/04/2026.
+def test_a_verification_gives_one_month_from_the_record_extendable_once(
+    api: Any, people: Any
+) -> None:
+    with time_machine.travel(at(D(2026, 3, 10)), tick=False):
+        walk = Walk(api, people, D(2026, 2, 12))
+        walk.take("inspector", "record_violation", D(2026, 2, 13))
+        # 7 WD across Tết (off 14–22/02): Mon 23/02 is the first, Tue 03/03 the seventh.
+        assert walk.fresh().stage_deadline == D(2026, 3, 3)
+        refused = walk.post("inspector", "start_verification", D(2026, 2, 24))
+        assert refused.status_code == 403  # the chairman orders it, not the inspector
+        walk.take("leader", "start_verification", D(2026, 2, 24))
+        case = walk.fresh()
+        assert (case.stage_deadline, case.deadline_rule.code) == (
+            D(2026, 3, 13),
+            "decision_verification",
+        )
+        assert walk.post("leader", "start_verification", D(2026, 2, 25)).status_code == 409
+        walk.take("leader", "extend_decision_period", D(2026, 3, 10))
+        assert walk.fresh().stage_deadline == D(2026, 4, 13)
+
+
 # Detected Thu 17/7/2025: two years end Sat 17/7/2027 → Mon 19/7/2027, although the
 # 7 working days from the record of Tue 13/7/2027 run to Thu 22/7.
 def test_after_the_two_year_limitation_only_the_remedial_measures_are_decided(

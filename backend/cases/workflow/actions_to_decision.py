@@ -46,6 +46,7 @@ from backend.cases.workflow.fields import (
 from backend.cases.workflow.guards import (
     guard_explanation_extendable,
     guard_fine_barred,
+    guard_verification_not_started,
     initial_no_fine_reason,
     validate_extension_in_time,
     validate_remedy_only,
@@ -81,6 +82,26 @@ DETECTION_TO_DECISION: tuple[Action, ...] = (
         fields=(Field("summary", "textarea", gettext_lazy("What the violator asks"), True),),
         deadline=DeadlineStart(DeadlineRuleCode.DECISION_EXPLANATION, anchor="record"),
         event_kind="explanation_requested",
+        help_text=gettext_lazy("The decision is then due one month after the record."),
+    ),
+    Action(
+        code="start_verification",
+        label=gettext_lazy("Order the facts of the case verified"),
+        label_vi="Xác minh tình tiết của vụ việc",
+        sources=frozenset({Stage.SUSPENDED}),
+        target=None,
+        roles=LEADER,
+        date_label=gettext_lazy("Date verification was ordered"),
+        fields=(
+            Field("facts", "textarea", gettext_lazy("What must be verified"), True),
+            Field("verifier", "text", gettext_lazy("Who verifies"), max_length=200),
+        ),
+        # LXLVPHC Art. 59, 66(1) ⚠️: a case whose facts need verifying is decided
+        # within one month of the record (extendable once).
+        deadline=DeadlineStart(DeadlineRuleCode.DECISION_VERIFICATION, anchor="record"),
+        guard=guard_verification_not_started,
+        event_kind="verification_started",
+        decides=True,
         help_text=gettext_lazy("The decision is then due one month after the record."),
     ),
     Action(

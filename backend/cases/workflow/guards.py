@@ -133,14 +133,26 @@ def initial_no_fine_reason(case: Any, actor: Any) -> str | None:
     return barred[0] if barred else None
 
 
+ONE_MONTH_PERIODS = ("decision_explanation", "decision_verification")
+
+
 def guard_explanation_extendable(ctx: GuardContext) -> str | None:
-    """Art. 66(1) ⚠️: one extension, of a period that runs because the violator explains."""
+    """Art. 66(1) ⚠️: one extension, of the one-month period that runs because the
+    violator explains or the facts are verified."""
     rule = ctx.case.deadline_rule
-    if rule is None or rule.code != "decision_explanation":
+    if rule is None or rule.code not in ONE_MONTH_PERIODS:
         return _(
-            "Only the one-month period after an explanation can be extended; record the "
-            "violator's request to explain first."
+            "Only the one-month period after an explanation or a verification can be "
+            "extended; record the violator's request to explain or order the verification first."
         )
+    return None
+
+
+def guard_verification_not_started(ctx: GuardContext) -> str | None:
+    """The one-month period starts once (a second order would not lengthen it)."""
+    rule = ctx.case.deadline_rule
+    if rule is not None and rule.code in ONE_MONTH_PERIODS + ("decision_extension",):
+        return _("The one-month period to decide already runs: the case has it.")
     return None
 
 
