@@ -19,6 +19,8 @@ class EventKind(models.TextChoices):
     # Recorded by the deadline scan (actor: the system account).
     OVERDUE = "overdue", _("Deadline passed")
     OVERDUE_CLEARED = "overdue_cleared", _("No longer overdue")
+    # A deadline an earlier version set wrongly, cleared by an administrator's command.
+    DEADLINE_CORRECTED = "deadline_corrected", _("Deadline corrected")
     # Appended by audit migration 0005 for steps and photos recorded before
     # events carried their rows' hashes.
     RECORD_SEALED = "record_sealed", _("Record sealed")

@@ -57,3 +57,32 @@ def holiday_table_covers_the_deadlines(
             )
         )
     return warnings
+
+
+@register(Tags.database)
+def no_transfer_after_a_decision_keeps_a_deadline(
+    app_configs: Any = None, databases: Any = None, **kwargs: Any
+) -> list[Warning]:
+    """Earlier versions let a decided case be transferred with a fresh "decision due"."""
+    if not databases:
+        return []
+    from django.db import connection
+
+    from backend.cases.models import CaseStep, ViolationCase
+    from backend.cases.services.transfer_correction import transfers_after_decision
+
+    tables = set(connection.introspection.table_names())
+    if not {CaseStep._meta.db_table, ViolationCase._meta.db_table} <= tables:
+        return []
+    count = transfers_after_decision().count()
+    if not count:
+        return []
+    return [
+        Warning(
+            f"{count} case(s) were transferred after their sanction decision by an earlier "
+            "version and still show a 'decision due' deadline that no longer stands.",
+            hint="Run `manage.py correct_transfers --dry-run` to list them, then without "
+            "--dry-run to clear those deadlines (each case's history tells it).",
+            id="cases.W003",
+        )
+    ]
