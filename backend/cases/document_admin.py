@@ -15,8 +15,9 @@ from backend.cases.documents.templates_in_force import (
     template_source,
 )
 from backend.cases.models import DocumentTemplate, WardDocumentSettings
-from backend.core.admin_base import WardScopedAdmin
+from backend.core.admin_base import WardScopedAdmin, sees_every_ward_in_admin
 from backend.core.errors import InvalidInput
+from backend.wards.selectors import wards_visible_to
 
 
 class DocumentTemplateForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -63,3 +64,9 @@ class WardDocumentSettingsAdmin(WardScopedAdmin):
 
     def visible_rows(self, request: HttpRequest) -> Any:
         return WardDocumentSettings.objects.filter(ward_id__in=ward_ids_of(request.user))
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # A ward's treasury account and kind are set by its own staff only.
+        if db_field.name == "ward" and not sees_every_ward_in_admin(request):
+            kwargs["queryset"] = wards_visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -215,3 +215,24 @@ def test_every_scoped_admin_takes_its_rows_from_visible_rows() -> None:
         and "get_queryset" in vars(klass)
     }
     assert hand_scoped <= HAND_SCOPED_ALLOWED
+
+
+def test_a_wards_document_settings_can_be_added_only_for_the_users_ward(
+    ward_a: Any, ward_b: Any, leader_a: Any
+) -> None:
+    from backend.cases.models import WardDocumentSettings
+
+    client = admin_staff_client(leader_a, ["add_warddocumentsettings", "view_warddocumentsettings"])
+    form = client.get("/admin/cases/warddocumentsettings/add/").content.decode()
+    assert f'value="{ward_a.pk}"' in form and f'value="{ward_b.pk}"' not in form
+    refused = client.post(
+        "/admin/cases/warddocumentsettings/add/",
+        {"ward": ward_b.pk, "unit_kind": "ward", "treasury_account": "9999", "treasury_name": "X"},
+    )
+    assert refused.status_code == 200  # the form again, with the error
+    assert not WardDocumentSettings.objects.filter(ward=ward_b).exists()
+    client.post(
+        "/admin/cases/warddocumentsettings/add/",
+        {"ward": ward_a.pk, "unit_kind": "ward", "treasury_account": "3511", "treasury_name": "K"},
+    )
+    assert WardDocumentSettings.objects.get(ward=ward_a).treasury_account == "3511"
