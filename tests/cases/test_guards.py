@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from backend.cases.models import LEGALISABLE_TYPES, Stage, ViolationType
@@ -62,9 +63,8 @@ def test_serving_follows_the_remedy_the_decision_ordered(case_at: Any, actors: A
     assert [a.code for a in now.available if a.code.startswith("serve")] == [
         "serve_decision_demolish"
     ]
-    assert [a.code for a, _reason in now.blocked if a.code.startswith("serve")] == [
-        "serve_decision_legalise"
-    ]
+    # The other remedy's service is not offered, nor listed as blocked (noise on the page).
+    assert [a.code for a, _reason in now.blocked if a.code.startswith("serve")] == []
     with pytest.raises(Conflict) as refused:
         case_transition(
             actor=actors["inspector"],
@@ -222,3 +222,26 @@ def test_enforcement_is_not_counted_late_against_the_violators_period(actors: An
     assert decided["deadline"]["rule"] == "demolish"  # the period it followed, for the record
     assert decided["on_time"] is None and decided["days_late"] == 0
     assert decided["next_deadline"]["rule"] == "enforce"
+
+
+def test_answers_to_nothing_are_neither_offered_nor_listed_as_blocked(
+    case_at: Any, actors: Any
+) -> None:
+    case = case_at(Stage.HALTED)
+    leader = case_actions_for(actors["leader"], case)
+    shown = {a.code for a in leader.available} | {a.code for a, _r in leader.blocked}
+    # No complaint, lawsuit, suspension, seizure or relief request to answer.
+    for code in (
+        "decide_complaint",
+        "record_court_judgment",
+        "lift_suspension",
+        "release_seized_items",
+        "decide_fine_relief",
+    ):
+        assert code not in shown, code
+    # What opens those branches stays offered.
+    assert {"note_complaint", "note_lawsuit", "suspend_execution"} <= shown
+    page = Client()
+    page.force_login(actors["leader"])
+    html = page.get(f"/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "No complaint awaits a decision." not in html

@@ -196,8 +196,10 @@ def case_actions_for(
     blocked: list[tuple[Action, str]] = []
     for spec in candidates:
         reason = spec.guard(ctx) if spec.guard else None
-        if reason:
+        if reason and not spec.answers_earlier_step:
             blocked.append((spec, reason))
+        elif reason:
+            continue  # nothing to answer yet: not offered, not listed
         else:
             available.append(spec)
     return AvailableActions(available, blocked)

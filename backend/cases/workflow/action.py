@@ -47,6 +47,10 @@ class Action:
     # A suspension decision (MQĐ31) suspends the decision's execution (True), a
     # later step lifts it (False); None: the step leaves it as it is.
     suspends_execution: bool | None = None
+    # An answer to an earlier step (a complaint's decision, a seizure's report, the
+    # other remedy's service): while its guard finds nothing to answer, the page
+    # leaves it out instead of listing why it cannot be taken.
+    answers_earlier_step: bool = False
 
     def english_label(self) -> str:
         with translation.override("en"):

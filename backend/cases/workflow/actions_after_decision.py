@@ -50,6 +50,7 @@ from backend.cases.workflow.stage_sets import (
 AFTER_THE_DECISION: tuple[Action, ...] = (
     Action(
         code="serve_decision_legalise",
+        answers_earlier_step=True,
         label=gettext_lazy("Serve the decision: the legalisation period starts"),
         label_vi="Giao quyết định xử phạt (thời hạn hợp thức hóa)",
         sources=frozenset({Stage.HALTED}),
@@ -64,6 +65,7 @@ AFTER_THE_DECISION: tuple[Action, ...] = (
     ),
     Action(
         code="serve_decision_demolish",
+        answers_earlier_step=True,
         label=gettext_lazy("Serve the decision: the demolition period starts"),
         label_vi="Giao quyết định xử phạt (thời hạn tự phá dỡ)",
         sources=frozenset({Stage.HALTED}),

@@ -78,6 +78,7 @@ AT_ANY_STAGE: tuple[Action, ...] = (
     ),
     Action(
         code="decide_complaint",
+        answers_earlier_step=True,
         label=gettext_lazy("Record the decision on a complaint"),
         label_vi="Ghi nhận quyết định giải quyết khiếu nại",
         sources=frozenset(OPEN_STAGES | {Stage.CLOSED}),
@@ -112,6 +113,7 @@ AT_ANY_STAGE: tuple[Action, ...] = (
     ),
     Action(
         code="record_court_judgment",
+        answers_earlier_step=True,
         label=gettext_lazy("Record the court's decision on a lawsuit"),
         label_vi="Ghi nhận bản án, quyết định của Tòa án",
         sources=AFTER_DECISION,
@@ -145,6 +147,7 @@ AT_ANY_STAGE: tuple[Action, ...] = (
     ),
     Action(
         code="lift_suspension",
+        answers_earlier_step=True,
         label=gettext_lazy("Lift the suspension: the decision is carried out again"),
         label_vi="Hủy bỏ quyết định tạm đình chỉ thi hành quyết định",
         sources=AFTER_DECISION,
@@ -173,6 +176,7 @@ AT_ANY_STAGE: tuple[Action, ...] = (
     ),
     Action(
         code="report_preventive_measure",
+        answers_earlier_step=True,
         label=gettext_lazy("Record the report of a preventive measure to the head"),
         label_vi="Báo cáo thủ trưởng về việc tạm giữ, niêm phong",
         sources=frozenset(AFTER_RECORD | {Stage.CLOSED}),
@@ -187,6 +191,7 @@ AT_ANY_STAGE: tuple[Action, ...] = (
     ),
     Action(
         code="release_seized_items",
+        answers_earlier_step=True,
         label=gettext_lazy("Return the seized items or lift the seal"),
         label_vi="Trả lại phương tiện tạm giữ hoặc gỡ niêm phong",
         sources=frozenset(AFTER_RECORD | {Stage.CLOSED}),

@@ -90,6 +90,7 @@ SERVICE_AND_FINE: tuple[Action, ...] = (
     ),
     Action(
         code="decide_fine_relief",
+        answers_earlier_step=True,
         label=gettext_lazy("Decide on the request to postpone or pay in instalments"),
         label_vi="Quyết định về đề nghị hoãn hoặc nộp tiền phạt nhiều lần",
         sources=AFTER_DECISION,
