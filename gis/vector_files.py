@@ -299,7 +299,7 @@ def _read_rows(
         total += vertices
         if total > limits.max_vertices_total:
             raise VectorFileProblem("too_many_vertices", "", limit=limits.max_vertices_total)
-        ogr.coord_dim = 2  # type: ignore[misc]  # the stubs miss its setter
+        ogr.set_3d(False)
         try:
             ogr.transform(transform)
             geometry = ogr.geos

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from backend.wards.importing.applying import ImportResult
 from backend.wards.importing.planning import ImportPlan
@@ -132,14 +131,12 @@ def plan_sections(plan: ImportPlan) -> list[tuple[str, list[str]]]:
 
 
 def result_line(result: ImportResult) -> str:
-    return ngettext(
-        "%(created)s ward created",
-        "%(created)s wards created",
-        result.created,
-    ) % {"created": result.created} + _(
-        ", %(updated)s corrected, %(closed)s closed, %(successions)s succession(s); "
-        "moved: %(cases)s open case(s), %(permits)s permit(s), %(members)s staff membership(s)."
+    return _(
+        "%(created)s ward(s) created, %(updated)s corrected, %(closed)s closed, "
+        "%(successions)s succession(s); moved: %(cases)s open case(s), %(permits)s permit(s), "
+        "%(members)s staff membership(s)."
     ) % {
+        "created": result.created,
         "updated": result.updated,
         "closed": result.closed,
         "successions": result.successions,
