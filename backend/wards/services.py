@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -69,6 +69,14 @@ def ward_import(
             outcome = WardImportOutcome(plan, result)
     except _Rollback:
         pass
+    except DatabaseError as exc:
+        # GEOS inside PostGIS can fail on a pathological shape (TopologyException):
+        # the officer gets the reason, the database nothing.
+        raise InvalidInput(
+            _("PostGIS could not measure these boundaries: %(reason)s")
+            % {"reason": str(exc).splitlines()[0][:200]},
+            code="geometry_failed",
+        ) from None
     assert outcome is not None
     if apply and outcome.result is None:
         raise WardImportBlocked(outcome.plan)
