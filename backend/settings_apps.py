@@ -42,3 +42,22 @@ TTXD_DOCUMENT_SYMBOLS = dict(
     for item in (env("TTXD_DOCUMENT_SYMBOLS", "") or "").split(",")
     if "=" in item
 )
+
+# --- Ward boundary imports (backend.wards.importing) -------------------------
+# Refused before reading further: the upload, a zip's inflated members,
+# the features of the layer and their vertices (in all and in one ward).
+TTXD_WARD_IMPORT_MAX_BYTES = env_int("TTXD_WARD_IMPORT_MAX_BYTES", 200 * 1024 * 1024)
+TTXD_WARD_IMPORT_MAX_FEATURES = env_int("TTXD_WARD_IMPORT_MAX_FEATURES", 5_000)
+TTXD_WARD_IMPORT_MAX_VERTICES = env_int("TTXD_WARD_IMPORT_MAX_VERTICES", 20_000_000)
+TTXD_WARD_IMPORT_MAX_VERTICES_PER_WARD = env_int(
+    "TTXD_WARD_IMPORT_MAX_VERTICES_PER_WARD", 2_000_000
+)
+TTXD_WARD_IMPORT_ZIP_MAX_MEMBERS = env_int("TTXD_WARD_IMPORT_ZIP_MAX_MEMBERS", 200)
+TTXD_WARD_IMPORT_ZIP_MAX_RATIO = env_float("TTXD_WARD_IMPORT_ZIP_MAX_RATIO", 200.0)
+# Overlaps between wards and gaps between them smaller than this are not reported.
+TTXD_WARD_IMPORT_MIN_AREA_M2 = env_float("TTXD_WARD_IMPORT_MIN_AREA_M2", 1.0)
+# VN-2000 / TM-3 central meridians tried first for a file without .prj
+# (105°45′ Ho Chi Minh City, 107°45′ the former Bà Rịa–Vũng Tàu).
+TTXD_VN2000_MERIDIANS = tuple(
+    float(m) for m in (env("TTXD_VN2000_MERIDIANS", "105.75,107.75") or "").split(",") if m.strip()
+)

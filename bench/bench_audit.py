@@ -92,6 +92,7 @@ def _load(say: Callable[[str], None]) -> tuple[Any, Any]:
             ViolationCase(
                 code=f"BENCH-2026-{n:05d}",
                 ward=wards[n % len(wards)],
+                opened_in_ward=wards[n % len(wards)],
                 year=2026,
                 sequence=n,
                 location=Point(106.61 + (n % 10) * 0.02, 10.71, srid=4326),

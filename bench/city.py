@@ -298,6 +298,7 @@ def case_rows(
         yield {
             "code": f"{ward_slugs[ward_id]}-{year}-{sequence:05d}",
             "ward_id": ward_id,
+            "opened_in_ward_id": ward_id,
             "year": year,
             "sequence": sequence,
             "location": point_hex(lon, lat),

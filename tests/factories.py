@@ -71,6 +71,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
         model = ViolationCase
 
     ward = factory.SubFactory(WardFactory)
+    opened_in_ward = factory.SelfAttribute("ward")
     year = 2026
     sequence = factory.Sequence(lambda n: n + 1)
     code = factory.LazyAttribute(lambda o: f"{o.ward.slug}-{o.year}-{o.sequence:04d}")

@@ -21,6 +21,7 @@ from backend.accounts.models import (
     DeviceToken,
     FailedLogin,
     User,
+    WardMembership,
     normalise_login_username,
 )
 from backend.accounts.selectors import login_failure_window, token_key
@@ -219,3 +220,19 @@ def device_tokens_revoke_all(*, user_id: int) -> int:
     _end_sessions(list(tokens.values_list("session_key", flat=True)))
     deleted, _ = tokens.delete()
     return int(deleted)
+
+
+@transaction.atomic
+def memberships_move_to_ward(moves: dict[int, int]) -> int:
+    """Move every membership of an old ward (key) to its new ward (value).
+
+    After a boundary merger the staff of the wards merged work in the new
+    one; someone already a member there keeps one membership.
+    """
+    moved = 0
+    for old_ward_id, new_ward_id in sorted(moves.items()):
+        for membership in WardMembership.objects.select_for_update().filter(ward_id=old_ward_id):
+            WardMembership.objects.get_or_create(user_id=membership.user_id, ward_id=new_ward_id)
+            membership.delete()
+            moved += 1
+    return moved

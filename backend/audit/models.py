@@ -24,6 +24,8 @@ class EventKind(models.TextChoices):
     # Appended by audit migration 0005 for steps and photos recorded before
     # events carried their rows' hashes.
     RECORD_SEALED = "record_sealed", _("Record sealed")
+    # A boundary import moved the case to the ward now responsible for its site.
+    WARD_CHANGED = "ward_changed", _("Ward changed")
 
 
 class CaseEvent(models.Model):

@@ -94,8 +94,19 @@ class PermitMatchKind(models.TextChoices):
 
 class ViolationCase(ViolatorFacts):
     code = models.CharField(_("case code"), max_length=40, unique=True, editable=False)
+    # The ward responsible today: access, lists and maps follow it, and a
+    # boundary import moves an open case to the new ward that contains it.
     ward = models.ForeignKey(
         "wards.Ward", on_delete=models.PROTECT, related_name="cases", verbose_name=_("ward")
+    )
+    # The ward the case was opened in, kept for ever: its number belongs to
+    # that ward's register, and reports can group by "ward at the time".
+    opened_in_ward = models.ForeignKey(
+        "wards.Ward",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("opened in ward"),
     )
     year = models.PositiveSmallIntegerField(_("year"), editable=False)
     sequence = models.PositiveIntegerField(_("number in the year"), editable=False)
@@ -224,7 +235,8 @@ class ViolationCase(ViolatorFacts):
         ordering = ["-detected_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["ward", "year", "sequence"], name="unique_case_number_per_ward_year"
+                fields=["opened_in_ward", "year", "sequence"],
+                name="unique_case_number_per_ward_year",
             ),
         ]
         indexes = [

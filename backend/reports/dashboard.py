@@ -211,8 +211,22 @@ def _month_range(first: str, last: str) -> list[str]:
     return months
 
 
-def audit_dashboard(user: Any, filters: CaseQuery, today: datetime.date | None = None) -> Dashboard:
+# Group cases by the ward responsible today, or by the ward they were opened in
+# ("ward at the time"): the two differ for cases a boundary merger moved.
+WARD_BASES = {"today": "ward", "opened": "opened_in_ward"}
+
+
+def _by_basis(sql: str, column: str) -> str:
+    return sql.replace("w.id = c.ward_id", f"w.id = c.{column}_id")
+
+
+def audit_dashboard(
+    user: Any, filters: CaseQuery, today: datetime.date | None = None, ward_basis: str = "today"
+) -> Dashboard:
+    """The figures; `ward_basis` "today" (the default) or "opened" (see WARD_BASES)."""
     today = today or timezone.localdate()
+    column = WARD_BASES[ward_basis]
+    ward_code = f"{column}__code"
     filters = filters.scope
     cases = cases_matching(user, filters, today)
     selection, sel_params = selection_sql(cases)
@@ -232,11 +246,11 @@ def audit_dashboard(user: Any, filters: CaseQuery, today: datetime.date | None =
     # 1. Cases by ward and stage, with the overdue ones.
     grouped = (
         cases.order_by()
-        .values("ward__code", "stage")
+        .values(ward_code, "stage")
         .annotate(n=Count("id"), overdue=Count("id", filter=overdue_q(today)))
     )
     for row in grouped:
-        for target in (figures(row["ward__code"]), city):
+        for target in (figures(row[ward_code]), city):
             target.total += row["n"]
             if row["stage"] in OPEN_STAGE_VALUES:
                 target.open_by_stage[row["stage"]] = (
@@ -249,14 +263,17 @@ def audit_dashboard(user: Any, filters: CaseQuery, today: datetime.date | None =
 
     # 2. Median days spent in each stage (open stages counted to today).
     for code, stage, median, spans in _rows(
-        STAGE_SPANS_SQL.format(selection=selection), (*sel_params, today, Stage.CLOSED.value)
+        _by_basis(STAGE_SPANS_SQL, column).format(selection=selection),
+        (*sel_params, today, Stage.CLOSED.value),
     ):
         target = figures(code)
         target.median_days[stage] = float(median)
         target.stage_spans[stage] = spans
 
     # 3. Steps that answered a deadline, and how many came on time.
-    for code, on_time, timed in _rows(ON_TIME_SQL.format(selection=selection), tuple(sel_params)):
+    for code, on_time, timed in _rows(
+        _by_basis(ON_TIME_SQL, column).format(selection=selection), tuple(sel_params)
+    ):
         target = figures(code)
         target.steps_on_time, target.steps_timed = on_time, timed
 
@@ -268,18 +285,18 @@ def audit_dashboard(user: Any, filters: CaseQuery, today: datetime.date | None =
             overdue=overdue_flag(today),
             rank=Window(
                 RowNumber(),
-                partition_by=[F("ward__code")],
+                partition_by=[F(ward_code)],
                 order_by=[F("detected_at").asc(), F("id").asc()],
             ),
         )
         .filter(rank__lte=OLDEST_PER_WARD)
         .values(
-            "id", "code", "ward__code", "stage", "stage_deadline", "detected_at", "rank", "overdue"
+            "id", "code", ward_code, "stage", "stage_deadline", "detected_at", "rank", "overdue"
         )
-        .order_by("ward__code", "rank")
+        .order_by(ward_code, "rank")
     )
     for old in oldest:
-        figures(old["ward__code"]).oldest.append(
+        figures(old[ward_code]).oldest.append(
             {
                 "id": old["id"],
                 "code": old["code"],
@@ -294,7 +311,7 @@ def audit_dashboard(user: Any, filters: CaseQuery, today: datetime.date | None =
     # 5. Cases opened and closed per month.
     per_month: dict[str, MonthFigures] = {}
     for code, month, opened, closed in _rows(
-        MONTHS_SQL.format(selection=selection),
+        _by_basis(MONTHS_SQL, column).format(selection=selection),
         (*sel_params, settings.TIME_ZONE, Stage.CLOSED.value, Stage.CLOSED.value),
     ):
         entry = per_month.setdefault(month, MonthFigures(month=month))

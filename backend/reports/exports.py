@@ -81,6 +81,10 @@ CASE_COLUMNS = [
     Column("inspector", "Cán bộ phụ trách", width=22),
     Column("n_events", "Số sự kiện", "int", 10),
     Column("late_steps", "Số bước trễ hạn", "int", 10),
+    # The ward the case was opened in ("ward at the time"); the ward columns
+    # above are the ward responsible today, which a merger may have changed.
+    Column("opened_in_ward_code", "Mã phường khi mở hồ sơ", width=10),
+    Column("opened_in_ward_name", "Phường khi mở hồ sơ", width=22),
 ]
 
 EVENT_COLUMNS = [
@@ -115,10 +119,12 @@ SELECT c.code, w.code, w.name, c.violation_type, c.violation_type, c.stage, c.st
        COALESCE(NULLIF(u.full_name, ''), u.username),
        (SELECT count(*) FROM audit_caseevent e WHERE e.case_id = c.id),
        (SELECT count(*) FROM audit_caseevent e
-         WHERE e.case_id = c.id AND e.payload -> 'on_time' = 'false'::jsonb)
+         WHERE e.case_id = c.id AND e.payload -> 'on_time' = 'false'::jsonb),
+       ow.code, ow.name
 FROM cases_violationcase c
 JOIN sel ON sel.id = c.id
 JOIN wards_ward w ON w.id = c.ward_id
+JOIN wards_ward ow ON ow.id = c.opened_in_ward_id
 LEFT JOIN permits_permit p ON p.id = c.permit_id
 LEFT JOIN accounts_user u ON u.id = c.assigned_inspector_id
 ORDER BY w.code, c.code
@@ -155,6 +161,8 @@ SELECT json_build_object(
         'code', c.code,
         'ward_code', w.code,
         'ward_name', w.name,
+        'opened_in_ward_code', ow.code,
+        'opened_in_ward_name', ow.name,
         'violation_type', c.violation_type,
         'violation_label', %s::jsonb ->> c.violation_type,
         'stage', c.stage,
@@ -184,6 +192,7 @@ SELECT json_build_object(
 FROM cases_violationcase c
 JOIN sel ON sel.id = c.id
 JOIN wards_ward w ON w.id = c.ward_id
+JOIN wards_ward ow ON ow.id = c.opened_in_ward_id
 LEFT JOIN permits_permit p ON p.id = c.permit_id
 ORDER BY w.code, c.code
 """

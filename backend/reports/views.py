@@ -36,9 +36,16 @@ from backend.reports.timelines import case_timeline, timeline_summary
 from backend.wards.selectors import wards_visible_to
 
 
+def ward_basis_of(request: HttpRequest) -> str:
+    """`?ward_basis=opened` groups by the ward a case was opened in; else by today's ward."""
+    return "opened" if request.GET.get("ward_basis") == "opened" else "today"
+
+
 def _filters_or_error(request: HttpRequest) -> tuple[CaseQuery, str | None]:
+    params = request.GET.copy()
+    params.pop("ward_basis", None)
     try:
-        return CaseQuery.from_params(request.GET), None
+        return CaseQuery.from_params(params), None
     except InvalidInput as exc:
         return CaseQuery(), str(exc.message)
 
@@ -154,7 +161,7 @@ def _page_context(dashboard: Dashboard) -> dict[str, Any]:
 @require_safe
 def audit_dashboard_page(request: HttpRequest) -> HttpResponse:
     filters, error = _filters_or_error(request)
-    dashboard = audit_dashboard(request.user, filters)
+    dashboard = audit_dashboard(request.user, filters, ward_basis=ward_basis_of(request))
     wards = sorted(
         wards_visible_to(request.user).order_by("code", "-valid_from").distinct("code"),
         key=lambda w: (w.name, w.code),
@@ -165,6 +172,7 @@ def audit_dashboard_page(request: HttpRequest) -> HttpResponse:
         "ward_choices": [(w.code, w.name) for w in wards],
         "violation_choices": ViolationType.choices,
         "sees_all": user_sees_all_wards(request.user),
+        "ward_basis": ward_basis_of(request),
         "map_config": {
             "geojson": reverse("audit_map") + "?" + dashboard.filters.link(),
             "cases": reverse("case_list"),

@@ -3,10 +3,13 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import URLPattern, path
 
 from backend.core.admin_base import MapAdmin, WardScopedMixin
-from backend.wards.models import Ward
+from backend.wards.import_views import ward_import_view
+from backend.wards.models import Ward, WardSuccession
 from backend.wards.selectors import wards_visible_to
+from backend.wards.services import may_import_wards
 
 
 @admin.register(Ward)
@@ -26,3 +29,25 @@ class WardAdmin(WardScopedMixin, MapAdmin):
 
     def visible_rows(self, request: HttpRequest) -> QuerySet[Any]:
         return wards_visible_to(request.user)
+
+    change_list_template = "admin/wards/ward_change_list.html"
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        extra = {**(extra_context or {}), "may_import": may_import_wards(request.user)}
+        return super().changelist_view(request, extra)
+
+    def get_urls(self) -> list[URLPattern]:
+        importing = path(
+            "import/", self.admin_site.admin_view(ward_import_view), name="wards_ward_import"
+        )
+        return [importing, *super().get_urls()]
+
+
+@admin.register(WardSuccession)
+class WardSuccessionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["old", "new", "share", "overlap_area_m2", "recorded_at"]
+    list_select_related = ["old", "new"]
+    readonly_fields = ["old", "new", "share", "overlap_area_m2", "recorded_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -52,3 +52,47 @@ class Ward(models.Model):
 
     def is_valid_on(self, day: datetime.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)
+
+
+class WardSuccession(models.Model):
+    """Part of an old ward that a new one took over, measured by area.
+
+    Recorded when a boundary import closes old versions: the 1/7/2025 reform
+    merged several wards into one, and split others between neighbours.
+    `share` is the overlap's part of the old ward's area (0–1).
+    """
+
+    old = models.ForeignKey(
+        Ward, on_delete=models.PROTECT, related_name="successors", verbose_name=_("old ward")
+    )
+    new = models.ForeignKey(
+        Ward, on_delete=models.PROTECT, related_name="predecessors", verbose_name=_("new ward")
+    )
+    overlap_area_m2 = models.FloatField(_("overlap area (m²)"))
+    share = models.FloatField(_("share of the old ward"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ward succession")
+        verbose_name_plural = _("ward successions")
+        ordering = ["old", "-share"]
+        constraints = [
+            models.UniqueConstraint(fields=["old", "new"], name="unique_ward_succession"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old} → {self.new} ({self.share:.0%})"
+
+
+class WardImportDraft(models.Model):
+    """An uploaded boundary file between its preview and its confirmation.
+
+    Kept in PostgreSQL, not on one web process's disk: the confirmation may
+    reach another process. Deleted when confirmed, or after a day.
+    """
+
+    created_by = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=255)
+    content = models.BinaryField()
+    options = models.JSONField(default=dict)

@@ -102,6 +102,7 @@ def case_open(
     case = ViolationCase.objects.create(
         code=f"{ward.slug.upper()}-{year}-{sequence:04d}",
         ward=ward,
+        opened_in_ward=ward,
         year=year,
         sequence=sequence,
         location=location,

@@ -1,0 +1,1 @@
+"""Importing ward boundaries: read a file (gis.vector_files), plan, preview, apply."""

@@ -1,0 +1,268 @@
+"""What an import will do, worked out by PostGIS before anything is written.
+
+The new boundaries go into a temporary table (dropped at the end of the
+transaction) and every measure is one query over it: areas on the
+geography (metres), overlaps between the new wards and the enclosed gaps
+in their union, which open wards they replace and by how much, and where
+each open case, permit and staff membership of a replaced ward goes.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+
+from backend.accounts.models import WardMembership
+from backend.cases.models import OPEN_STAGES
+from backend.wards.models import Ward
+from gis.vector_files import WardFeature, WardLayer
+
+
+@dataclass
+class PlannedWard:
+    feature: WardFeature
+    area_m2: float
+    # The version with this code and valid_from that the import corrects in place.
+    replaces_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ClosedWard:
+    id: int
+    code: str
+    name: str
+    area_m2: float
+
+
+@dataclass(frozen=True)
+class PlannedSuccession:
+    old_id: int
+    old_code: str
+    old_name: str
+    new_code: str
+    overlap_m2: float
+    share: float
+
+
+@dataclass(frozen=True)
+class PlannedMove:
+    kind: str  # "case", "permit" or "membership"
+    object_id: int
+    label: str
+    old_ward_id: int
+    old_ward_name: str
+    new_code: str
+    # True: the new ward contains its position; False: the largest successor took it.
+    contained: bool
+
+
+@dataclass(frozen=True)
+class Overlap:
+    code_a: str
+    code_b: str
+    area_m2: float
+
+
+@dataclass(frozen=True)
+class Gap:
+    area_m2: float
+    lat: float
+    lon: float
+
+
+@dataclass
+class ImportPlan:
+    layer: WardLayer
+    valid_from: datetime.date
+    wards: list[PlannedWard]
+    closed: list[ClosedWard] = field(default_factory=list)
+    successions: list[PlannedSuccession] = field(default_factory=list)
+    moves: list[PlannedMove] = field(default_factory=list)
+    overlaps: list[Overlap] = field(default_factory=list)
+    gaps: list[Gap] = field(default_factory=list)
+    # Later versions of these codes exist: the import cannot go before them.
+    later_versions: list[tuple[str, datetime.date]] = field(default_factory=list)
+
+    @property
+    def stranded(self) -> list[PlannedMove]:
+        """Open cases and permits of a closed ward that no new ward takes over."""
+        return [m for m in self.moves if not m.new_code]
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.later_versions or self.stranded)
+
+    def moves_of(self, kind: str) -> list[PlannedMove]:
+        return [m for m in self.moves if m.kind == kind]
+
+
+def _rows(sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params or [])
+        return list(cursor.fetchall())
+
+
+def _load_temp_table(layer: WardLayer) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS ward_import_new")
+        cursor.execute(
+            "CREATE TEMP TABLE ward_import_new (code text PRIMARY KEY, "
+            "geom geometry(MultiPolygon, 4326) NOT NULL) ON COMMIT DROP"
+        )
+        cursor.executemany(
+            "INSERT INTO ward_import_new (code, geom) VALUES (%s, ST_GeomFromWKB(%s, 4326))",
+            [(f.code, bytes(f.geometry.wkb)) for f in layer.features],
+        )
+        cursor.execute("CREATE INDEX ON ward_import_new USING gist (geom)")
+        cursor.execute("ANALYZE ward_import_new")
+
+
+def plan_import(layer: WardLayer, valid_from: datetime.date) -> ImportPlan:
+    """The plan; call inside a transaction (the temporary table lives in it)."""
+    _load_temp_table(layer)
+    minimum = settings.TTXD_WARD_IMPORT_MIN_AREA_M2
+    areas = dict(_rows("SELECT code, ST_Area(geom::geography) FROM ward_import_new"))
+    plan = ImportPlan(
+        layer=layer,
+        valid_from=valid_from,
+        wards=[PlannedWard(f, float(areas[f.code])) for f in layer.features],
+    )
+    plan.overlaps = [
+        Overlap(a, b, float(area))
+        for a, b, area in _rows(
+            """
+            SELECT a.code, b.code, ST_Area(ST_Intersection(a.geom, b.geom)::geography) AS area
+            FROM ward_import_new a JOIN ward_import_new b ON a.code < b.code AND ST_Intersects(a.geom, b.geom)
+            WHERE NOT ST_Touches(a.geom, b.geom)
+            ORDER BY area DESC
+            """
+        )
+        if area > minimum
+    ]
+    plan.gaps = [
+        Gap(float(area), float(lat), float(lon))
+        for area, lat, lon in _rows(
+            """
+            WITH parts AS (SELECT (ST_Dump(ST_Union(geom))).geom AS part FROM ward_import_new),
+            holes AS (
+                SELECT ST_MakePolygon(ST_InteriorRingN(part, n)) AS hole
+                FROM parts, generate_series(1, ST_NumInteriorRings(part)) AS n
+            )
+            SELECT ST_Area(hole::geography) AS area,
+                   ST_Y(ST_PointOnSurface(hole)), ST_X(ST_PointOnSurface(hole))
+            FROM holes ORDER BY area DESC
+            """
+        )
+        if area > minimum
+    ]
+    _plan_versions(plan, minimum)
+    _plan_moves(plan)
+    return plan
+
+
+def _plan_versions(plan: ImportPlan, minimum: float) -> None:
+    codes = [w.feature.code for w in plan.wards]
+    in_force = Ward.objects.exclude(valid_to__lte=plan.valid_from)
+    by_code = {w.feature.code: w for w in plan.wards}
+    for ward in in_force.filter(code__in=codes, valid_from__gte=plan.valid_from):
+        if ward.valid_from == plan.valid_from:
+            by_code[ward.code].replaces_id = ward.pk
+        else:
+            plan.later_versions.append((ward.code, ward.valid_from))
+    replaced = [w.replaces_id for w in plan.wards if w.replaces_id]
+    rows = _rows(
+        """
+        SELECT w.id, w.code, w.name, ST_Area(w.boundary::geography), n.code,
+               ST_Area(ST_Intersection(w.boundary, n.geom)::geography)
+        FROM wards_ward w
+        LEFT JOIN ward_import_new n ON ST_Intersects(w.boundary, n.geom)
+        WHERE w.valid_from < %s AND (w.valid_to IS NULL OR w.valid_to > %s)
+          AND NOT (w.id = ANY(%s))
+        ORDER BY w.code, w.id
+        """,
+        [plan.valid_from, plan.valid_from, replaced],
+    )
+    closed: dict[int, ClosedWard] = {}
+    for ward_id, code, name, area, new_code, overlap in rows:
+        overlapping = new_code is not None and float(overlap) > minimum
+        if not (overlapping or code in by_code):
+            continue
+        closed.setdefault(ward_id, ClosedWard(ward_id, code, name, float(area)))
+        if overlapping:
+            plan.successions.append(
+                PlannedSuccession(
+                    ward_id, code, name, new_code, float(overlap), float(overlap) / float(area)
+                )
+            )
+    plan.closed = list(closed.values())
+    plan.successions.sort(key=lambda s: (s.old_code, -s.share))
+
+
+def _largest_successor(plan: ImportPlan) -> dict[int, str]:
+    best: dict[int, PlannedSuccession] = {}
+    for succession in plan.successions:
+        if succession.old_id not in best or succession.share > best[succession.old_id].share:
+            best[succession.old_id] = succession
+    largest = {old_id: s.new_code for old_id, s in best.items()}
+    codes = {w.feature.code for w in plan.wards}
+    for ward in plan.closed:  # redrawn with no overlap at all: the same code takes it over
+        if ward.id not in largest and ward.code in codes:
+            largest[ward.id] = ward.code
+    return largest
+
+
+def _plan_moves(plan: ImportPlan) -> None:
+    if not plan.closed:
+        return
+    ids = [w.id for w in plan.closed]
+    names = {w.id: w.name for w in plan.closed}
+    largest = _largest_successor(plan)
+    located = {
+        "case": _rows(
+            """
+            SELECT c.id, c.code, c.ward_id,
+                   (SELECT n.code FROM ward_import_new n WHERE ST_Covers(n.geom, c.location)
+                    ORDER BY n.code LIMIT 1)
+            FROM cases_violationcase c
+            WHERE c.ward_id = ANY(%s) AND c.stage = ANY(%s) ORDER BY c.id
+            """,
+            [ids, sorted(OPEN_STAGES)],
+        ),
+        "permit": _rows(
+            """
+            SELECT p.id, p.number, p.ward_id,
+                   (SELECT n.code FROM ward_import_new n
+                    WHERE p.parcel IS NOT NULL AND ST_Covers(n.geom, ST_PointOnSurface(p.parcel))
+                    ORDER BY n.code LIMIT 1)
+            FROM permits_permit p WHERE p.ward_id = ANY(%s) ORDER BY p.id
+            """,
+            [ids],
+        ),
+    }
+    for kind, rows in located.items():
+        for object_id, label, old_id, new_code in rows:
+            target = new_code or largest.get(old_id) or ""
+            plan.moves.append(
+                PlannedMove(
+                    kind, object_id, label, old_id, names[old_id], target, new_code is not None
+                )
+            )
+    memberships = WardMembership.objects.filter(ward_id__in=ids).select_related("user")
+    for membership in memberships.order_by("ward_id", "user__username"):
+        target = largest.get(membership.ward_id)
+        if target is not None:
+            plan.moves.append(
+                PlannedMove(
+                    "membership",
+                    membership.pk,
+                    str(membership.user),
+                    membership.ward_id,
+                    names[membership.ward_id],
+                    target,
+                    False,
+                )
+            )

@@ -1,0 +1,107 @@
+"""Importing a city's ward boundaries: 168 wards from a ~50 MB shapefile.
+
+Target (issue "A real ward moves in on Monday"): the whole import — reading
+the shapefile in VN-2000 (EPSG:9210), reprojecting, validating, measuring
+overlaps and gaps in PostGIS, writing the wards — in <= 30 s.
+
+The wards are the cells of a 14 x 12 grid over Ho Chi Minh City, each edge
+cut into many vertices that its neighbour shares, so that the union and the
+overlap checks see a real topology. The reference is the time ogr2ogr takes
+to read the same shapefile (`ogrinfo -al -so` would not read the shapes).
+
+Run: `.venv/bin/python -m bench ward_import` (or `make bench`).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from bench.city import ensure_database, use_database
+
+DATABASE = "ttxd_bench_wards"
+RESULTS = Path(__file__).parent / "results" / "ward_import.json"
+COLUMNS, ROWS = 14, 12
+CELL = 0.02  # degrees, about 2.2 km
+VERTICES_PER_EDGE = 4_700  # 4 edges x 4,700 x 16 bytes x 168 wards ~ 50 MB of .shp
+IMPORT_MAX_S = 30.0
+
+
+def _edge(start: tuple[float, float], end: tuple[float, float]) -> list[tuple[float, float]]:
+    steps = VERTICES_PER_EDGE
+    return [
+        (start[0] + (end[0] - start[0]) * i / steps, start[1] + (end[1] - start[1]) * i / steps)
+        for i in range(steps)
+    ]
+
+
+def _write_city(folder: Path) -> Path:
+    features = []
+    for row in range(ROWS):
+        for col in range(COLUMNS):
+            x, y = 106.55 + col * CELL, 10.65 + row * CELL
+            corners = [(x, y), (x + CELL, y), (x + CELL, y + CELL), (x, y + CELL)]
+            ring = [p for i in range(4) for p in _edge(corners[i], corners[(i + 1) % 4])]
+            ring.append(ring[0])
+            number = row * COLUMNS + col + 1
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": {"ma_xa": f"{27000 + number}", "ten_xa": f"Phường Số {number}"},
+                    "geometry": {"type": "Polygon", "coordinates": [ring]},
+                }
+            )
+    source = folder / "city.geojson"
+    source.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    target = folder / "ranh_gioi.shp"
+    subprocess.run(  # noqa: S603 - our own arguments
+        ["ogr2ogr",  # noqa: S607 - GDAL's tool from the PATH, as the tests use it "-f", "ESRI Shapefile", "-s_srs", "EPSG:4326", "-t_srs", "EPSG:9210",
+         "-lco", "ENCODING=UTF-8", str(target), str(source)],
+        check=True,
+    )  # fmt: skip
+    source.unlink()
+    return target
+
+
+def run() -> bool:
+    from django.core.management import call_command
+
+    from backend.wards.models import Ward
+
+    ensure_database(DATABASE, fresh=True)
+    use_database(DATABASE)
+    call_command("migrate", verbosity=0, interactive=False)
+    with tempfile.TemporaryDirectory(prefix="ttxd-bench-wards-") as folder:
+        shp = _write_city(Path(folder))
+        size_mb = sum(p.stat().st_size for p in Path(folder).iterdir()) / 1024**2
+        started = time.perf_counter()
+        subprocess.run(["ogr2ogr", "-f", "GeoJSON", "/vsistdout/", str(shp)], check=True,  # noqa: S603, S607
+                       stdout=subprocess.DEVNULL)  # fmt: skip
+        ogr_s = time.perf_counter() - started
+        started = time.perf_counter()
+        call_command("import_wards", str(shp), "--valid-from", "2025-07-01", stdout=io.StringIO())
+        import_s = time.perf_counter() - started
+    wards = Ward.objects.filter(valid_from="2025-07-01").count()
+    ok = wards == COLUMNS * ROWS and import_s <= IMPORT_MAX_S
+    print(f"  shapefile: {size_mb:.1f} MB, {wards} wards imported")
+    print(f"  import_wards: {import_s:.1f} s (target <= {IMPORT_MAX_S:.0f} s)")
+    print(f"  reference, ogr2ogr reading it to GeoJSON: {ogr_s:.1f} s ({import_s / ogr_s:.1f}x)")
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "shapefile_mb": round(size_mb, 1),
+                "wards": wards,
+                "import_s": round(import_s, 2),
+                "ogr2ogr_read_s": round(ogr_s, 2),
+                "target_s": IMPORT_MAX_S,
+                "met": ok,
+            },
+            indent=2,
+        )  # fmt: skip
+    )
+    return ok
