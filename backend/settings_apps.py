@@ -42,3 +42,15 @@ TTXD_DOCUMENT_SYMBOLS = dict(
     for item in (env("TTXD_DOCUMENT_SYMBOLS", "") or "").split(",")
     if "=" in item
 )
+
+# --- OGC API – Features (backend.ogc) -----------------------------------------
+# Collections anonymous visitors may read (comma-separated ids); the others
+# need a session or a device token, and show each user the rows of their wards.
+TTXD_OGC_PUBLIC_COLLECTIONS = frozenset(
+    name.strip()
+    for name in (env("TTXD_OGC_PUBLIC_COLLECTIONS", "wards") or "").split(",")
+    if name.strip()
+)
+# Features per page when a client sends no `limit`, and the most it may ask for.
+TTXD_OGC_LIMIT_DEFAULT = env_int("TTXD_OGC_LIMIT_DEFAULT", 100)
+TTXD_OGC_LIMIT_MAX = env_int("TTXD_OGC_LIMIT_MAX", 10000)
