@@ -141,7 +141,7 @@ def package_file(user: Viewer, today: datetime.date) -> Path:
             command = [
                 tool, "-f", "GPKG", *(["-update"] if index else []), str(output), str(source),
                 "-nln", definition.id, "-nlt", _OGR_TYPES.get(definition.geometry_type, "GEOMETRY"),
-                "-a_srs", "EPSG:4326", "-lco", "GEOMETRY_NAME=geom", "-lco", "FID=id",
+                "-a_srs", "EPSG:4326", "-preserve_fid", "-lco", "GEOMETRY_NAME=geom", "-lco", "FID=id",
                 "-lco", f"DESCRIPTION={definition.title}", "-lco", f"IDENTIFIER={definition.title}",
                 "--config", "OGR_SQLITE_SYNCHRONOUS", "OFF", "-gt", "65536", "-q",
             ]  # fmt: skip
