@@ -4,9 +4,8 @@ Geometry is stored in WGS 84 longitude/latitude, which is OGC's CRS84. Every
 other CRS is one transformation away, written into the statement from this
 fixed table (never from the request). EPSG:4326 has latitude first: its
 coordinates are swapped, as Part 2 requires. The VN-2000 grids are easting
-then northing, as their EPSG definitions say; PostGIS asks PROJ for them by
-name (`ST_Transform(geom, 'EPSG:9210')`), so nothing needs adding to
-spatial_ref_sys.
+then northing, as their EPSG definitions say; EPSG:9210, which PostGIS
+ships without, is added to spatial_ref_sys by migration ogc 0001.
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ class Crs:
     uri: str
     epsg: int | None  # None: CRS84, the storage CRS
     lat_first: bool = False
-    in_spatial_ref_sys: bool = True
     decimals: int = 7  # about 1 cm in degrees; 3 for metres
 
     def to_sql(self, column_sql: str) -> str:
@@ -31,19 +29,7 @@ class Crs:
             return column_sql
         if self.epsg == 4326:
             return f"ST_FlipCoordinates({column_sql})"
-        if self.in_spatial_ref_sys:
-            return f"ST_Transform({column_sql}, {self.epsg:d})"
-        return f"ST_Transform({column_sql}, 'EPSG:{self.epsg:d}')"
-
-    def from_sql(self, geometry_sql: str) -> str:
-        """SQL turning a geometry given in this CRS into the stored CRS84 one."""
-        if self.epsg is None:
-            return f"ST_SetSRID({geometry_sql}, 4326)"
-        if self.epsg == 4326:
-            return f"ST_SetSRID(ST_FlipCoordinates({geometry_sql}), 4326)"
-        if self.in_spatial_ref_sys:
-            return f"ST_Transform(ST_SetSRID({geometry_sql}, {self.epsg:d}), 4326)"
-        return f"ST_Transform({geometry_sql}, 'EPSG:{self.epsg:d}', 4326)"
+        return f"ST_Transform({column_sql}, {self.epsg:d})"
 
 
 SUPPORTED: tuple[Crs, ...] = (
@@ -51,7 +37,7 @@ SUPPORTED: tuple[Crs, ...] = (
     Crs(EPSG_URI + "4326", 4326, lat_first=True),
     Crs(EPSG_URI + "3857", 3857, decimals=3),
     # VN-2000 / TM-3 105-45: Ho Chi Minh City's cadastral grid.
-    Crs(EPSG_URI + "9210", 9210, in_spatial_ref_sys=False, decimals=3),
+    Crs(EPSG_URI + "9210", 9210, decimals=3),
     # VN-2000 / UTM zone 48N.
     Crs(EPSG_URI + "3405", 3405, decimals=3),
 )
