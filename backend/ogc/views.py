@@ -51,6 +51,9 @@ CONFORMANCE = [
 
 
 class OgcView(APIView):
+    # Not in /api/schema/: this API is described by its own conformance
+    # classes and queryables, and its answers are GeoJSON, HTML or OGC errors.
+    schema = None
     permission_classes = [AllowAny]
     content_negotiation_class = AnswerAnyAccept
     allowed = params.COMMON
@@ -60,7 +63,7 @@ class OgcView(APIView):
             return _error(self.request, exc)
         if isinstance(exc, exceptions.AuthenticationFailed | exceptions.NotAuthenticated):
             error = OgcError(exc.detail, status=401, code="NotAuthenticated")
-            response = _error(self.request, error, html=False)
+            response = _error(self.request, error)
             response["WWW-Authenticate"] = "Token"
             return response
         return super().handle_exception(exc)
@@ -82,13 +85,13 @@ class OgcView(APIView):
         return {}
 
 
-def _error(request: HttpRequest, error: OgcError, *, html: bool | None = None) -> HttpResponse:
+def _error(request: HttpRequest, error: OgcError) -> HttpResponse:
     try:
-        as_html = wants_html(request) if html is None else html
-    except OgcError:
+        as_html = wants_html(request)
+    except OgcError:  # the refusal may be of `f` itself
         as_html = False
     if as_html:
-        return error_page(request, error.message, status=error.status)
+        return error_page(getattr(request, "_request", request), error.message, status=error.status)
     return HttpResponse(features.dumps(error.as_dict()), status=error.status, content_type=JSON)
 
 
@@ -146,7 +149,6 @@ class LandingView(OgcView):
                 *_self_links(request, ""),
                 _link(_url(request, "conformance"), "conformance", JSON, _("Conformance classes")),
                 _link(_url(request, "collections"), "data", JSON, _("Collections")),
-                _link(request.build_absolute_uri("/api/docs/"), "service-doc", HTML, _("API documentation")),
             ],
         }  # fmt: skip
         return self.answer(request, body, "ogc/landing.html")

@@ -109,3 +109,15 @@ def test_a_setting_can_open_cases_to_anonymous_visitors(city: Any, settings: Any
     body = get_json(session_client(None), "/ogc/collections/cases/items")
     assert body["numberMatched"] == 5
     get_json(session_client(None), "/ogc/collections/permits/items", status=401)
+
+
+def test_a_browser_is_refused_with_an_escaped_page(city: Any) -> None:
+    response = session_client(None).get("/ogc/collections/cases/items?f=html")
+    assert response.status_code == 401
+    assert response["Content-Type"].startswith("text/html")
+    assert "đăng nhập" in response.content.decode()
+    refused = session_client(None).get(
+        "/ogc/collections/wards/items?bbox=<script>", HTTP_ACCEPT="text/html"
+    )
+    assert refused.status_code == 400
+    assert "<script>" not in refused.content.decode()
