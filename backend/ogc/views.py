@@ -282,6 +282,9 @@ class ItemsView(OgcView):
         paging = {"limit": str(query.limit)}
         links = _self_links(request, path, GEOJSON)
         links[0]["href"] = request.build_absolute_uri()
+        # The other format of this very page: its filters and paging, `f` swapped.
+        same = {k: str(v) for k, v in request.GET.items() if k != "f"}
+        links[1]["href"] = _url(request, path, **same, f="json" if html else "html")
         # Keyset pages: "next" after this page's last id, "prev" before its first.
         has_next = page.more if query.before is None else page.last_id is not None
         has_prev = query.after is not None or (query.before is not None and page.more)

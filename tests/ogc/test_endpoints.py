@@ -257,3 +257,11 @@ def test_date_of_closed_ward_version_not_in_items(city: Any) -> None:
     body = get_json(session_client(None), "/ogc/collections/wards/items?code=90001")
     assert ids(body) != [city["old_a"].pk] and len(ids(body)) == 1
     assert body["features"][0]["properties"]["valid_from"] == datetime.date(2025, 7, 1).isoformat()
+
+
+def test_the_other_format_keeps_the_filters(city: Any, auditor: Any) -> None:
+    body = get_json(session_client(auditor), "/ogc/collections/cases/items?ward_code=90002&limit=1")
+    alternate = link(body, "alternate") or ""
+    assert "ward_code=90002" in alternate and "limit=1" in alternate and "f=html" in alternate
+    page = session_client(auditor).get(alternate.replace("http://testserver", ""))
+    assert page.status_code == 200 and "1 trên 2 đối tượng" in page.content.decode()
