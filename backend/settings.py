@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "backend.notifications",
     "backend.field",
     "backend.web",
+    "backend.ogc",
     "fixtures",
 ]
 

@@ -61,3 +61,15 @@ TTXD_WARD_IMPORT_MIN_AREA_M2 = env_float("TTXD_WARD_IMPORT_MIN_AREA_M2", 1.0)
 TTXD_VN2000_MERIDIANS = tuple(
     float(m) for m in (env("TTXD_VN2000_MERIDIANS", "105.75,107.75") or "").split(",") if m.strip()
 )
+
+# --- OGC API – Features (backend.ogc) -----------------------------------------
+# Collections anonymous visitors may read (comma-separated ids); the others
+# need a session or a device token, and show each user the rows of their wards.
+TTXD_OGC_PUBLIC_COLLECTIONS = frozenset(
+    name.strip()
+    for name in (env("TTXD_OGC_PUBLIC_COLLECTIONS", "wards") or "").split(",")
+    if name.strip()
+)
+# Features per page when a client sends no `limit`, and the most it may ask for.
+TTXD_OGC_LIMIT_DEFAULT = env_int("TTXD_OGC_LIMIT_DEFAULT", 100)
+TTXD_OGC_LIMIT_MAX = env_int("TTXD_OGC_LIMIT_MAX", 10000)

@@ -58,6 +58,7 @@ urlpatterns = [
     path("", include("backend.audit.urls")),
     path("", include("backend.notifications.urls")),
     path("", include("backend.field.urls")),
+    path("", include("backend.ogc.urls")),
 ]
 
 # Error answers: escaped pages, JSON under /api/ (backend.core.error_pages).

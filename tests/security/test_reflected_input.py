@@ -160,7 +160,10 @@ def _path_values(route: str, name: str, site: dict[str, int], notification: int)
     good = {
         "variant": "thumb", "document_type": "MBB01", "table": "cases", "fmt": "csv",
         "layer": "cases", "z": "14", "x": "13048", "y": "7750", "format": "json",
+        "collection_id": "cases",
     }  # fmt: skip
+    if name == "feature_id":
+        return [str(site["case"]), PAYLOAD]
     if name in ("pk", "object_id"):
         if "notifications" in route:
             return [str(notification)]
