@@ -42,3 +42,13 @@ TTXD_DOCUMENT_SYMBOLS = dict(
     for item in (env("TTXD_DOCUMENT_SYMBOLS", "") or "").split(",")
     if "=" in item
 )
+
+# --- Spreadsheets from outside (backend.core.tabular: permit register, case backlog)
+# Checked before a byte is parsed: the file's size, then (XLSX) what its zip
+# declares it inflates to and its compression ratio (bombs), then rows and
+# columns as the sheet declares them and again while streaming.
+TTXD_TABULAR_MAX_BYTES = env_int("TTXD_TABULAR_MAX_BYTES", 50 * 1024 * 1024)
+TTXD_TABULAR_MAX_INFLATED_BYTES = env_int("TTXD_TABULAR_MAX_INFLATED_BYTES", 1024 * 1024 * 1024)
+TTXD_TABULAR_MAX_ZIP_RATIO = env_float("TTXD_TABULAR_MAX_ZIP_RATIO", 200.0)
+TTXD_TABULAR_MAX_ROWS = env_int("TTXD_TABULAR_MAX_ROWS", 200_000)
+TTXD_TABULAR_MAX_COLUMNS = env_int("TTXD_TABULAR_MAX_COLUMNS", 100)
