@@ -52,3 +52,8 @@ TTXD_TABULAR_MAX_INFLATED_BYTES = env_int("TTXD_TABULAR_MAX_INFLATED_BYTES", 102
 TTXD_TABULAR_MAX_ZIP_RATIO = env_float("TTXD_TABULAR_MAX_ZIP_RATIO", 200.0)
 TTXD_TABULAR_MAX_ROWS = env_int("TTXD_TABULAR_MAX_ROWS", 200_000)
 TTXD_TABULAR_MAX_COLUMNS = env_int("TTXD_TABULAR_MAX_COLUMNS", 100)
+
+# --- Permit register import (backend.permits.importing) ----------------------
+# A row whose position lies outside its ward is kept with a warning; this far
+# from the ward it cannot be in the city and the row is refused.
+TTXD_PERMIT_IMPORT_MAX_KM_FROM_WARD = env_float("TTXD_PERMIT_IMPORT_MAX_KM_FROM_WARD", 60.0)

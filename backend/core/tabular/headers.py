@@ -167,11 +167,15 @@ def apply_mapping(
     detected: ColumnMap,
     mapping: Mapping[str, str | None],
     fields: Sequence[FieldSpec],
+    *,
+    lenient: bool = False,
 ) -> ColumnMap:
     """The detected columns with the user's choices on top.
 
     `mapping` maps a field key to a header label as the sheet writes it (compared
     folded), a column letter ("D"), or "" / None for "not in this file".
+    `lenient` (a mapping remembered from an earlier file) skips labels this
+    sheet does not have instead of refusing it.
     """
     known = {spec.key for spec in fields}
     columns = dict(detected.columns)
@@ -190,7 +194,7 @@ def apply_mapping(
             columns[key] = folded_labels.index(target)
         elif _LETTERS.match(wanted.strip()):
             columns[key] = column_index_from_string(wanted.strip().upper()) - 1
-        else:
+        elif not lenient:
             raise TabularRefused(
                 _("The sheet has no column “%(column)s” (chosen for %(field)s).")
                 % {"column": wanted, "field": next(s.label for s in fields if s.key == key)},
@@ -217,19 +221,31 @@ def refuse_missing(columns: ColumnMap, fields: Sequence[FieldSpec]) -> None:
 
 
 def match_headers(
-    table: Table, fields: Sequence[FieldSpec], mapping: Mapping[str, str | None] | None = None
+    table: Table,
+    fields: Sequence[FieldSpec],
+    mapping: Mapping[str, str | None] | None = None,
+    *,
+    defaults: Mapping[str, str | None] | None = None,
 ) -> tuple[HeaderBlock, ColumnMap]:
-    """The header block and the columns of every field (detected, then the mapping applied)."""
-    mapping = mapping or {}
-    # The labels the user chose count as aliases: a register with its own
-    # column names still has its header block found.
+    """The header block and the columns of every field.
+
+    Detected from the labels, then `defaults` applied where this sheet has
+    the columns they name (a mapping remembered from an earlier file), then
+    `mapping` (the user's choice for this file), whose columns must all exist.
+    """
+    chosen = dict(mapping or {})
+    remembered = {k: v for k, v in (defaults or {}).items() if k not in chosen}
+    both = {**remembered, **chosen}
+    # The labels chosen count as aliases: a register with its own column
+    # names still has its header block found.
     searched = [
-        FieldSpec(spec.key, spec.label, (*spec.aliases, str(mapping[spec.key])), spec.required)
-        if mapping.get(spec.key) and not _LETTERS.match(str(mapping[spec.key]).strip())
+        FieldSpec(spec.key, spec.label, (*spec.aliases, str(both[spec.key])), spec.required)
+        if both.get(spec.key) and not _LETTERS.match(str(both[spec.key]).strip())
         else spec
         for spec in fields
     ]
     block, detected = find_header_block(table, searched)
-    columns = apply_mapping(block, detected, mapping, fields)
+    columns = apply_mapping(block, detected, remembered, fields, lenient=True)
+    columns = apply_mapping(block, columns, chosen, fields)
     refuse_missing(columns, fields)
     return block, columns
