@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
+from openpyxl.utils import column_index_from_string
 
 from backend.core.errors import InvalidInput
 from backend.core.tabular.limits import TabularLimits
@@ -33,6 +34,8 @@ from gis.archives import ArchiveRefused, open_zip
 
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+[0-9]+)"')
+_ROW = re.compile(rb"<(?:\w+:)?row[\s>]")
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="[A-Z]+[0-9]+:([A-Z]+)[0-9]+"')
 _SCAN_CHUNK = 1024 * 1024
 _SCAN_OVERLAP = 512
 
@@ -203,13 +206,8 @@ def _open_xlsx(path: Path, sheet: str | None, limits: TabularLimits) -> Table:
         ) from None
     try:
         worksheet = _pick_sheet(workbook, sheet)
-        _refuse_formulas(path, worksheet, limits)
-        declared_rows = worksheet.max_row if isinstance(worksheet.max_row, int) else None
-        declared_columns = worksheet.max_column if isinstance(worksheet.max_column, int) else None
-        if (
-            declared_rows is not None
-            and declared_rows > limits.max_rows + limits.header_search_rows
-        ):
+        declared_rows, declared_columns = _scan_sheet(path, worksheet, limits)
+        if declared_rows > limits.max_rows + limits.header_search_rows:
             raise TabularRefused(too_many_rows(limits), code="too_many_rows")
         if declared_columns is not None and declared_columns > limits.max_columns:
             raise TabularRefused(too_many_columns(limits), code="too_many_columns")
@@ -244,35 +242,55 @@ def _pick_sheet(workbook: Any, sheet: str | None) -> Any:
     )
 
 
-def _refuse_formulas(path: Path, worksheet: Any, limits: TabularLimits) -> None:
+def _scan_sheet(path: Path, worksheet: Any, limits: TabularLimits) -> tuple[int, int | None]:
+    """The sheet's row count and declared width, or TabularRefused at its first formula.
+
+    One pass over the sheet's raw XML (openpyxl would otherwise parse the whole
+    sheet once more to size it when the <dimension> element is missing).
+    """
     member = str(getattr(worksheet, "_worksheet_path", "")).lstrip("/")
     with open_zip(path, limits.archive) as archive, archive.open(member) as handle:
-        cell = _first_formula_cell(handle)
-    if cell is not None:
+        scan = _SheetScan(handle)
+    if scan.formula_cell is not None:
         raise TabularRefused(
             _(
                 "Cell %(cell)s of sheet “%(sheet)s” holds a formula. Formulas are not imported: "
                 "copy the sheet and paste it as values only (Paste Special → Values), then "
                 "send it again."
             )
-            % {"cell": cell, "sheet": worksheet.title},
+            % {"cell": scan.formula_cell, "sheet": worksheet.title},
             code="formulas",
         )
+    return scan.rows, scan.columns
 
 
-def _first_formula_cell(handle: IO[bytes]) -> str | None:
-    """The reference of the first cell with a formula element, "?" if none is named, or None."""
-    tail = b""
-    while True:
-        chunk = handle.read(_SCAN_CHUNK)
-        if not chunk:
-            return None
-        window = tail + chunk
-        found = _FORMULA.search(window)
-        if found:
-            refs = _CELL_REF.findall(window, 0, found.start())
-            return refs[-1].decode() if refs else "?"
-        tail = window[-_SCAN_OVERLAP:]
+class _SheetScan:
+    """Rows (<row> elements), the declared last column, and the first formula's cell."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.rows = 0
+        self.columns: int | None = None
+        self.formula_cell: str | None = None
+        tail = b""
+        first = True
+        while True:
+            chunk = handle.read(_SCAN_CHUNK)
+            if not chunk:
+                return
+            window = tail + chunk
+            if first:
+                first = False
+                dimension = _DIMENSION.search(window)
+                if dimension:
+                    self.columns = column_index_from_string(dimension.group(1).decode())
+            # A <row> tag is far shorter than the overlap: count only those starting after it.
+            self.rows += len(_ROW.findall(window, len(tail)))
+            found = _FORMULA.search(window)
+            if found:
+                refs = _CELL_REF.findall(window, 0, found.start())
+                self.formula_cell = refs[-1].decode() if refs else "?"
+                return
+            tail = window[-_SCAN_OVERLAP:]
 
 
 def _open_csv(path: Path, limits: TabularLimits) -> Table:

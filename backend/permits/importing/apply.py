@@ -2,13 +2,15 @@
 
 Each row is compared again with its permit under a row lock (the check may
 be minutes old), so what is written is what differs now; each permit created
-or changed gets a PermitEvent naming the file and row.
+or changed gets a PermitEvent naming the file and row. The writes are SQL
+over the staged rows (backend.permits.importing.sql): progress inside the
+transaction could not be seen by other processes anyway, so the run shows
+"importing" until it commits.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,15 +19,8 @@ from django.utils.translation import ngettext
 
 from backend.accounts.models import User
 from backend.core.errors import Conflict, InvalidInput, ServiceError
-from backend.permits.importing.changes import new_permit_values, permit_changes
-from backend.permits.models import (
-    ImportStatus,
-    Permit,
-    PermitEvent,
-    PermitEventKind,
-    PermitImportRow,
-    PermitImportRun,
-)
+from backend.permits.importing.sql import rows_of_other_wards, write_creations, write_updates
+from backend.permits.models import ImportStatus, PermitImportRun
 
 CHUNK = 2000
 Progress = Callable[[int, int], None]
@@ -90,95 +85,23 @@ def _back_to_checked(run: PermitImportRun) -> None:
 
 
 def _write(run: PermitImportRun, actor: User, progress: Progress | None) -> dict[str, int]:
-    counts = {"created": 0, "updated": 0, "unchanged": 0}
-    last = 0
-    done = 0
-    staged = PermitImportRow.objects.filter(run=run).exclude(action="refused")
-    while True:
-        rows = list(staged.filter(row_number__gt=last).order_by("row_number")[:CHUNK])
-        if not rows:
-            break
-        last = rows[-1].row_number
-        _write_chunk(run, actor, rows, counts)
-        done += len(rows)
-        if progress:
-            progress(done, run.rows_valid)
-    return counts
-
-
-def _write_chunk(
-    run: PermitImportRun, actor: User, rows: list[PermitImportRow], counts: dict[str, int]
-) -> None:
-    def key(row: PermitImportRow) -> tuple[str, str]:
-        return (
-            str(row.values.get("issuing_authority") or run.issuing_authority),
-            str(row.values["number"]),
-        )
-
-    keys = {key(row) for row in rows}
-    existing = {
-        (p.issuing_authority, p.number): p
-        for p in Permit.objects.select_for_update(of=("self",))
-        .select_related("ward")
-        .filter(number__in={n for _a, n in keys}, issuing_authority__in={a for a, _n in keys})
-    }
-    created: list[tuple[Permit, PermitImportRow]] = []
-    changed: list[tuple[Permit, PermitImportRow, dict[str, Any]]] = []
-    for row in rows:
-        permit = existing.get(key(row))
-        if permit is None:
-            authority, number = key(row)
-            values = new_permit_values(row.values)
-            created.append(
-                (Permit(number=number, issuing_authority=authority, ward=run.ward, **values), row)
+    moved = rows_of_other_wards(run)
+    if moved:
+        raise Conflict(
+            _(
+                "Row %(row)s: its permit was filed under another ward since the check; check "
+                "the file again."
             )
-            continue
-        if permit.ward.code != run.ward.code:
-            raise Conflict(
-                _(
-                    "Permit %(number)s was moved to ward %(ward)s since the check; check the "
-                    "file again."
-                )
-                % {"number": permit.number, "ward": permit.ward.name},
-                code="moved",
-            )
-        changes = permit_changes(permit, row.values)
-        if not changes:
-            counts["unchanged"] += 1
-            continue
-        for field, value in new_permit_values(row.values).items():
-            setattr(permit, field, value)
-        changed.append((permit, row, changes))
-    Permit.objects.bulk_create([permit for permit, _row in created], batch_size=CHUNK)
-    fields = sorted({field for _p, _r, changes in changed for field in changes})
-    if changed:
-        Permit.objects.bulk_update([permit for permit, _r, _c in changed], fields, batch_size=CHUNK)
-    events = [
-        PermitEvent(
-            permit=permit,
-            kind=PermitEventKind.CREATED,
-            actor=actor,
-            changes={},
-            source_file=run.file_name,
-            source_row=row.row_number,
-            import_run=run,
+            % {"row": moved[0][1]},
+            code="moved",
         )
-        for permit, row in created
-    ] + [
-        PermitEvent(
-            permit=permit,
-            kind=PermitEventKind.UPDATED,
-            actor=actor,
-            changes=changes,
-            source_file=run.file_name,
-            source_row=row.row_number,
-            import_run=run,
-        )
-        for permit, row, changes in changed
-    ]
-    PermitEvent.objects.bulk_create(events, batch_size=CHUNK)
-    counts["created"] += len(created)
-    counts["updated"] += len(changed)
+    matched, updated = write_updates(run, actor.pk)
+    if progress:
+        progress(matched, run.rows_valid)
+    created = write_creations(run, actor.pk)
+    if progress:
+        progress(run.rows_valid, run.rows_valid)
+    return {"created": created, "updated": updated, "unchanged": matched - updated}
 
 
 def summary(run: PermitImportRun) -> str:

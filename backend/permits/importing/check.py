@@ -7,28 +7,39 @@ process) sees the bar move. Permits are touched only by `apply`.
 
 from __future__ import annotations
 
+import io
+import json
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.core.files import File
+from django.db import connection
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.core.errors import Conflict, ServiceError
 from backend.core.tabular import RowError, match_headers, open_table, tabular_limits
 from backend.core.tabular.values import cell_text, is_blank
-from backend.permits.importing.changes import permit_changes
 from backend.permits.importing.fields import PERMIT_FIELDS
 from backend.permits.importing.parcels import load_parcels
 from backend.permits.importing.rows import ParsedRow, RowReader
+from backend.permits.importing.sql import mark_actions, rows_of_other_wards
 from backend.permits.importing.storage import local_path
-from backend.permits.models import ImportStatus, Permit, PermitImportRow, PermitImportRun
+from backend.permits.models import ImportStatus, PermitImportRow, PermitImportRun
 from backend.permits.selectors import permit_import_mapping
+from backend.wards.models import Ward
 
 Progress = Callable[[int, int], None]
 BATCH = 1000
+
+
+def _json(value: Any) -> str:
+    """JSON as a COPY text field (backslashes, tabs and line breaks escaped)."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
 def _raw(cells: list[Any]) -> list[Any]:
@@ -107,6 +118,7 @@ def _check(run: PermitImportRun, progress: Progress | None) -> None:
                 if progress:
                     progress(staging.done, max(total, staging.done))
         staging.flush()
+    staging.decide()
     counts = staging.counts
     if not staging.done:
         raise ServiceError(_("The sheet has a header but no rows under it."), code="empty")
@@ -168,55 +180,56 @@ class _Staging:
     def flush(self) -> None:
         if not self.batch:
             return
-        keys = {(self.authority(r), r.values["number"]) for r, _c in self.batch if not r.errors}
-        existing: dict[tuple[str, str], Permit] = {}
-        if keys:
-            found = Permit.objects.select_related("ward").filter(
-                number__in={number for _a, number in keys},
-                issuing_authority__in={authority for authority, _n in keys},
-            )
-            existing = {(p.issuing_authority, p.number): p for p in found}
-        staged = []
+        self.reader.locate([row for row, _cells in self.batch])
+        lines = []
         for row, cells in self.batch:
-            action = "refused"
-            if not row.errors:
-                permit = existing.get((self.authority(row), row.values["number"]))
-                if permit is None:
-                    action = "create"
-                elif permit.ward.code != self.run.ward.code:
-                    row.errors.append(
-                        RowError(
-                            row.number,
-                            self.reader.block.column_name(self.reader.columns.columns["number"]),
-                            row.values["number"],
-                            _(
-                                "This permit is filed under ward %(ward)s: it can only be changed "
-                                "there."
-                            )
-                            % {"ward": permit.ward.name},
-                        )
-                    )
-                else:
-                    action = "update" if permit_changes(permit, row.values) else "unchanged"
-            self.counts[action] += 1
             self.warned += bool(row.notes)
-            staged.append(
-                PermitImportRow(
-                    run=self.run,
-                    row_number=row.number,
-                    raw=_raw(cells),
-                    values=row.values,
-                    errors=[error.as_text() for error in row.errors],
-                    notes=row.notes,
-                    action=action,
-                )
+            # Refused now, or decided against the permits once all are staged.
+            action = "refused" if row.errors else "pending"
+            fields = (
+                str(row.number),
+                _json(_raw(cells)),
+                _json(row.values),
+                _json([error.as_text() for error in row.errors]),
+                _json(row.notes),
+                action,
             )
-        PermitImportRow.objects.bulk_create(staged)
+            lines.append(f"{self.run.pk}\t" + "\t".join(fields) + "\n")
+        # COPY: staging is the bulk of the check's writes (Django's bulk_create
+        # spends more time building the statement than the database inserting).
+        with connection.cursor() as cursor:
+            cursor.copy_expert(
+                f"COPY {PermitImportRow._meta.db_table} "
+                "(run_id, row_number, raw, values, errors, notes, action) FROM STDIN",
+                io.StringIO("".join(lines)),
+            )
         self.done += len(self.batch)
         self.batch = []
         PermitImportRun.objects.filter(pk=self.run.pk).update(
             rows_done=self.done, heartbeat_at=timezone.now()
         )
+
+    def decide(self) -> None:
+        """Each valid row against the permits filed: refused (another ward's), or its action."""
+        wards = {ward.pk: ward.name for ward in Ward.objects.all().only("pk", "name")}
+        index = self.reader.columns.columns["number"]
+        for row_id, number, ward_id in rows_of_other_wards(self.run):
+            row = PermitImportRow.objects.get(pk=row_id)
+            row.errors = [
+                RowError(
+                    number,
+                    self.reader.block.column_name(index),
+                    str(row.values.get("number")),
+                    _("This permit is filed under ward %(ward)s: it can only be changed there.")
+                    % {"ward": wards.get(ward_id, "?")},
+                ).as_text()
+            ]
+            row.action = "refused"
+            row.save(update_fields=["errors", "action"])
+        mark_actions(self.run)
+        counted = PermitImportRow.objects.filter(run=self.run).values("action")
+        for item in counted.annotate(count=Count("id")):
+            self.counts[item["action"]] = item["count"]
 
 
 def _refused_workbook(run: PermitImportRun) -> Path:

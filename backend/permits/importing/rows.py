@@ -10,11 +10,11 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
-from django.contrib.gis.gdal import CoordTransform, SpatialReference
-from django.contrib.gis.geos import Point
+from django.contrib.gis.gdal import CoordTransform, OGRGeometry, SpatialReference
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,7 +29,7 @@ from backend.core.tabular.values import (
     parse_text,
 )
 from backend.wards.models import Ward
-from gis.coords import CoordinateError, CoordinateProblem, check_lat_lon, in_vietnam
+from gis.coords import CoordinateError, CoordinateProblem, check_lat_lon
 from gis.vn2000 import HCMC_VN2000_SRID, grid_axes
 
 AREA_UNITS = ("m2", "m²", "m 2")
@@ -56,6 +56,10 @@ class ParsedRow:
     values: dict[str, Any] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # (x, y) found in the row: VN-2000 (easting, northing) when `grid`, else (lon, lat).
+    position: tuple[float, float] | None = None
+    grid: bool = False
+    position_column: str = ""
 
 
 def parcel_key(sheet: str, parcel: str) -> tuple[str, str]:
@@ -77,7 +81,6 @@ class RowReader:
         self.block = block
         self.columns = columns
         self.ward = ward
-        self.boundary = ward.boundary.prepared
         self.parcels = parcels
         self.max_km = float(settings.TTXD_PERMIT_IMPORT_MAX_KM_FROM_WARD)
         self._to_wgs84 = CoordTransform(SpatialReference(HCMC_VN2000_SRID), SpatialReference(4326))
@@ -130,28 +133,7 @@ class RowReader:
         return str(number.quantize(Decimal(1).scaleb(-places)))
 
     def _locate(self, row: ParsedRow, cells: Sequence[Any]) -> None:
-        point = self._point(row, cells)
-        if point is not None:
-            if self.boundary.covers(point):
-                pass
-            elif self.ward.boundary.distance(point) * 111.32 > self.max_km:
-                self._error(
-                    row,
-                    "x" if "x" in self.columns.columns else "lat",
-                    point.wkt,
-                    _(
-                        "The position lies %(km)s km from the ward, outside the city's area: "
-                        "check the coordinates."
-                    )
-                    % {"km": f"{self.ward.boundary.distance(point) * 111.32:.0f}"},
-                )
-                return
-            else:
-                row.notes.append(
-                    _("Row %(row)s: the position lies outside ward %(ward)s; check it.")
-                    % {"row": row.number, "ward": self.ward.name}
-                )
-            row.values["location"] = point.ewkt
+        self._point(row, cells)
         if self.parcels is not None:
             sheet, parcel = row.values.get("map_sheet"), row.values.get("parcel_number")
             found = self.parcels.get(parcel_key(sheet, parcel)) if sheet and parcel else None
@@ -166,6 +148,68 @@ class RowReader:
                     % {"row": row.number, "sheet": sheet, "parcel": parcel}
                 )
 
+    def locate(self, rows: Sequence[ParsedRow]) -> None:
+        """Give a batch of rows their positions: one transformation, one query for the ward.
+
+        VN-2000 pairs go through GDAL as one multipoint; whether each point lies
+        in the ward, and how far outside it, is one PostGIS query on the batch.
+        """
+        placed = [row for row in rows if row.position is not None and not row.errors]
+        grid = [row for row in placed if row.grid]
+        if grid:
+            points = OGRGeometry(
+                "MULTIPOINT ("
+                + ",".join(f"({r.position[0]!r} {r.position[1]!r})" for r in grid if r.position)
+                + ")",
+                srs=SpatialReference(HCMC_VN2000_SRID),
+            )
+            points.transform(self._to_wgs84)
+            for row, (lon, lat) in zip(grid, cast(Any, points).tuple, strict=True):
+                row.position = (round(lon, 7), round(lat, 7))
+        if not placed:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                SELECT t.ord, ST_Covers(w.boundary, q.pt),
+                       CASE WHEN ST_Covers(w.boundary, q.pt) THEN 0
+                            ELSE ST_Distance(w.boundary::geography, q.pt::geography) / 1000 END
+                FROM unnest(%s::float8[], %s::float8[]) WITH ORDINALITY AS t(x, y, ord)
+                CROSS JOIN LATERAL (SELECT ST_SetSRID(ST_MakePoint(t.x, t.y), 4326) AS pt) AS q
+                JOIN {Ward._meta.db_table} AS w ON w.id = %s
+                ORDER BY t.ord
+                """,  # noqa: S608 (the table name is the model's own)
+                [
+                    [r.position[0] for r in placed if r.position],
+                    [r.position[1] for r in placed if r.position],
+                    self.ward.pk,
+                ],
+            )
+            answers = cursor.fetchall()
+        for row, (_ord, covered, km) in zip(placed, answers, strict=True):
+            assert row.position is not None
+            lon, lat = row.position
+            if not covered and km > self.max_km:
+                row.errors.append(
+                    RowError(
+                        row.number,
+                        row.position_column,
+                        f"{lat}, {lon}",
+                        _(
+                            "The position lies %(km)s km from the ward, outside the city's area: "
+                            "check the coordinates."
+                        )
+                        % {"km": f"{km:.0f}"},
+                    )
+                )
+                continue
+            if not covered:
+                row.notes.append(
+                    _("Row %(row)s: the position lies outside ward %(ward)s; check it.")
+                    % {"row": row.number, "ward": self.ward.name}
+                )
+            row.values["location"] = f"SRID=4326;POINT ({lon!r} {lat!r})"
+
     def _number(self, row: ParsedRow, cells: Sequence[Any], key: str) -> float | None:
         value = self.columns.value(cells, key)
         if is_blank(value):
@@ -176,7 +220,11 @@ class RowReader:
             self._error(row, key, value, error.message)
             return None
 
-    def _point(self, row: ParsedRow, cells: Sequence[Any]) -> Point | None:
+    def _column(self, key: str) -> str:
+        index = self.columns.columns.get(key)
+        return self.block.column_name(index) if index is not None else key
+
+    def _point(self, row: ParsedRow, cells: Sequence[Any]) -> None:
         x, y = self._number(row, cells, "x"), self._number(row, cells, "y")
         if x is not None and y is not None:
             axes = grid_axes(x, y)
@@ -199,12 +247,12 @@ class RowReader:
                     )
                     % {"row": row.number}
                 )
-            point = Point(axes.easting_m, axes.northing_m, srid=HCMC_VN2000_SRID)
-            point.transform(self._to_wgs84)
-            return Point(round(point.x, 7), round(point.y, 7), srid=4326)
+            row.position, row.grid = (axes.easting_m, axes.northing_m), True
+            row.position_column = self._column("x")
+            return
         lat, lon = self._number(row, cells, "lat"), self._number(row, cells, "lon")
         if lat is None or lon is None:
-            return None
+            return
         try:
             lat, lon = check_lat_lon(lat, lon)
         except CoordinateError as error:
@@ -228,5 +276,4 @@ class RowReader:
                     ),
                 )
                 return None
-        assert in_vietnam(lat, lon)
-        return Point(lon, lat, srid=4326)
+        row.position, row.position_column = (lon, lat), self._column("lat")
