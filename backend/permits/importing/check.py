@@ -7,6 +7,7 @@ process) sees the bar move. Permits are touched only by `apply`.
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import tempfile
@@ -16,7 +17,7 @@ from typing import Any
 
 from django.core.files import File
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +35,7 @@ from backend.wards.models import Ward
 
 Progress = Callable[[int, int], None]
 BATCH = 1000
+STALE_AFTER = datetime.timedelta(minutes=5)
 
 
 def _json(value: Any) -> str:
@@ -47,9 +49,12 @@ def _raw(cells: list[Any]) -> list[Any]:
 
 
 def _claim(run: PermitImportRun) -> None:
-    claimed = PermitImportRun.objects.filter(
-        pk=run.pk, status__in=[ImportStatus.UPLOADED, ImportStatus.CHECKED, ImportStatus.FAILED]
-    ).update(status=ImportStatus.CHECKING, rows_done=0, message="", heartbeat_at=timezone.now())
+    ready = Q(status__in=[ImportStatus.UPLOADED, ImportStatus.CHECKED, ImportStatus.FAILED])
+    # A check whose request died (a worker restarted) stops beating: it may start again.
+    stale = Q(status=ImportStatus.CHECKING, heartbeat_at__lt=timezone.now() - STALE_AFTER)
+    claimed = PermitImportRun.objects.filter(ready | stale, pk=run.pk).update(
+        status=ImportStatus.CHECKING, rows_done=0, message="", heartbeat_at=timezone.now()
+    )
     if not claimed:
         raise Conflict(_("This import is already being checked or was imported."), code="busy")
     run.refresh_from_db()
@@ -248,3 +253,9 @@ def _refused_workbook(run: PermitImportRun) -> Path:
         ((number, raw, "\n".join(errors)) for number, raw, errors in rows.iterator(2000)),
     )
     return Path(name)
+
+
+def import_is_stale(run: PermitImportRun) -> bool:
+    return run.status == ImportStatus.CHECKING and (
+        run.heartbeat_at is None or run.heartbeat_at < timezone.now() - STALE_AFTER
+    )

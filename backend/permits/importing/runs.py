@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
-from backend.core.errors import InvalidInput, NotAllowed
+from backend.core.errors import Conflict, InvalidInput, NotAllowed
 from backend.core.tabular import tabular_limits
 from backend.permits.importing.fields import FIELD_KEYS
-from backend.permits.models import PermitImportMapping, PermitImportRun
+from backend.permits.models import ImportStatus, PermitImportMapping, PermitImportRun
 from backend.permits.selectors import may_import_permits
 from backend.wards.models import Ward
 
@@ -135,7 +135,11 @@ def import_run_set_choices(
     """The mapping step: the columns chosen for each field, and whether only valid rows go in."""
     if not may_import_permits(actor, run.ward):
         raise NotAllowed(_("You may not import permits into this ward."), code="not_allowed")
+    if run.status in (ImportStatus.CHECKING, ImportStatus.APPLYING, ImportStatus.APPLIED):
+        raise Conflict(_("This import is already being checked or was imported."), code="busy")
     run.mapping = clean_mapping(mapping)
     run.valid_rows_only = valid_rows_only
-    run.save(update_fields=["mapping", "valid_rows_only"])
+    # Checked again with the new choices.
+    run.status = ImportStatus.UPLOADED
+    run.save(update_fields=["mapping", "valid_rows_only", "status"])
     return run
