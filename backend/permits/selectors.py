@@ -39,7 +39,8 @@ def permits_of_ward(ward: Ward) -> QuerySet[Permit]:
 
 
 def permit_matching(point: Point, radius_m: float, *, ward: Ward) -> PermitMatch:
-    """The permit of `ward` whose parcel covers the point, else its nearest within radius_m.
+    """The permit of `ward` whose parcel covers the point, else its nearest within radius_m
+    (by its parcel, or by its point for a permit imported without one).
 
     Only the case's own ward's permits: near a boundary the neighbour's parcel
     may be closer, and linking it would show the neighbour's permit number,
@@ -53,15 +54,21 @@ def permit_matching(point: Point, radius_m: float, *, ward: Ward) -> PermitMatch
         return PermitMatch(inside, "parcel", 0.0)
     # Geometry is stored in degrees: a degree-sized ST_DWithin (a superset of
     # the radius at any latitude in Vietnam) uses the GiST index, then the
-    # distance on the sphere, in metres, keeps the exact radius.
+    # distance on the sphere, in metres, keeps the exact radius. Permits
+    # imported without a parcel (none in the cadastral layer) are located by
+    # their point; the nearer of the two kinds wins.
     degree_radius = radius_m / (111_320.0 * math.cos(math.radians(abs(point.y)))) * 1.01
-    nearest = (
-        candidates.filter(parcel__dwithin=(point, degree_radius))
-        .filter(parcel__distance_lte=(point, D(m=radius_m)))
-        .annotate(distance=Distance("parcel", point))
-        .order_by("distance", "-issued_on", "id")
-        .first()
-    )
+    nearest: Permit | None = None
+    for shape, only in (("parcel", {}), ("location", {"parcel__isnull": True})):
+        found = (
+            candidates.filter(**only, **{f"{shape}__dwithin": (point, degree_radius)})
+            .filter(**{f"{shape}__distance_lte": (point, D(m=radius_m))})
+            .annotate(distance=Distance(shape, point))
+            .order_by("distance", "-issued_on", "id")
+            .first()
+        )
+        if found is not None and (nearest is None or found.distance < nearest.distance):
+            nearest = found
     if nearest is not None:
         return PermitMatch(nearest, "nearest", round(nearest.distance.m, 2))
     return PermitMatch(None, "none", None)
