@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
@@ -58,9 +59,9 @@ def permit_matching(point: Point, radius_m: float, *, ward: Ward) -> PermitMatch
     # imported without a parcel (none in the cadastral layer) are located by
     # their point; the nearer of the two kinds wins.
     degree_radius = radius_m / (111_320.0 * math.cos(math.radians(abs(point.y)))) * 1.01
-    nearest: Permit | None = None
+    nearest: Any = None  # a Permit annotated with its distance
     for shape, only in (("parcel", {}), ("location", {"parcel__isnull": True})):
-        found = (
+        found: Any = (
             candidates.filter(**only, **{f"{shape}__dwithin": (point, degree_radius)})
             .filter(**{f"{shape}__distance_lte": (point, D(m=radius_m))})
             .annotate(distance=Distance(shape, point))
