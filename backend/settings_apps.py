@@ -43,6 +43,11 @@ TTXD_DOCUMENT_SYMBOLS = dict(
     if "=" in item
 )
 
+# --- Uploads through pages (the admin's imports) ------------------------------
+# A multipart page POST declaring more than this is answered 413 before its
+# body is read (backend.core.middleware); each import then applies its own limits.
+TTXD_PAGE_UPLOAD_MAX_BYTES = env_int("TTXD_PAGE_UPLOAD_MAX_BYTES", 600 * 1024 * 1024)
+
 # --- Spreadsheets from outside (backend.core.tabular: permit register, case backlog)
 # Checked before a byte is parsed: the file's size, then (XLSX) what its zip
 # declares it inflates to and its compression ratio (bombs), then rows and

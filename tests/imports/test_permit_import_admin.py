@@ -170,3 +170,12 @@ def test_a_refused_file_says_why_in_vietnamese(ward_a: Any, leader_a: Any, tmp_p
     assert page.status_code == 400
     assert "zip bomb" in page.content.decode()
     assert not Permit.objects.exists()
+
+
+def test_a_huge_upload_is_refused_from_its_declared_length(ward_a: Any, leader_a: Any) -> None:
+    client = staff_client(leader_a)
+    response = client.post(
+        "/admin/permits/permitimportrun/add/", {"ward": ward_a.pk}, CONTENT_LENGTH=str(1024**3)
+    )
+    assert response.status_code == 413
+    assert not PermitImportRun.objects.exists()

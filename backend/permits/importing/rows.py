@@ -7,10 +7,11 @@ EWKT) so the check can stage them and the confirmation write them later.
 from __future__ import annotations
 
 import datetime
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.contrib.gis.gdal import CoordTransform, OGRGeometry, SpatialReference
@@ -83,6 +84,7 @@ class RowReader:
         self.ward = ward
         self.parcels = parcels
         self.max_km = float(settings.TTXD_PERMIT_IMPORT_MAX_KM_FROM_WARD)
+        self.latest_issue = timezone.localdate() + datetime.timedelta(days=1)
         self._to_wgs84 = CoordTransform(SpatialReference(HCMC_VN2000_SRID), SpatialReference(4326))
 
     def _error(self, row: ParsedRow, key: str, value: Any, message: str) -> None:
@@ -116,7 +118,7 @@ class RowReader:
             return "" if key in TEXT_LIMITS and key not in REQUIRED else None
         if key in ("issued_on", "expires_on"):
             day = parse_date(value)
-            if day > timezone.localdate() + datetime.timedelta(days=1) and key == "issued_on":
+            if key == "issued_on" and day > self.latest_issue:
                 raise CellError(_("The issue date is in the future: check the year."))
             return day.isoformat()
         if key in TEXT_LIMITS:
@@ -164,7 +166,7 @@ class RowReader:
                 srs=SpatialReference(HCMC_VN2000_SRID),
             )
             points.transform(self._to_wgs84)
-            for row, (lon, lat) in zip(grid, cast(Any, points).tuple, strict=True):
+            for row, (lon, lat) in zip(grid, _multipoint_coordinates(points), strict=True):
                 row.position = (round(lon, 7), round(lat, 7))
         if not placed:
             return
@@ -277,3 +279,11 @@ class RowReader:
                 )
                 return None
         row.position, row.position_column = (lon, lat), self._column("lat")
+
+
+def _multipoint_coordinates(points: OGRGeometry) -> list[tuple[float, float]]:
+    """A 2D multipoint's coordinates from its WKB (GDAL's per-point accessors cost ~100 µs each)."""
+    data = bytes(points.wkb)
+    order = "<" if data[0] == 1 else ">"
+    # Header: byte order, type, count; then per point: byte order, type, x, y (21 bytes).
+    return [(x, y) for _b, _t, x, y in struct.iter_unpack(f"{order}BIdd", data[9:])]
