@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from backend.core.admin_base import WardScopedAdmin
 from backend.core.errors import ServiceError
 from backend.core.tabular import TabularRefused, match_headers, open_table, tabular_limits
 from backend.permits.importing.apply import import_apply, summary
@@ -92,7 +93,7 @@ def _status(run: PermitImportRun) -> dict[str, Any]:
     }
 
 
-class PermitImportRunAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class PermitImportRunAdmin(WardScopedAdmin):
     list_display = [
         "file_name",
         "ward",
@@ -107,7 +108,7 @@ class PermitImportRunAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_select_related = ["ward", "created_by"]
 
     # --- who sees the pages ---------------------------------------------------
-    def get_queryset(self, request: HttpRequest) -> Any:
+    def visible_rows(self, request: HttpRequest) -> Any:
         return permit_import_runs_visible_to(request.user)
 
     def _may_import(self, request: HttpRequest) -> bool:
