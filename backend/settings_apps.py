@@ -73,3 +73,23 @@ TTXD_OGC_PUBLIC_COLLECTIONS = frozenset(
 # Features per page when a client sends no `limit`, and the most it may ask for.
 TTXD_OGC_LIMIT_DEFAULT = env_int("TTXD_OGC_LIMIT_DEFAULT", 100)
 TTXD_OGC_LIMIT_MAX = env_int("TTXD_OGC_LIMIT_MAX", 10000)
+
+# --- Uploads through pages (the admin's imports) ------------------------------
+# A multipart page POST declaring more than this is answered 413 before its
+# body is read (backend.core.middleware); each import then applies its own limits.
+TTXD_PAGE_UPLOAD_MAX_BYTES = env_int("TTXD_PAGE_UPLOAD_MAX_BYTES", 600 * 1024 * 1024)
+
+# --- Spreadsheets from outside (backend.core.tabular: permit register, case backlog)
+# Checked before a byte is parsed: the file's size, then (XLSX) what its zip
+# declares it inflates to and its compression ratio (bombs), then rows and
+# columns as the sheet declares them and again while streaming.
+TTXD_TABULAR_MAX_BYTES = env_int("TTXD_TABULAR_MAX_BYTES", 50 * 1024 * 1024)
+TTXD_TABULAR_MAX_INFLATED_BYTES = env_int("TTXD_TABULAR_MAX_INFLATED_BYTES", 1024 * 1024 * 1024)
+TTXD_TABULAR_MAX_ZIP_RATIO = env_float("TTXD_TABULAR_MAX_ZIP_RATIO", 200.0)
+TTXD_TABULAR_MAX_ROWS = env_int("TTXD_TABULAR_MAX_ROWS", 200_000)
+TTXD_TABULAR_MAX_COLUMNS = env_int("TTXD_TABULAR_MAX_COLUMNS", 100)
+
+# --- Permit register import (backend.permits.importing) ----------------------
+# A row whose position lies outside its ward is kept with a warning; this far
+# from the ward it cannot be in the city and the row is refused.
+TTXD_PERMIT_IMPORT_MAX_KM_FROM_WARD = env_float("TTXD_PERMIT_IMPORT_MAX_KM_FROM_WARD", 60.0)

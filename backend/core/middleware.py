@@ -71,6 +71,14 @@ class RefuseControlCharactersMiddleware:
             or hasattr(view, "cls")
         ):
             return None
+        # A page's upload (the admin's imports) is refused from its declared
+        # length before the multipart parser spools a byte of it to disk.
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > settings.TTXD_PAGE_UPLOAD_MAX_BYTES:
+            return _too_large(request)
         try:
             found = _in_fields(request.POST.lists())
         except OSError:

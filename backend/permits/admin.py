@@ -5,7 +5,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from backend.core.admin_base import MapAdmin, WardScopedMixin, sees_every_ward_in_admin
-from backend.permits.models import Permit
+from backend.permits.admin_imports import PermitImportRunAdmin
+from backend.permits.models import Permit, PermitImportRun
 from backend.permits.selectors import permits_visible_to
 from backend.wards.selectors import wards_visible_to
 
@@ -36,3 +37,6 @@ class PermitAdmin(WardScopedMixin, MapAdmin):
         if db_field.name == "ward" and not sees_every_ward_in_admin(request):
             kwargs["queryset"] = wards_visible_to(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+admin.site.register(PermitImportRun, PermitImportRunAdmin)

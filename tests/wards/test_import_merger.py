@@ -16,7 +16,7 @@ from backend.accounts.selectors import restrict_to_user_wards
 from backend.audit.models import CaseEvent
 from backend.cases.models import Stage, ViolationCase
 from backend.core.errors import NotAllowed
-from backend.permits.models import Permit
+from backend.permits.models import Permit, PermitEvent
 from backend.wards.importing.reading import ImportOptions
 from backend.wards.models import Ward, WardSuccession
 from backend.wards.services import WardImportBlocked, may_import_wards, ward_import
@@ -112,6 +112,10 @@ def test_merger_closes_old_wards_records_shares_and_moves_everything(
     assert not CaseEvent.objects.filter(case=closed, kind="ward_changed").exists()
 
     assert Permit.objects.get(pk=city["permit"].pk).ward == new
+    # Each permit's move is in its history: from which ward to which, by which import.
+    (moved,) = PermitEvent.objects.filter(permit=city["permit"], kind="ward_changed")
+    assert moved.changes["ward"] == [city["b"].name, new.name]
+    assert moved.actor_id is not None and moved.source_file
     assert Permit.objects.get(pk=city["loose"].pk).ward == new  # by the largest share
     memberships = WardMembership.objects.filter(ward=new).values_list("user__username", flat=True)
     assert sorted(memberships) == ["inspector_b", "leader_a"]

@@ -101,7 +101,9 @@ def apply_import(plan: ImportPlan, *, actor: Any, source: str) -> ImportResult:
         reason=reason,
     )
     permits = permits_move_to_ward(
-        [(m.object_id, new_ids[m.new_code]) for m in plan.moves_of("permit")]
+        [(m.object_id, new_ids[m.new_code]) for m in plan.moves_of("permit")],
+        actor=actor,
+        source=source,
     )
     memberships = memberships_move_to_ward(
         {m.old_ward_id: new_ids[m.new_code] for m in plan.moves_of("membership")}
