@@ -437,3 +437,44 @@ def test_who_may_import_into_a_ward(
         _output, error = run_failing(path, "--user", user.username)
         assert "Bạn không có quyền nhập hồ sơ vụ việc vào Phường A" in error
         assert not ViolationCase.objects.exists()
+
+
+def test_a_vice_chairman_signs_on_a_delegation_the_register_names(
+    ward_a: Any, tmp_path: Path
+) -> None:
+    x, y = INSIDE_A
+    header = [
+        "Số biên bản",
+        "Ngày lập biên bản",
+        "Người vi phạm",
+        "Địa chỉ người vi phạm",
+        "Địa chỉ công trình",
+        "Hành vi (khoản)",
+        "Tọa độ X",
+        "Tọa độ Y",
+        "Số quyết định",
+        "Ngày quyết định",
+        "Số tiền phạt",
+        "Biện pháp khắc phục",
+        "Người ký quyết định",
+        "Chức vụ người ký",
+        "Số quyết định ủy quyền",
+        "Ngày quyết định ủy quyền",
+    ]
+    common = ["Lê Văn E", "9 Lê Lợi", "9 Đường Số 9", "K7 Đ16", x, y]
+    rows = [
+        ["60", "28/04/2026", *common, "20", "08/05/2026", 35000000, "Phá dỡ", "Trần Văn F"]
+        + ["Phó Chủ tịch", "", ""],
+        ["61", "28/04/2026", *common, "21", "08/05/2026", 35000000, "Phá dỡ", "Trần Văn F"]
+        + ["Phó Chủ tịch", "03/QĐ-UBND", "02/01/2026"],
+    ]
+    path = write_xlsx(tmp_path / FILE, [header, *rows])
+    output, _error = run_failing(path)
+    assert "Dòng 2, cột O — Số quyết định ủy quyền" in output
+    assert "Phó Chủ tịch ký thay Chủ tịch (KT.): nhập số quyết định giao quyền." in output
+    run_import(path, "--valid-rows-only")
+    decision = imported_case(3).steps.get(action="issue_sanction_decision")
+    assert decision.signer == "Trần Văn F"
+    assert decision.data["signer_title"] == "deputy"
+    assert decision.data["delegation_number"] == "03/QĐ-UBND"
+    assert decision.data["delegation_date"] == "2026-01-02"

@@ -145,6 +145,16 @@ CASE_FIELDS: list[FieldSpec] = [
     FieldSpec("signer", _("Decision signed by"), ("Người ký quyết định", "Người ký")),
     FieldSpec("signer_title", _("Signs as"), ("Chức vụ người ký", "Chức vụ")),
     FieldSpec(
+        "delegation_number",
+        _("Delegation decision no. (vice-chairman signing)"),
+        ("Số quyết định ủy quyền", "Số QĐ ủy quyền", "Quyết định ủy quyền số", "Số QĐ giao quyền"),
+    ),
+    FieldSpec(
+        "delegation_date",
+        _("Delegation decision date (vice-chairman signing)"),
+        ("Ngày quyết định ủy quyền", "Ngày QĐ ủy quyền", "Ngày QĐ giao quyền"),
+    ),
+    FieldSpec(
         "served_on",
         _("Date the decision was served"),
         ("Ngày giao quyết định", "Ngày giao", "Ngày giao nhận quyết định"),

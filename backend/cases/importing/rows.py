@@ -49,6 +49,7 @@ TEXT_LIMITS = {
     "parcel_number": 20,
     "recorded_by": 200,
     "signer": 200,
+    "delegation_number": 60,
     "factors": 2000,
 }
 DATES = (
@@ -58,6 +59,7 @@ DATES = (
     "decision_on",
     "served_on",
     "received_on",
+    "delegation_date",
 )
 POSITION_KEYS = ("x", "y", "lat", "lon")
 _CLAUSE_PATTERNS = (
