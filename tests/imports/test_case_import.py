@@ -478,3 +478,10 @@ def test_a_vice_chairman_signs_on_a_delegation_the_register_names(
     assert decision.data["signer_title"] == "deputy"
     assert decision.data["delegation_number"] == "03/QĐ-UBND"
     assert decision.data["delegation_date"] == "2026-01-02"
+
+
+def test_a_register_with_a_formula_is_refused_whole(ward_a: Any, tmp_path: Path) -> None:
+    path = register(tmp_path / FILE, [recorded(1, 12, stt="=ROW()-4")])
+    with pytest.raises(CommandError, match="Ô A5 .*chứa công thức"):
+        run_import(path)
+    assert not ViolationCase.objects.exists()
