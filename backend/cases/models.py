@@ -407,3 +407,4 @@ from backend.cases.document_settings import (  # noqa: E402
 from backend.cases.document_settings import (  # noqa: E402
     WardDocumentSettings as WardDocumentSettings,
 )
+from backend.cases.import_keys import CaseImportKey as CaseImportKey  # noqa: E402

@@ -120,6 +120,22 @@ def document_generate(
                 field="photos",
             )
     step = case_document_step(case, document_type)
+    if step is not None and step.data.get("imported"):
+        # A past document brought in from the ward's register: its paper original
+        # is the document; a form made now would be a new paper under an old number.
+        raise InvalidInput(
+            _(
+                "Document %(number)s was issued on paper before the case was imported "
+                "(%(file)s, row %(row)s): its paper original is the document, none is generated."
+            )
+            % {
+                "number": step.document_number,
+                "file": step.data["imported"].get("file"),
+                "row": step.data["imported"].get("row"),
+            },
+            field="document_type",
+            code="imported_document",
+        )
     missing = document_missing(case, document_type, step)
     if missing:
         raise DocumentDataMissing(missing)

@@ -228,3 +228,10 @@ def case_document_step(case: ViolationCase, document_type: str) -> CaseStep | No
 def action_label(code: str) -> str:
     spec = ACTIONS.get(code)
     return str(spec.label) if spec else code
+
+
+# Who may import a ward's case register (backend.cases.importing).
+from backend.cases.selectors.imports import may_import_cases as may_import_cases  # noqa: E402
+from backend.cases.selectors.imports import (  # noqa: E402
+    wards_for_case_import as wards_for_case_import,
+)

@@ -7,6 +7,7 @@ A case opened for building that went on after the record (Decree 16 Art.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry, Point
@@ -20,9 +21,11 @@ from backend.audit.models import EventKind
 from backend.audit.services import case_event_record
 from backend.cases.deadlines import deadline_from
 from backend.cases.models import PermitMatchKind, ViolationCase, ViolationType
+from backend.cases.services.import_source import ImportSource
 from backend.cases.services.input_checks import check_footprint, check_inspector, checked_point
 from backend.cases.services.messages import detection_time_message
 from backend.cases.services.numbering import next_number
+from backend.cases.services.plain_values import json_value
 from backend.cases.workflow.plausible_values import EARLIEST_RECORD_DAY
 from backend.core.errors import InvalidInput, NotAllowed
 from backend.permits.selectors import permit_matching
@@ -47,13 +50,26 @@ def case_open(
     detected_at: datetime.datetime | None = None,
     assigned_inspector: User | None = None,
     parent: ViolationCase | None = None,
+    imported: ImportSource | None = None,
+    facts: dict[str, Any] | None = None,
 ) -> ViolationCase:
     """Open a violation case at a point: find its ward and permit, number it.
 
     `parent`: the case whose record the site ignored (Decree 16 Art. 16.12);
     the new case inherits its violator and site facts.
+    `imported`: a case from a ward's register (backend.cases.importing), whose
+    importer's right to the ward was checked by the import; the position must
+    lie in that ward, and the opening event names the file and row.
+    `facts`: violator and site facts known at opening (INHERITED_FIELDS), as a
+    register gives them; the record step confirms them.
     """
-    if not actor.is_authenticated or actor.role not in (Role.INSPECTOR, Role.WARD_LEADER):
+    unknown_facts = set(facts or {}) - set(INHERITED_FIELDS)
+    if unknown_facts:
+        raise ValueError(f"Not facts of a case: {sorted(unknown_facts)}")
+    if not isinstance(actor, User) or (
+        imported is None
+        and (not actor.is_authenticated or actor.role not in (Role.INSPECTOR, Role.WARD_LEADER))
+    ):
         raise NotAllowed(_("Only ward inspectors and ward leaders can open cases."))
     if violation_type not in ViolationType.values:
         raise InvalidInput(
@@ -83,7 +99,18 @@ def case_open(
             field="location",
             code="outside_wards",
         )
-    if ward.pk not in ward_ids_of(actor):
+    if imported is not None:
+        if ward.code != imported.ward_code:
+            raise InvalidInput(
+                _(
+                    "The position lies in ward %(ward)s, not in the ward being imported: "
+                    "check the coordinates, or import the row into ward %(ward)s."
+                )
+                % {"ward": ward.name},
+                field="location",
+                code="outside_imported_ward",
+            )
+    elif ward.pk not in ward_ids_of(actor):
         raise InvalidInput(
             _("The position lies in ward %(ward)s, where you do not work.") % {"ward": ward.name},
             field="location",
@@ -99,6 +126,7 @@ def case_open(
     sequence = next_number(ward=ward, year=year, series="case")
     first_deadline = deadline_from("record", detected_on=detected_day, anchor=detected_day)
     inherited = {name: getattr(parent, name) for name in INHERITED_FIELDS} if parent else {}
+    inherited.update(facts or {})
     case = ViolationCase.objects.create(
         code=f"{ward.slug.upper()}-{year}-{sequence:04d}",
         ward=ward,
@@ -141,6 +169,8 @@ def case_open(
             "stage_deadline": case.stage_deadline.isoformat() if case.stage_deadline else None,
             "next_deadline": first_deadline.as_payload(),
             "parent": parent.code if parent else None,
+            **({"imported": imported.as_payload()} if imported else {}),
+            **({"facts": {k: json_value(v) for k, v in facts.items()}} if facts else {}),
         },
     )
     return case

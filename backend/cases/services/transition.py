@@ -18,6 +18,7 @@ from django.utils import timezone
 from backend.audit.services import case_event_record
 from backend.cases.deadlines import Deadline, deadline_from
 from backend.cases.models import CaseStep, ViolationCase, ViolationType
+from backend.cases.services.import_source import ImportSource
 from backend.cases.services.numbering import document_number_take
 from backend.cases.services.opening import case_open
 from backend.cases.services.plain_values import json_value, plain_value
@@ -25,6 +26,7 @@ from backend.cases.services.transition_checks import (
     check_actor,
     check_attachment,
     check_case,
+    check_imported,
     clean_input,
 )
 from backend.cases.workflow.action import Action
@@ -49,6 +51,7 @@ def case_transition(
     attachment: Any = None,
     expected_version: int | None = None,
     expected_stage: str | None = None,
+    imported: ImportSource | None = None,
 ) -> ViolationCase:
     """Take one workflow action (backend.cases.workflow.table) on a case.
 
@@ -57,8 +60,17 @@ def case_transition(
     allowed from the current stage and its guard holds (409), the data (400).
     Then stores the step, writes the case event and sets the next deadline,
     all in this one transaction, under the case's row lock.
+
+    `imported`: a step from a ward's register, replayed with its paper dates by
+    an importer whose right to the ward the import checked (the paper step was
+    taken by whoever signed it); every other check applies, and the step and
+    its event name the file and row.
     """
-    spec = check_actor(actor, case, action)
+    spec = (
+        check_actor(actor, case, action)
+        if imported is None
+        else check_imported(case, action, imported)
+    )
     check_attachment(attachment)
     locked = _lock(case)
     ctx = check_case(spec, locked, expected_version, expected_stage)
@@ -69,6 +81,8 @@ def case_transition(
     next_deadline = _next_deadline(spec, ctx, values)
     document_sequence, document_number = _number_document(spec, locked, values)
     step_data = _step_data(spec, values)
+    if imported is not None:
+        step_data["imported"] = imported.as_payload()
     stage_before = locked.stage
     stage_after = spec.target_stage(stage_before)
     child = _open_child_case(spec, ctx, values, actor=actor)
@@ -412,5 +426,6 @@ def _record_event(
                 **({"attachment": step.attachment.name} if step.attachment else {}),
             },
             "step_id": step.pk,
+            **({"imported": step_data["imported"]} if "imported" in step_data else {}),
         },
     )

@@ -81,6 +81,14 @@ def check_actor(actor: Any, case: ViolationCase, action: str) -> Action:
     return spec
 
 
+def check_imported(case: ViolationCase, action: str, imported: Any) -> Action:
+    """The action of a step replayed from a register into the ward the import may write."""
+    spec = action_or_error(action)
+    if case.ward.code != imported.ward_code:
+        raise NotAllowed(_("You do not work in the ward of this case."), code="ward")
+    return spec
+
+
 def check_case(
     spec: Action,
     locked: ViolationCase,
