@@ -16,6 +16,7 @@ from backend.cases.importing.fields import FIELD_KEYS
 from backend.cases.importing.run import REFUSED, CaseImportReport, cases_import
 from backend.core.errors import ServiceError
 from backend.core.tabular import write_refused_rows
+from backend.core.tabular.command_options import add_outcome_options, add_sheet_options
 from backend.wards.selectors import wards_valid_on
 
 SHOWN_ERRORS = 30
@@ -33,20 +34,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--ward", default="", help="the ward's official code (else a ward column)"
         )
-        parser.add_argument("--sheet", default="", help="the sheet to read (default: the first)")
-        parser.add_argument("--mapping", type=Path, help='JSON {"field": "column header"}')
-        parser.add_argument("--dry-run", action="store_true", help="check only, write nothing")
-        parser.add_argument(
-            "--valid-rows-only",
-            action="store_true",
-            help="import the valid rows and leave the refused ones out",
-        )
-        parser.add_argument("--user", default="", help="import as this user (access checked)")
-        parser.add_argument(
-            "--refused-out",
-            type=Path,
-            help="where to write the refused rows (default FILE-refused.xlsx)",
-        )
+        add_sheet_options(parser)
+        add_outcome_options(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override("vi"):

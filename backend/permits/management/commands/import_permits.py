@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from backend.accounts.models import User
 from backend.accounts.services import system_actor
 from backend.core.errors import ServiceError
+from backend.core.tabular.command_options import add_outcome_options, add_sheet_options
 from backend.permits.importing.apply import import_apply, summary
 from backend.permits.importing.check import import_check
 from backend.permits.importing.runs import (
@@ -37,26 +38,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
         parser.add_argument("--ward", required=True, help="the ward's official code")
-        parser.add_argument("--sheet", default="", help="the sheet to read (default: the first)")
-        parser.add_argument("--mapping", type=Path, help='JSON {"field": "column header"}')
+        add_sheet_options(parser)
         parser.add_argument(
             "--authority", default="", help="issuing authority (default UBND <ward>)"
         )
         parser.add_argument("--parcels", type=Path, help="cadastral layer (GeoPackage, Shapefile)")
         parser.add_argument("--parcel-sheet-field", default="", help="its map sheet field")
         parser.add_argument("--parcel-number-field", default="", help="its parcel number field")
-        parser.add_argument("--dry-run", action="store_true", help="check only, write nothing")
-        parser.add_argument(
-            "--valid-rows-only",
-            action="store_true",
-            help="import the valid rows and leave the refused ones out",
-        )
-        parser.add_argument("--user", default="", help="import as this user (access checked)")
-        parser.add_argument(
-            "--refused-out",
-            type=Path,
-            help="where to write the refused rows (default FILE-refused.xlsx)",
-        )
+        add_outcome_options(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override("vi"):
