@@ -5,18 +5,45 @@ from __future__ import annotations
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.cases.selectors.query import CaseQuery
-from backend.reports.dashboard import audit_dashboard
+from backend.core.errors import InvalidInput
+from backend.reports.dashboard import WARD_BASES, audit_dashboard
 from backend.reports.selectors import case_for_timeline
 from backend.reports.timelines import case_timeline, stage_label, timeline_summary
 
 # The dashboard's figures count what its scope selects (CaseQuery.SCOPE).
 DASHBOARD_FILTERS = CaseQuery.openapi_parameters(*CaseQuery.SCOPE)
+WARD_BASIS = OpenApiParameter(
+    "ward_basis",
+    str,
+    enum=list(WARD_BASES),
+    default="today",
+    description=(
+        "Group cases by the ward responsible for them today (`today`, the default) "
+        "or by the ward they were opened in (`opened`, the ward at the time): the two "
+        "differ for cases a boundary import moved. The same option as the /audit/ page."
+    ),
+)
+
+
+def ward_basis_param(request: Request) -> str:
+    """`today` or `opened`; anything else is a 400 naming the parameter."""
+    value = request.query_params.get("ward_basis") or "today"
+    if value not in WARD_BASES:
+        raise InvalidInput(
+            _(
+                "ward_basis “%(value)s” is not known: use today (the ward responsible today) "
+                "or opened (the ward the case was opened in)."
+            )
+            % {"value": value[:50]},
+            field="ward_basis",
+        )
+    return value
 
 
 class CaseTimelineView(APIView):
@@ -50,9 +77,14 @@ class CaseTimelineView(APIView):
 
 
 class AuditDashboardView(APIView):
-    """The audit dashboard's figures per ward (the same as the /audit/ page)."""
+    """The audit dashboard's figures per ward (the same as the /audit/ page), by the
+    ward responsible today or the ward each case was opened in (`ward_basis`)."""
 
-    @extend_schema(parameters=DASHBOARD_FILTERS, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        parameters=[*DASHBOARD_FILTERS, WARD_BASIS], responses={200: OpenApiTypes.OBJECT}
+    )
     def get(self, request: Request) -> Response:
         filters = CaseQuery.from_params(request.query_params)
-        return Response(audit_dashboard(request.user, filters).as_json())
+        basis = ward_basis_param(request)
+        dashboard = audit_dashboard(request.user, filters, ward_basis=basis)
+        return Response({**dashboard.as_json(), "ward_basis": basis})

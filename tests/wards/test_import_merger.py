@@ -257,3 +257,30 @@ def test_dashboard_and_exports_group_by_ward_today_or_at_the_time(
     assert "Phường khi mở hồ sơ" in header
     moved = next(r for r in rows if r.startswith("WARDB-2026-0001"))
     assert "N01" in moved and "B1" in moved
+
+
+@pytest.mark.parametrize("who", ["auditor", "leader", "inspector"])
+def test_dashboard_api_groups_by_ward_today_or_at_the_time_like_the_page(
+    tmp_path: Path, city: dict[str, Any], admin_user: Any, client: Any, who: str
+) -> None:
+    from backend.cases.selectors.query import CaseQuery
+    from backend.reports.dashboard import audit_dashboard
+
+    run(merged_file(tmp_path), admin_user)
+    user = UserFactory(role=Role.CITY_AUDITOR) if who == "auditor" else city[who]
+    client.force_login(user)
+    for basis, query in [("today", {}), ("today", {"ward_basis": "today"}),
+                         ("opened", {"ward_basis": "opened"})]:  # fmt: skip
+        answer = client.get("/api/audit/dashboard/", query)
+        assert answer.status_code == 200, answer.content
+        body = answer.json()
+        assert body["ward_basis"] == basis
+        page = audit_dashboard(user, CaseQuery(), ward_basis=basis).as_json()
+        assert body["wards"] == page["wards"] and body["city"] == page["city"]
+        open_by_ward = {w["code"]: w["open"] for w in body["wards"] if w["open"]}
+        if who == "auditor":
+            assert open_by_ward == ({"N01": 2} if basis == "today" else {"A1": 1, "B1": 1})
+    refused = client.get("/api/audit/dashboard/", {"ward_basis": "yesterday"})
+    assert refused.status_code == 400
+    assert "ward_basis" in refused.json()
+    assert "opened" in refused.json()["ward_basis"][0]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q
 
 from backend.accounts.services import memberships_move_to_ward
@@ -48,6 +50,38 @@ def case_code_prefix(name: str, code: str, taken: set[str]) -> str:
     return slug
 
 
+def _correct_ward(ward_id: int, code: str, name: str) -> None:
+    """The version of the same date takes the new name and boundary (copied in PostgreSQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Ward._meta.db_table} SET name = %s, is_demo_geometry = false, "  # noqa: S608
+            "boundary = (SELECT geom FROM ward_import_new WHERE code = %s) WHERE id = %s",
+            [name, code, ward_id],
+        )
+
+
+def _create_wards(wards: list[tuple[str, str, str]], valid_from: datetime.date) -> dict[str, int]:
+    """New versions, their boundaries copied from the planning table: {code: id}."""
+    if not wards:
+        return {}
+    codes, slugs, names = (list(column) for column in zip(*wards, strict=True))
+    province = Ward._meta.get_field("province").get_default()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {Ward._meta.db_table}
+                (code, slug, name, province, boundary, valid_from, valid_to, is_demo_geometry)
+            SELECT n.code, v.slug, v.name, %s, n.geom, %s, NULL, false
+            FROM unnest(%s::text[], %s::text[], %s::text[]) WITH ORDINALITY AS v(code, slug, name, i)
+            JOIN ward_import_new n ON n.code = v.code
+            ORDER BY v.i
+            RETURNING id, code
+            """,  # noqa: S608 - the table name is the model's
+            [province, valid_from, codes, slugs, names],
+        )
+        return {code: ward_id for ward_id, code in cursor.fetchall()}
+
+
 def apply_import(plan: ImportPlan, *, actor: Any, source: str) -> ImportResult:
     """Write the plan; the caller holds the transaction (and planned in it)."""
     codes = [w.feature.code for w in plan.wards]
@@ -57,28 +91,20 @@ def apply_import(plan: ImportPlan, *, actor: Any, source: str) -> ImportResult:
         .order_by("code", "valid_from")
         .values_list("code", "slug")
     )
-    created = updated = 0
+    updated = 0
     new_ids: dict[str, int] = {}
+    fresh: list[tuple[str, str, str]] = []  # code, slug, name
     for planned in plan.wards:
         feature = planned.feature
         if planned.replaces_id:
-            Ward.objects.filter(pk=planned.replaces_id).update(
-                name=feature.name, boundary=feature.geometry, is_demo_geometry=False
-            )
+            _correct_ward(planned.replaces_id, feature.code, feature.name)
             new_ids[feature.code] = planned.replaces_id
             updated += 1
             continue
         slug = known.get(feature.code) or case_code_prefix(feature.name, feature.code, taken)
         taken.add(slug)
-        ward = Ward.objects.create(
-            code=feature.code,
-            slug=slug,
-            name=feature.name,
-            boundary=feature.geometry,
-            valid_from=plan.valid_from,
-        )
-        new_ids[feature.code] = ward.pk
-        created += 1
+        fresh.append((feature.code, slug, feature.name))
+    new_ids.update(_create_wards(fresh, plan.valid_from))
     closed_ids = [w.id for w in plan.closed]
     Ward.objects.filter(pk__in=closed_ids).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gt=plan.valid_from)
@@ -109,7 +135,7 @@ def apply_import(plan: ImportPlan, *, actor: Any, source: str) -> ImportResult:
         {m.old_ward_id: new_ids[m.new_code] for m in plan.moves_of("membership")}
     )
     return ImportResult(
-        created=created,
+        created=len(fresh),
         updated=updated,
         closed=len(closed_ids),
         successions=len(plan.successions),

@@ -1,10 +1,11 @@
 """What an import will do, worked out by PostGIS before anything is written.
 
 The new boundaries go into a temporary table (dropped at the end of the
-transaction) and every measure is one query over it: areas on the
-geography (metres), overlaps between the new wards and the enclosed gaps
-in their union, which open wards they replace and by how much, and where
-each open case, permit and staff membership of a replaced ward goes.
+transaction, see measuring.py: areas in square metres on the ellipsoid,
+overlaps between the new wards and the enclosed gaps in their union), then
+every further measure is one query over it: which open wards they replace
+and by how much, and where each open case, permit and staff membership of
+a replaced ward goes.
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ from django.db import connection
 
 from backend.accounts.models import WardMembership
 from backend.cases.models import OPEN_STAGES
+from backend.wards.importing.measuring import AREA_SRID, Gap, Overlap, measure
 from backend.wards.models import Ward
 from gis.vector_files import WardFeature, WardLayer
+
+__all__ = ["Gap", "ImportPlan", "Overlap", "plan_import"]
 
 
 @dataclass
@@ -60,20 +64,6 @@ class PlannedMove:
     contained: bool
 
 
-@dataclass(frozen=True)
-class Overlap:
-    code_a: str
-    code_b: str
-    area_m2: float
-
-
-@dataclass(frozen=True)
-class Gap:
-    area_m2: float
-    lat: float
-    lon: float
-
-
 @dataclass
 class ImportPlan:
     layer: WardLayer
@@ -106,59 +96,17 @@ def _rows(sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
         return list(cursor.fetchall())
 
 
-def _load_temp_table(layer: WardLayer) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS ward_import_new")
-        cursor.execute(
-            "CREATE TEMP TABLE ward_import_new (code text PRIMARY KEY, "
-            "geom geometry(MultiPolygon, 4326) NOT NULL) ON COMMIT DROP"
-        )
-        cursor.executemany(
-            "INSERT INTO ward_import_new (code, geom) VALUES (%s, ST_GeomFromWKB(%s, 4326))",
-            [(f.code, bytes(f.geometry.wkb)) for f in layer.features],
-        )
-        cursor.execute("CREATE INDEX ON ward_import_new USING gist (geom)")
-        cursor.execute("ANALYZE ward_import_new")
-
-
 def plan_import(layer: WardLayer, valid_from: datetime.date) -> ImportPlan:
     """The plan; call inside a transaction (the temporary table lives in it)."""
-    _load_temp_table(layer)
     minimum = settings.TTXD_WARD_IMPORT_MIN_AREA_M2
-    areas = dict(_rows("SELECT code, ST_Area(geom::geography) FROM ward_import_new"))
+    measures = measure(layer, minimum)
     plan = ImportPlan(
         layer=layer,
         valid_from=valid_from,
-        wards=[PlannedWard(f, float(areas[f.code])) for f in layer.features],
+        wards=[PlannedWard(f, measures.areas[f.code]) for f in layer.features],
+        overlaps=measures.overlaps,
+        gaps=measures.gaps,
     )
-    plan.overlaps = [
-        Overlap(a, b, float(area))
-        for a, b, area in _rows(
-            """
-            SELECT a.code, b.code, ST_Area(ST_Intersection(a.geom, b.geom)::geography) AS area
-            FROM ward_import_new a JOIN ward_import_new b ON a.code < b.code AND ST_Intersects(a.geom, b.geom)
-            WHERE NOT ST_Touches(a.geom, b.geom)
-            ORDER BY area DESC
-            """
-        )
-        if area > minimum
-    ]
-    plan.gaps = [
-        Gap(float(area), float(lat), float(lon))
-        for area, lat, lon in _rows(
-            """
-            WITH parts AS (SELECT (ST_Dump(ST_Union(geom))).geom AS part FROM ward_import_new),
-            holes AS (
-                SELECT ST_MakePolygon(ST_InteriorRingN(part, n)) AS hole
-                FROM parts, generate_series(1, ST_NumInteriorRings(part)) AS n
-            )
-            SELECT ST_Area(hole::geography) AS area,
-                   ST_Y(ST_PointOnSurface(hole)), ST_X(ST_PointOnSurface(hole))
-            FROM holes ORDER BY area DESC
-            """
-        )
-        if area > minimum
-    ]
     _plan_versions(plan, minimum)
     _plan_moves(plan)
     return plan
@@ -176,15 +124,15 @@ def _plan_versions(plan: ImportPlan, minimum: float) -> None:
     replaced = [w.replaces_id for w in plan.wards if w.replaces_id]
     rows = _rows(
         """
-        SELECT w.id, w.code, w.name, ST_Area(w.boundary::geography), n.code,
-               ST_Area(ST_Intersection(w.boundary, n.geom)::geography)
+        SELECT w.id, w.code, w.name, ST_Area(ST_Transform(w.boundary, %s)), n.code,
+               ST_Area(ST_Intersection(ST_Transform(w.boundary, %s), n.area_geom))
         FROM wards_ward w
         LEFT JOIN ward_import_new n ON ST_Intersects(w.boundary, n.geom)
         WHERE w.valid_from < %s AND (w.valid_to IS NULL OR w.valid_to > %s)
           AND NOT (w.id = ANY(%s))
         ORDER BY w.code, w.id
         """,
-        [plan.valid_from, plan.valid_from, replaced],
+        [AREA_SRID, AREA_SRID, plan.valid_from, plan.valid_from, replaced],
     )
     closed: dict[int, ClosedWard] = {}
     for ward_id, code, name, area, new_code, overlap in rows:
