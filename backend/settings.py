@@ -175,6 +175,9 @@ STATICFILES_DIRS = [
     ("vendor/swagger-ui", NODE_MODULES / "swagger-ui-dist"),
 ]
 WHITENOISE_USE_FINDERS = DEBUG
+# Served at the site's root: /favicon.ico, which browsers ask for on every page
+# (drawn by `manage.py build_icons`, backend/web/icons.py).
+WHITENOISE_ROOT = BASE_DIR / "frontend" / "root"
 
 MEDIA_ROOT = Path(env("TTXD_MEDIA_ROOT", str(BASE_DIR / "var" / "media")) or "")
 # Files are never served from a public web root: see backend.photos views.
@@ -280,7 +283,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # The API docs page loads Swagger UI from our own static files, not a CDN.
     "SWAGGER_UI_DIST": STATIC_URL + "vendor/swagger-ui",
-    "SWAGGER_UI_FAVICON_HREF": STATIC_URL + "vendor/swagger-ui/favicon-32x32.png",
+    "SWAGGER_UI_FAVICON_HREF": STATIC_URL + "ttxd/favicon-32.png",
     # One name per choice set, wherever it appears.
     "ENUM_NAME_OVERRIDES": {
         "StageEnum": "backend.cases.models.Stage",

@@ -67,6 +67,14 @@ def log_in(page: Any, live_server: Any, username: str, password: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
+def sign_out(page: Any) -> None:
+    """Press the header's "Log out", opening the menu first where it is folded (phones)."""
+    toggle = page.locator("[data-menu-toggle]")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+    page.click("form[action='/logout/'] button[type=submit]")
+
+
 def wait_until(page: Any, predicate: str, arg: Any = None, timeout_s: float = 15.0) -> Any:
     """Poll an (async) JS function until it answers something true, and return that.
 

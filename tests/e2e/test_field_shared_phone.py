@@ -12,7 +12,7 @@ from django.test import Client
 
 from backend.accounts.models import Role
 from backend.photos.services import photo_ingest
-from tests.e2e.conftest import PASSWORD, log_in, open_field_app, screenshot, wait_until
+from tests.e2e.conftest import PASSWORD, log_in, open_field_app, screenshot, sign_out, wait_until
 from tests.factories import WARD_A_BOX, WARD_B_BOX, CaseFactory, UserFactory, WardFactory, box
 from tests.photos import imagery
 
@@ -81,7 +81,7 @@ def test_after_logout_the_next_user_gets_no_photo_of_the_last(
     thumbnail = two_inspectors["thumbnail"]
     first_user_sees_the_photo_online_and_offline(phone, live_server, thumbnail)
 
-    phone.click("form[action='/logout/'] button[type=submit]")
+    sign_out(phone)
     phone.wait_for_url(f"{live_server.url}/login/")
     # The login page drops every user's photos and the app page of the last user.
     wait_until(

@@ -16,7 +16,14 @@ import pytest
 from django.contrib.gis.geos import Point
 
 from backend.accounts.models import DeviceToken, Role
-from tests.e2e.conftest import PASSWORD, open_field_app, read_store, screenshot, wait_until
+from tests.e2e.conftest import (
+    PASSWORD,
+    open_field_app,
+    read_store,
+    screenshot,
+    sign_out,
+    wait_until,
+)
 from tests.factories import WARD_A_BOX, CaseFactory, UserFactory, WardFactory, box
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -75,7 +82,7 @@ def test_signing_out_revokes_the_token_and_clears_the_users_data(
     phone.evaluate(SEED, "thanh_tra_a")
     assert {"cases:thanh_tra_a", "token:thanh_tra_a", "photos:thanh_tra_a:1"} <= meta_names(phone)
 
-    phone.click("form[action='/logout/'] button[type=submit]")
+    sign_out(phone)
     phone.wait_for_url(f"{live_server.url}/login/")
     phone.wait_for_selector("html[data-field-forgotten=true]")
 
