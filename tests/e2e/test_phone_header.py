@@ -124,6 +124,11 @@ def test_on_a_phone_the_header_is_one_short_row_and_the_menu_opens(
         page.wait_for_load_state("networkidle")
         share = _header_share(page)
         assert share <= 0.15, f"{path}: the header takes {share:.0%} of the screen"
+        # Wide tables scroll inside themselves: the page itself never scrolls sideways.
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 1, f"{path}: the page is {overflow}px wider than the screen"
         assert toggle.is_visible() and not nav.is_visible(), path
         assert toggle.get_attribute("aria-expanded") == "false", path
         _check_icons(page, live_server, seen)
