@@ -17,6 +17,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from backend.ogc import crs as crs_module
 from backend.ogc.crs import Crs
@@ -115,11 +116,16 @@ def _limit(query: QueryDict) -> int:
     return min(value, int(settings.TTXD_OGC_LIMIT_MAX))
 
 
+def is_plain_number(text: str) -> bool:
+    """ASCII digits only (str.isdigit also takes "²" and other digits int() refuses)."""
+    return text.isascii() and text.isdigit() and len(text) <= 18
+
+
 def _id(query: QueryDict, name: str) -> int | None:
     text = _single(query, name)
     if text is None:
         return None
-    if not text.isdigit() or len(text) > 18:
+    if not is_plain_number(text):
         raise OgcError(
             _("“%(name)s” is a paging position: follow the “next” or “prev” link as given.")
             % {"name": name}
@@ -162,8 +168,8 @@ def _bbox(text: str, bbox_crs: Crs) -> Polygon:
         return box
     # A projected box: densified, then transformed by GDAL (which knows every
     # EPSG code, including VN-2000 grids missing from PostGIS's table).
-    dense = Polygon(_densified(box.exterior_ring.coords), srid=bbox_crs.epsg)
     try:
+        dense = Polygon(_densified(box.exterior_ring.coords), srid=bbox_crs.epsg)
         dense.transform(CoordTransform(SpatialReference(bbox_crs.epsg), SpatialReference(4326)))
     except Exception as error:  # GDAL raises its own kinds for points it cannot transform
         raise OgcError(
@@ -185,7 +191,21 @@ def _densified(ring: Any, steps: int = 8) -> list[tuple[float, float]]:
 
 
 def _moment(text: str, *, end: bool) -> tuple[datetime.datetime, bool]:
-    """A bound of `datetime`: the moment, and whether it is a whole day (a date)."""
+    """A bound of `datetime`: the moment, and whether it is a whole day (a date).
+
+    Impossible dates (30 February) and the calendar's edges (year 1, 9999, where
+    a day more or a time zone overflows) are refused as malformed."""
+    try:
+        moment, whole_day = _parsed_moment(text, end=end)
+        if not (1 < moment.year < 9999):
+            raise OverflowError
+        timezone.localtime(moment)
+    except (ValueError, OverflowError):
+        raise OgcError(DATETIME_FORMAT) from None
+    return moment, whole_day
+
+
+def _parsed_moment(text: str, *, end: bool) -> tuple[datetime.datetime, bool]:
     day = parse_date(text) if len(text) == 10 else None
     if day is not None:
         if end:
@@ -199,16 +219,17 @@ def _moment(text: str, *, end: bool) -> tuple[datetime.datetime, bool]:
     except ValueError:
         moment = None
     if moment is None:
-        raise OgcError(
-            _(
-                "“datetime” must be a date or time in RFC 3339 (e.g. 2025-07-01 or "
-                "2025-07-01T08:00:00+07:00), or an interval of two joined by “/”, "
-                "with “..” for an open end (e.g. 2025-07-01/..)."
-            )
-        )
+        raise ValueError(text)
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment, False
+
+
+DATETIME_FORMAT = gettext_lazy(
+    "“datetime” must be a date or time in RFC 3339 (e.g. 2025-07-01 or "
+    "2025-07-01T08:00:00+07:00), or an interval of two joined by “/”, "
+    "with “..” for an open end (e.g. 2025-07-01/..)."
+)
 
 
 def _interval(text: str) -> tuple[datetime.datetime | None, datetime.datetime | None, bool]:
@@ -235,7 +256,7 @@ def _property_value(prop: Property, text: str) -> Any:
             % {"name": prop.name, "values": ", ".join(v for v, _label in prop.enum)}
         )
     if prop.type == "integer":
-        if not text.lstrip("-").isdigit():
+        if not is_plain_number(text.removeprefix("-")):
             raise OgcError(_("“%(name)s” must be a whole number.") % {"name": prop.name})
         return int(text)
     if prop.type == "boolean":

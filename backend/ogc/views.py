@@ -335,7 +335,7 @@ class ItemView(OgcView):
         definition = _readable(request, collection_id)
         crs = params.read_crs(request.GET)
         text = None
-        if feature_id.isdigit() and len(feature_id) <= 18:
+        if params.is_plain_number(feature_id):
             text = features.one_feature(
                 rows_for(request.user, definition, timezone.localdate()), definition,
                 crs=crs, feature_id=int(feature_id), today=timezone.localdate(),

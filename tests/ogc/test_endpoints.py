@@ -196,6 +196,13 @@ def test_output_crs_transforms_and_orders_axes(city: Any, auditor: Any) -> None:
         ("colour=red", "colour"),
         ("f=xml", "xml"),
         ("limit=1&limit=2", "limit"),
+        # Digits int() refuses, impossible dates, the calendar's edges, infinite boxes.
+        ("after=²", "after"),
+        ("datetime=2025-02-30", "datetime"),
+        ("datetime=9999-12-31", "datetime"),
+        ("datetime=2025-01-01/9999-12-31", "datetime"),
+        ("datetime=0001-01-01T00:00:00+05:00", "datetime"),
+        ("bbox=-1e308,-1e308,1e308,1e308&bbox-crs=EPSG:3857", "bbox"),
     ],
 )
 def test_wrong_parameters_are_400_with_an_ogc_body_in_vietnamese(
@@ -212,6 +219,9 @@ def test_wrong_parameters_are_400_with_an_ogc_body_in_vietnamese(
 
 def test_unknown_collection_and_feature_are_404(city: Any, auditor: Any) -> None:
     client = session_client(auditor)
+    assert get_json(client, "/ogc/collections/cases/items/²", status=404)["code"] == "NotFound"
+    late = "/ogc/collections/permits/items?datetime=9999-12-31T23:00:00-05:00"
+    assert client.get(late).status_code == 400
     assert get_json(client, "/ogc/collections/parcels", status=404)["code"] == "NotFound"
     assert get_json(client, "/ogc/collections/cases/items/999999", status=404)["code"] == "NotFound"
     assert get_json(client, "/ogc/collections/cases/items/abc", status=404)["code"] == "NotFound"
