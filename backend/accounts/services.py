@@ -224,15 +224,16 @@ def device_tokens_revoke_all(*, user_id: int) -> int:
 
 @transaction.atomic
 def memberships_move_to_ward(moves: dict[int, int]) -> int:
-    """Move every membership of an old ward (key) to its new ward (value).
+    """Give every member of an old ward (key) a membership of its new ward (value).
 
     After a boundary merger the staff of the wards merged work in the new
-    one; someone already a member there keeps one membership.
+    one; someone already a member there keeps one membership. The old
+    membership stays: the old ward's closed cases, which keep their ward,
+    stay readable by the people who handled them.
     """
     moved = 0
     for old_ward_id, new_ward_id in sorted(moves.items()):
         for membership in WardMembership.objects.select_for_update().filter(ward_id=old_ward_id):
             WardMembership.objects.get_or_create(user_id=membership.user_id, ward_id=new_ward_id)
-            membership.delete()
             moved += 1
     return moved

@@ -122,7 +122,12 @@ def test_merger_closes_old_wards_records_shares_and_moves_everything(
     # Access follows the ward of today: the leader of old A sees B's open case now.
     leader = type(city["leader"]).objects.get(pk=city["leader"].pk)
     visible = restrict_to_user_wards(ViolationCase.objects.all(), leader)
-    assert set(visible.values_list("code", flat=True)) == {"WARDA-2026-0001", "WARDB-2026-0001"}
+    # ...and still the closed case of old A, which stays where it happened.
+    assert set(visible.values_list("code", flat=True)) == {
+        "WARDA-2026-0001",
+        "WARDB-2026-0001",
+        closed.code,
+    }
 
 
 def test_preview_lists_what_will_move_and_writes_nothing(
