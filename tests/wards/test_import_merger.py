@@ -289,3 +289,16 @@ def test_dashboard_api_groups_by_ward_today_or_at_the_time_like_the_page(
     assert refused.status_code == 400
     assert "ward_basis" in refused.json()
     assert "opened" in refused.json()["ward_basis"][0]
+
+
+def test_a_permit_with_only_a_point_is_placed_by_its_point(
+    tmp_path: Path, city: dict[str, Any], admin_user: Any
+) -> None:
+    pointed = PermitFactory(ward=city["b"], parcel=None, location=Point(106.71, 10.77, srid=4326))
+    outcome = ward_import(
+        merged_file(tmp_path), ImportOptions(valid_from=MERGER), actor=admin_user,
+        apply=False, source="test",
+    )  # fmt: skip
+    moves = {m.object_id: m for m in outcome.plan.moves_of("permit")}
+    assert moves[pointed.pk].contained and moves[pointed.pk].new_code == "N01"
+    assert not moves[city["loose"].pk].contained  # no parcel, no point: the largest share

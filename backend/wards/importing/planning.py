@@ -184,7 +184,8 @@ def _plan_moves(plan: ImportPlan) -> None:
             """
             SELECT p.id, p.number, p.ward_id,
                    (SELECT n.code FROM ward_import_new n
-                    WHERE p.parcel IS NOT NULL AND ST_Covers(n.geom, ST_PointOnSurface(p.parcel))
+                    -- By its parcel, else by the point an import gave it.
+                    WHERE ST_Covers(n.geom, COALESCE(ST_PointOnSurface(p.parcel), p.location))
                     ORDER BY n.code LIMIT 1)
             FROM permits_permit p WHERE p.ward_id = ANY(%s) ORDER BY p.id
             """,

@@ -11,7 +11,10 @@
     const layer = L.geoJSON(JSON.parse(data.textContent), {
       style: { color: "#1d4ed8", weight: 2, fillOpacity: 0.15 },
       onEachFeature: function (feature, shape) {
-        shape.bindTooltip(feature.properties.code + " " + feature.properties.name);
+        // The names come from the uploaded file: a text node, never markup.
+        const label = document.createElement("span");
+        label.textContent = feature.properties.code + " " + feature.properties.name;
+        shape.bindTooltip(label);
       },
     }).addTo(map);
     map.fitBounds(layer.getBounds());
