@@ -143,3 +143,29 @@ def test_a_layer_without_the_named_fields_is_refused(
         )
     assert "không có trường “ToBanDo”" in str(refused.value)
     assert not Permit.objects.exists()
+
+
+def test_a_parcel_without_geometry_is_skipped_not_a_server_error(tmp_path: Path) -> None:
+    from backend.permits.importing.parcels import load_parcels
+
+    layer = tmp_path / "thua.geojson"
+    layer.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {"type": "Feature", "properties": {"SoTo": "1", "SoThua": 2}, "geometry": None},
+                    {
+                        "type": "Feature",
+                        "properties": {"SoTo": "12", "SoThua": 101},
+                        "geometry": {"type": "Polygon", "coordinates": [PARCEL]},
+                    },
+                ],
+            }
+        ),
+        "utf-8",
+    )
+    parcels = load_parcels(
+        layer, filename="thua.geojson", sheet_field="SoTo", number_field="SoThua"
+    )
+    assert len(parcels) == 1

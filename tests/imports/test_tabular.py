@@ -251,13 +251,20 @@ def test_refused_rows_workbook_keeps_the_row_its_cells_and_the_reason(tmp_path: 
     target = tmp_path / "refused.xlsx"
     written = write_refused_rows(
         target,
-        ["Số giấy phép", "Ngày cấp"],
+        ["Số giấy phép", '=HYPERLINK("http://x")'],
         [(7, ["12/GP", "31/02/2025"], "Ngày cấp: ngày không tồn tại"), (9, ["=1+1"], "x")],
     )
     assert written == 2
     sheet = load_workbook(target).active
     assert sheet is not None
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    assert rows[0] == ["Dòng trong tệp gốc", "Số giấy phép", "Ngày cấp", "Lý do từ chối"]
+    # Formula-like text, in a header or a cell, is kept as text (never a live formula).
+    assert rows[0] == [
+        "Dòng trong tệp gốc",
+        "Số giấy phép",
+        '=HYPERLINK("http://x")',
+        "Lý do từ chối",
+    ]
     assert rows[1] == [7, "12/GP", "31/02/2025", "Ngày cấp: ngày không tồn tại"]
-    assert rows[2] == [9, "'=1+1", None, "x"]
+    assert rows[2] == [9, "=1+1", None, "x"]
+    assert sheet["C1"].data_type == "s" and sheet["B3"].data_type == "s"

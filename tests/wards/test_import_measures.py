@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from backend.wards.importing.measuring import measure
 from backend.wards.importing.reading import ImportOptions, read_ward_file
@@ -130,3 +131,16 @@ def test_gaps_at_the_threshold_are_those_the_geography_finds(
         assert (gap.lon, gap.lat) == pytest.approx((X + S, Y + S), abs=2 * M_LON)
     else:
         assert holes[0] < 1.0 and measures.gaps == []
+
+
+def test_codes_and_names_too_long_for_a_ward_are_refused_when_read(tmp_path: Path) -> None:
+    from backend.wards.importing.reading import WardFileRefused
+    from tests.wards import files
+
+    wards = [files.Ward("12345678901234", "Phường Dài", [files.square(0)])]
+    path = tmp_path / "dai.geojson"
+    path.write_text(files.geojson(wards), "utf-8")
+    with translation.override("vi"), pytest.raises(WardFileRefused) as refused:
+        read_ward_file(path, ImportOptions())
+    assert refused.value.code == "too_long"
+    assert any("12345678901234" in line for line in refused.value.details)

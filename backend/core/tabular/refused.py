@@ -33,7 +33,7 @@ def write_refused_rows(
     header = [_("Source row"), *labels, _("Reason refused")]
     cells = []
     for label in header:
-        cell = WriteOnlyCell(sheet, value=str(label))
+        cell = _text_cell(sheet, str(label))
         cell.font = bold
         cells.append(cell)
     sheet.append(cells)
@@ -41,7 +41,7 @@ def write_refused_rows(
     written = 0
     width = len(labels)
     for number, values, reason in rows:
-        padded = [_as_cell(v) for v in list(values)[:width]]
+        padded = [_as_cell(sheet, v) for v in list(values)[:width]]
         padded += [None] * (width - len(padded))
         sheet.append([number, *padded, reason])
         written += 1
@@ -49,8 +49,14 @@ def write_refused_rows(
     return written
 
 
-def _as_cell(value: Any) -> Any:
-    # openpyxl writes text starting with "=" as a formula.
+def _text_cell(sheet: Any, text: str) -> WriteOnlyCell:
+    """A cell holding the text as text: openpyxl would take "=…" for a formula."""
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"
+    return cell
+
+
+def _as_cell(sheet: Any, value: Any) -> Any:
     if isinstance(value, str) and value.startswith("="):
-        return "'" + value
+        return _text_cell(sheet, value)
     return value

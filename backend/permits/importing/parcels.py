@@ -52,6 +52,8 @@ def _read(path: Path, sheet_field: str, number_field: str) -> dict[tuple[str, st
         raise _refuse(
             _("The cadastral layer cannot be read: send a GeoPackage or a Shapefile.")
         ) from None
+    if source.layer_count < 1:
+        raise _refuse(_("The cadastral layer holds no layer of parcels."))
     layer = source[0]
     fields = list(layer.fields)
     for wanted in (sheet_field, number_field):
@@ -70,11 +72,12 @@ def _read(path: Path, sheet_field: str, number_field: str) -> dict[tuple[str, st
     transform = CoordTransform(layer.srs, SpatialReference(4326))
     parcels: dict[tuple[str, str], str] = {}
     for feature in layer:
-        geometry = feature.geom
-        if geometry is None:
-            continue
-        geometry.transform(transform)
-        geos = GEOSGeometry(geometry.wkb, srid=4326)
+        try:
+            geometry = feature.geom  # GDAL raises for a feature without geometry
+            geometry.transform(transform)
+            geos = GEOSGeometry(geometry.wkb, srid=4326)
+        except (GDALException, ValueError, TypeError):
+            continue  # no usable shape: the permit falls back to its point
         if geos.geom_type == "Polygon":
             geos = MultiPolygon(geos, srid=4326)
         if geos.geom_type != "MultiPolygon" or geos.empty:

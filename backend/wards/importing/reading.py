@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from backend.core.errors import InvalidInput
 from backend.wards.importing.messages import candidate_line, problem_message
+from backend.wards.models import Ward
 from gis.archives import ArchiveLimits
 from gis.crs_guess import CrsProblem, crs_from_option
 from gis.vector_files import VectorFileProblem, VectorLimits, WardLayer, read_ward_layer
@@ -79,7 +80,7 @@ def read_ward_file(path: Path, options: ImportOptions) -> WardLayer:
         raise WardFileRefused(message, code=exc.code) from None
     with tempfile.TemporaryDirectory(prefix="ttxd-wards-") as workdir:
         try:
-            return read_ward_layer(
+            layer = read_ward_layer(
                 path,
                 workdir=Path(workdir),
                 limits=import_limits(),
@@ -94,3 +95,33 @@ def read_ward_file(path: Path, options: ImportOptions) -> WardLayer:
             raise WardFileRefused(
                 problem_message(problem), code=problem.code, details=details
             ) from None
+    _check_lengths(layer)
+    return layer
+
+
+# The columns a ward's code and name go into (backend.wards.models.Ward).
+CODE_MAX = Ward._meta.get_field("code").max_length or 10
+NAME_MAX = Ward._meta.get_field("name").max_length or 100
+
+
+def _check_lengths(layer: WardLayer) -> None:
+    too_long = [
+        _("feature %(n)s: code “%(code)s” has more than %(max)d characters")
+        % {"n": f.number, "code": f.code, "max": CODE_MAX}
+        for f in layer.features
+        if len(f.code) > CODE_MAX
+    ] + [
+        _("feature %(n)s: name “%(name)s” has more than %(max)d characters")
+        % {"n": f.number, "name": f.name[:120], "max": NAME_MAX}
+        for f in layer.features
+        if len(f.name) > NAME_MAX
+    ]
+    if too_long:
+        raise WardFileRefused(
+            _(
+                "Some codes or names are too long: check that the code and name fields are "
+                "the ward's official code (5 digits) and its name."
+            ),
+            code="too_long",
+            details=too_long,
+        )
