@@ -8,6 +8,7 @@ secrets). Without DATABASE_URL the embedded development cluster started by
 from __future__ import annotations
 
 import datetime
+import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -371,9 +372,12 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Debian 12 ships GDAL 3.6, which cannot sandbox file/network access. TTXD
-# never hands GDAL a user-supplied spatial reference definition, so the
-# warning is acknowledged here rather than hidden in every run's output.
+# Debian 12 ships GDAL 3.6, which cannot sandbox file/network access. A user
+# names a coordinate system only by EPSG code or VN-2000 meridian (never a
+# PROJ string or WKT); the definitions inside uploaded files (.prj, a
+# GeoPackage's) are parsed by GDAL with PROJ's network access off. The
+# warning is acknowledged here rather than repeated in every run's output.
+os.environ.setdefault("PROJ_NETWORK", "OFF")
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
 # --- Map page (backend.maps) -------------------------------------------------------

@@ -101,6 +101,10 @@ def test_bad_meridian_and_unknown_epsg_are_refused_in_words(tmp_path: Path) -> N
     with pytest.raises(WardFileRefused) as refused:
         read_ward_file(shp, ImportOptions(srs="EPSG:999999"))
     assert refused.value.code == "unknown_crs"
+    # Only codes: a PROJ string (which could name grid files) is not taken from a user.
+    with pytest.raises(WardFileRefused) as refused:
+        read_ward_file(shp, ImportOptions(srs="+proj=longlat +nadgrids=/etc/passwd"))
+    assert refused.value.code == "unknown_crs"
 
 
 @pytest.mark.parametrize(
