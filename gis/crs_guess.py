@@ -112,8 +112,12 @@ def crs_from_option(srs: str | None, vn2000_meridian: float | None) -> Crs | Non
     if vn2000_meridian is not None:
         return vn2000_tm3(vn2000_meridian)
     if srs:
-        reference = srs_from_text(srs)
-        return Crs(f"{reference.name} ({srs.strip()})", srs.strip())
+        # Only a code: a PROJ string or WKT from a form could point GDAL at files.
+        code = srs.strip().upper().removeprefix("EPSG:")
+        if not (code.isascii() and code.isdigit() and len(code) <= 6):
+            raise CrsProblem("unknown_crs", f"{srs!r} is not an EPSG code")
+        reference = srs_from_text(code)
+        return Crs(f"{reference.name} (EPSG:{code})", f"EPSG:{code}")
     return None
 
 
