@@ -47,8 +47,11 @@ JITTER = 1e-8  # degrees, about a millimetre
 # rest is Python (reading the shapefile, planning, the report).
 STEPS = [
     ("load into the temporary table", "INSERT INTO ward_import_new"),
-    ("union, gaps, area covered twice", "ward_import_union"),
-    ("overlaps pair by pair", "JOIN ward_import_new b"),
+    ("overlaps pair by pair, tile by tile", "JOIN ward_import_piece b"),
+    ("gaps: stitching across tile edges", "ST_ClusterDBSCAN"),
+    ("tiles: cutting the wards", "CREATE TEMP TABLE ward_import_piece"),
+    ("tiles: union", "CREATE TEMP TABLE ward_import_cover"),
+    ("tiles: uncovered parts", "CREATE TEMP TABLE ward_import_left"),
     ("areas", "ST_Area(area_geom) FROM ward_import_new"),
     ("writing the wards", "wards_ward"),
 ]
