@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "backend.permits",
     "backend.cases",
     "backend.photos",
+    "backend.sites",
     "backend.audit",
     "backend.maps",
     "backend.reports",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 class IdempotencyScope(models.TextChoices):
     PHOTO_UPLOAD = "photo_upload", _("Photo upload")
     CASE_OPEN = "case_open", _("Case opened")
+    SITE_VISIT = "site_visit", _("Site visit recorded")
 
 
 class IdempotencyRecord(models.Model):

@@ -14,7 +14,12 @@ from backend.audit.models import CaseEvent
 
 # The catalogue and the fine rules, for other apps and the demo (backend.cases.fines).
 from backend.cases.appeals import case_appeals as case_appeals
+
+# The working-day calendar, for other apps' schedules (backend.sites).
+from backend.cases.deadlines import WorkCalendar as WorkCalendar
+from backend.cases.deadlines import add_period as add_period
 from backend.cases.deadlines import calendar_seeded_until
+from backend.cases.deadlines import work_calendar as work_calendar
 from backend.cases.fine_payment import FineStatus, fine_status
 from backend.cases.fines import case_fines as case_fines
 from backend.cases.fines import clause_in_force as clause_in_force

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from backend.cases.services.deadline_scan import deadlines_scan
+from backend.sites.services.scan import sites_scan
 
 
 class Command(BaseCommand):
@@ -36,4 +37,12 @@ class Command(BaseCommand):
             f"{result.overdue} overdue case(s), {result.newly_marked} newly marked, "
             f"{result.cleared} no longer overdue; "
             f"{result.notifications} new notification(s), {result.emails} e-mail(s) sent."
+        )
+        # Construction sites (backend.sites): new permits become sites, and each
+        # site's next visit is counted again for today.
+        sites = sites_scan(today=today)
+        self.stdout.write(
+            f"Sites: {sites.sync.created} new from permits, {sites.sync.moved} moved with "
+            f"their permit, {sites.sync.expired} permit(s) ended, {sites.sync.unplaced} "
+            f"permit(s) without a position; {sites.rescheduled} site(s) rescheduled."
         )

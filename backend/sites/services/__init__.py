@@ -1,0 +1,6 @@
+"""Every write to sites, one module per use case; each is atomic and records its SiteEvent.
+
+`schedule` keeps each site's next visit due from its inspection plan,
+`lifecycle` records sites (from permits, notices and patrols) and moves them
+through their life, `plans` adds versions of a ward's inspection plan.
+"""
