@@ -22,7 +22,8 @@ RECORD_PROBLEMS_SHOWN = 50
 # whose event is missing or disagrees come back.
 _ROWS_AGAINST_EVENTS = """
 SELECT r.id, e.id, e.payload -> {key} ->> 'hash', r.hash
-FROM (SELECT t.id, audit_content_hash({content}(t)) AS hash FROM {table} AS t) AS r
+FROM (SELECT t.id, audit_content_hash({content}(t)) AS hash FROM {table} AS t
+      WHERE {recorded}) AS r
 LEFT JOIN audit_caseevent AS e
        ON e.payload ? {key} AND e.payload -> {key} ->> 'table' = {name}
       AND e.payload -> {key} ->> 'id' = r.id::text
@@ -30,7 +31,7 @@ WHERE e.id IS NULL OR e.payload -> {key} ->> 'hash' IS DISTINCT FROM r.hash
 ORDER BY r.id
 LIMIT {limit}
 """
-_ROWS_COUNT = "SELECT count(*) FROM {table}"
+_ROWS_COUNT = "SELECT count(*) FROM {table} AS t WHERE {recorded}"
 # Events naming a row that is gone, or a table that records nothing.
 _EVENTS_WITHOUT_ROWS = """
 SELECT e.id, e.seq, e.payload -> {key} ->> 'table', e.payload -> {key} ->> 'id'
@@ -54,6 +55,8 @@ def _names(record_table: RecordTable) -> dict[str, sql.Composable]:
         "key": sql.Literal(RECORD_KEY),
         "name": sql.Literal(record_table.table),
         "limit": sql.Literal(RECORD_PROBLEMS_SHOWN),
+        # A constant of backend.audit.records, never input.
+        "recorded": sql.SQL(record_table.recorded_rows),
     }
 
 

@@ -35,10 +35,15 @@ class RecordTable:
     table: str
     content_function: str
     label: Any  # what a ward officer calls such a row
+    # SQL over the row (alias t): the rows that are some case's history.
+    recorded_rows: str = "TRUE"
 
 
 RECORD_TABLES = (
     RecordTable("cases_casestep", "audit_casestep_content", _("workflow step")),
-    RecordTable("photos_sitephoto", "audit_sitephoto_content", _("site photo")),
+    # A site visit's photo without a case is no case's history (audit migration 0007).
+    RecordTable(
+        "photos_sitephoto", "audit_sitephoto_content", _("site photo"), "t.case_id IS NOT NULL"
+    ),
 )
 RECORD_TABLE_NAMES = frozenset(t.table for t in RECORD_TABLES)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SitePhoto(models.Model):
-    """One photo of a case's site.
+    """One photo of a case's site, or of a site visit (backend.sites) before any case.
 
     The original bytes are stored unchanged under a key made of their SHA-256
     (chain of custody); the preview and thumbnail are re-encoded, upright and
@@ -20,8 +20,21 @@ class SitePhoto(models.Model):
     case = models.ForeignKey(
         "cases.ViolationCase",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="photos",
         verbose_name=_("case"),
+    )
+    # A photo taken on a routine visit of a construction site (backend.sites);
+    # when the visit finds a violation its photos become the case's first
+    # evidence as photo rows of their own (same stored objects, own events).
+    visit = models.ForeignKey(
+        "sites.Visit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="photos",
+        verbose_name=_("site visit"),
     )
     original = models.FileField(_("original"), max_length=300)
     original_filename = models.CharField(_("file name on the device"), max_length=255, blank=True)
@@ -58,9 +71,20 @@ class SitePhoto(models.Model):
         ordering = ["case", "uploaded_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["case", "sha256"], name="unique_photo_per_case"),
+            models.UniqueConstraint(
+                fields=["visit", "sha256"],
+                condition=models.Q(visit__isnull=False),
+                name="unique_photo_per_visit",
+            ),
+            # Every photo is evidence of something: a case, or a visit.
+            models.CheckConstraint(
+                condition=models.Q(case__isnull=False) | models.Q(visit__isnull=False),
+                name="photo_of_case_or_visit",
+            ),
         ]
         # The orphan cleanup and the duplicate check look photos up by content.
         indexes = [models.Index(fields=["sha256"], name="photo_sha256_idx")]
 
     def __str__(self) -> str:
-        return f"{self.case_id}/{self.sha256[:12]}"
+        owner = self.case_id if self.case_id is not None else f"visit{self.visit_id}"
+        return f"{owner}/{self.sha256[:12]}"

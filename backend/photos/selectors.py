@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from backend.accounts.selectors import Viewer
 from backend.cases.models import ViolationCase
@@ -12,6 +12,7 @@ from backend.cases.selectors import cases_visible_to
 from backend.photos.imaging import jpeg_within_square
 from backend.photos.models import SitePhoto
 from backend.photos.warnings import warning_message
+from backend.sites.selectors import sites_visible_to
 
 log = logging.getLogger(__name__)
 
@@ -19,11 +20,13 @@ log = logging.getLogger(__name__)
 def photos_visible_to(user: Viewer) -> QuerySet[SitePhoto]:
     """Every photo list, detail and file download starts here.
 
-    A photo is visible exactly when its case is (cases_visible_to).
+    A photo is visible exactly when its case is (cases_visible_to), or, for
+    a photo of a site visit, when the visited site is (sites_visible_to).
     """
-    return SitePhoto.objects.filter(case__in=cases_visible_to(user).values("pk")).select_related(
-        "uploaded_by"
-    )
+    return SitePhoto.objects.filter(
+        Q(case__in=cases_visible_to(user).values("pk"))
+        | Q(visit__site__in=sites_visible_to(user).values("pk"))
+    ).select_related("uploaded_by")
 
 
 def photos_of_case(user: Viewer, case_id: int) -> QuerySet[SitePhoto]:

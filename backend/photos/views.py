@@ -39,7 +39,8 @@ def photo_file(request: HttpRequest, pk: int, variant: str) -> HttpResponseBase:
     extension = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}.get(
         content_type, content_type.rsplit("/", 1)[-1]
     )
-    filename = f"{photo.case.code}-{photo.pk}-{variant}.{extension}"
+    owner = photo.case.code if photo.case is not None else f"visit{photo.visit_id}"
+    filename = f"{owner}-{photo.pk}-{variant}.{extension}"
     etag = f'"{photo.sha256}-{variant}"'
     storage: Any = photo_storage()
     if not storage_is_local(storage):
