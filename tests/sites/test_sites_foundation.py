@@ -209,8 +209,8 @@ def test_notified_small_works_and_patrol_sites(inspector_a: Any, inspector_b: An
 @pytest.fixture
 def holidays(db: Any) -> None:
     for day in (D(2025, 9, 1), D(2025, 9, 2)):
-        CalendarDay.objects.get_or_create(
-            date=day, defaults={"kind": "holiday", "name": "Quốc khánh"}
+        CalendarDay.objects.update_or_create(
+            date=day, defaults={"kind": "public_holiday", "name": "Quốc khánh"}
         )
 
 

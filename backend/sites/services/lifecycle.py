@@ -40,6 +40,7 @@ from backend.sites.models import (
 from backend.sites.services.schedule import site_schedule_refresh, sites_schedule_refresh
 from backend.wards.selectors import ward_containing
 
+SYNC_CHUNK = 2000
 ENDED_PERMIT_STATUSES = frozenset({PermitStatus.EXPIRED, PermitStatus.REVOKED})
 
 
@@ -73,30 +74,45 @@ def sites_sync_from_permits(
     who = actor or system_actor()
     day = today or timezone.localdate()
     qs = Permit.objects.all() if permits is None else permits
-    qs = qs.annotate(surface_point=PointOnSurface("parcel"))
-    created_sites: list[Site] = []
-    unplaced = 0
-    for permit in qs.filter(site__isnull=True).order_by("id").iterator(chunk_size=2000):
+    created = unplaced = 0
+    # In chunks: a register of 100,000 permits never sits in memory at once.
+    missing = qs.filter(site__isnull=True).annotate(surface_point=PointOnSurface("parcel"))
+    chunk: list[Site] = []
+    for permit in missing.order_by("id").iterator(chunk_size=SYNC_CHUNK):
         point = permit.location or getattr(permit, "surface_point", None)
         if point is None:
             unplaced += 1
             continue
-        created_sites.append(
-            Site(
-                ward_id=permit.ward_id,
-                origin=SiteOrigin.PERMIT,
-                permit=permit,
-                address=permit.address,
-                owner_name=permit.holder_name,
-                location=point,
-                parcel=permit.parcel,
-                works_class=permit.works_class,
-                status=_permit_site_status(permit),
-                status_since=permit.issued_on,
-                created_by=who,
-            )
-        )
-    Site.objects.bulk_create(created_sites, batch_size=2000)
+        chunk.append(_site_of_permit(permit, who))
+        if len(chunk) >= SYNC_CHUNK:
+            created += _create_sites(chunk, who, day)
+            chunk = []
+    created += _create_sites(chunk, who, day)
+    moved = _follow_permit_wards(qs, who, day)
+    expired = _follow_permit_ends(qs, who, day)
+    return SyncResult(created=created, moved=moved, expired=expired, unplaced=unplaced)
+
+
+def _site_of_permit(permit: Any, who: User) -> Site:
+    return Site(
+        ward_id=permit.ward_id,
+        origin=SiteOrigin.PERMIT,
+        permit=permit,
+        address=permit.address,
+        owner_name=permit.holder_name,
+        location=permit.location or permit.surface_point,
+        parcel=permit.parcel,
+        works_class=permit.works_class,
+        status=_permit_site_status(permit),
+        status_since=permit.issued_on,
+        created_by=who,
+    )
+
+
+def _create_sites(sites: list[Site], who: User, day: datetime.date) -> int:
+    if not sites:
+        return 0
+    Site.objects.bulk_create(sites, batch_size=SYNC_CHUNK)
     SiteEvent.objects.bulk_create(
         [
             SiteEvent(
@@ -108,16 +124,12 @@ def sites_sync_from_permits(
                 % {"number": site.permit.number if site.permit else ""},
                 actor=who,
             )
-            for site in created_sites
+            for site in sites
         ],
-        batch_size=2000,
+        batch_size=SYNC_CHUNK,
     )
-    moved = _follow_permit_wards(qs, who, day)
-    expired = _follow_permit_ends(qs, who, day)
-    touched = [site.pk for site in created_sites]
-    if touched:
-        sites_schedule_refresh(Site.objects.filter(pk__in=touched), today=day)
-    return SyncResult(created=len(created_sites), moved=moved, expired=expired, unplaced=unplaced)
+    sites_schedule_refresh(Site.objects.filter(pk__in=[site.pk for site in sites]), today=day)
+    return len(sites)
 
 
 def _follow_permit_wards(permits: Any, who: User, day: datetime.date) -> int:
@@ -139,6 +151,41 @@ def _follow_permit_wards(permits: Any, who: User, day: datetime.date) -> int:
         site.save(update_fields=["ward", "updated_at"])
         count += 1
     return count
+
+
+@transaction.atomic
+def sites_follow_boundaries(
+    closed_ward_ids: list[int], *, day: datetime.date, actor: User, source: str = ""
+) -> int:
+    """After a boundary import: each site of a closed ward goes to the ward now containing it.
+
+    A permit's site follows its permit (which the import moved already); a
+    notified or patrol site goes by its point. Each move is a site event.
+    """
+    if not closed_ward_ids:
+        return 0
+    permit_sites = Site.objects.filter(ward_id__in=closed_ward_ids, permit__isnull=False)
+    moved = _follow_permit_wards(
+        Permit.objects.filter(pk__in=permit_sites.values("permit_id")), actor, day
+    )
+    others = Site.objects.filter(ward_id__in=closed_ward_ids, permit__isnull=True)
+    for site in others.select_related("ward"):
+        ward = ward_containing(site.location, day)
+        if ward is None or ward.pk == site.ward_id:
+            continue
+        SiteEvent.objects.create(
+            site=site,
+            kind=SiteEventKind.WARD_CHANGED,
+            on=day,
+            data={"from": site.ward.code, "to": ward.code, "source": source[:255]},
+            evidence=_("The ward's boundary changed: the site is now in ward %(ward)s.")
+            % {"ward": ward.name},
+            actor=actor,
+        )
+        site.ward = ward
+        site.save(update_fields=["ward", "updated_at"])
+        moved += 1
+    return moved
 
 
 def _follow_permit_ends(permits: Any, who: User, day: datetime.date) -> int:
