@@ -10,7 +10,7 @@ from django.contrib.gis.geos import Point
 
 from backend.permits.models import PermitEvent
 from backend.sites.models import Site, SiteEvent, SiteEventKind, SiteOrigin, SiteStatus
-from backend.sites.services.lifecycle import sites_sync_from_permits
+from backend.sites.services.permit_sync import sites_sync_from_permits
 from backend.wards.models import Ward
 from tests.imports.conftest import permit_row
 from tests.imports.conftest import register_file as register_file  # a fixture

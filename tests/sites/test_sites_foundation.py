@@ -28,8 +28,8 @@ from backend.sites.services.lifecycle import (
     site_record,
     site_reopen,
     site_status_change,
-    sites_sync_from_permits,
 )
+from backend.sites.services.permit_sync import sites_sync_from_permits
 from backend.sites.services.plans import plan_rule_add
 from backend.sites.services.schedule import site_schedule_refresh, sites_schedule_refresh
 from tests.factories import PermitFactory, box

@@ -21,7 +21,7 @@ from backend.accounts.models import User
 from backend.core.errors import Conflict, InvalidInput, ServiceError
 from backend.permits.importing.sql import rows_of_other_wards, write_creations, write_updates
 from backend.permits.models import ImportStatus, Permit, PermitImportRun
-from backend.sites.services.lifecycle import sites_sync_from_permits
+from backend.sites.services.permit_sync import sites_sync_from_permits
 
 CHUNK = 2000
 Progress = Callable[[int, int], None]

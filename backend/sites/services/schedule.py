@@ -92,6 +92,24 @@ def next_visit_due(
     return add_period(anchor, rule.amount, rule.unit, calendar)
 
 
+def site_schedule_set(
+    site: Site, *, has_case: bool, book: PlanBook, calendar: WorkCalendar
+) -> bool:
+    """Set the site's plan rule, next visit due and violation flag in place; True if changed."""
+    rule = book.rule_for(site.ward.code, condition_of(site, has_case=has_case), site.small_works)
+    due = next_visit_due(site, rule, calendar)
+    had_violation = site.had_violation or has_case
+    rule_id = rule.pk if rule is not None else None
+    if (site.next_visit_due, site.plan_rule_id, site.had_violation) == (
+        due,
+        rule_id,
+        had_violation,
+    ):
+        return False
+    site.next_visit_due, site.plan_rule_id, site.had_violation = due, rule_id, had_violation
+    return True
+
+
 def _with_case_flag(qs: QuerySet[Site]) -> QuerySet[Site]:
     permit_case = ViolationCase.objects.filter(permit_id=OuterRef("permit_id"))
     linked_case = Site.cases.through.objects.filter(site_id=OuterRef("pk"))
@@ -121,18 +139,7 @@ def sites_schedule_refresh(
         has_case = bool(
             getattr(site, "has_permit_case", False) or getattr(site, "has_linked_case", False)
         )
-        rule = book.rule_for(
-            site.ward.code, condition_of(site, has_case=has_case), site.small_works
-        )
-        due = next_visit_due(site, rule, cal)
-        had_violation = site.had_violation or has_case
-        rule_id = rule.pk if rule is not None else None
-        if (site.next_visit_due, site.plan_rule_id, site.had_violation) != (
-            due,
-            rule_id,
-            had_violation,
-        ):
-            site.next_visit_due, site.plan_rule_id, site.had_violation = due, rule_id, had_violation
+        if site_schedule_set(site, has_case=has_case, book=book, calendar=cal):
             changed.append(site)
     Site.objects.bulk_update(
         changed, ["next_visit_due", "plan_rule", "had_violation"], batch_size=2000

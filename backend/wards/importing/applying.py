@@ -14,7 +14,7 @@ from django.db.models import Q
 from backend.accounts.services import memberships_move_to_ward
 from backend.cases.services.ward_moves import cases_move_to_ward
 from backend.permits.services import permits_move_to_ward
-from backend.sites.services.lifecycle import sites_follow_boundaries
+from backend.sites.services.permit_sync import sites_follow_boundaries
 from backend.wards.importing.planning import ImportPlan
 from backend.wards.models import Ward, WardSuccession
 
