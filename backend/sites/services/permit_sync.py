@@ -12,16 +12,13 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.gis.db.models.functions import PointOnSurface
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
 from backend.accounts.services import system_actor
-from backend.cases.models import ViolationCase
-from backend.cases.selectors import WorkCalendar, work_calendar
 from backend.permits.models import Permit, PermitStatus
 from backend.sites.models import (
     ACTIVE_STATUSES,
@@ -32,11 +29,9 @@ from backend.sites.models import (
     SiteStatus,
 )
 from backend.sites.services.lifecycle import site_move
-from backend.sites.services.schedule import PlanBook, plan_book, site_schedule_set
-from backend.wards.models import Ward
+from backend.sites.services.schedule import sites_schedule_refresh
 from backend.wards.selectors import ward_containing
 
-SYNC_CHUNK = 2000
 ENDED_PERMIT_STATUSES = frozenset({PermitStatus.EXPIRED, PermitStatus.REVOKED})
 
 
@@ -48,12 +43,38 @@ class SyncResult:
     unplaced: int  # permits with neither a point nor a parcel: no site until located
 
 
-def _permit_site_status(permit: Permit) -> str:
-    return (
-        SiteStatus.PERMIT_EXPIRED
-        if permit.status in ENDED_PERMIT_STATUSES
-        else SiteStatus.NOT_STARTED
-    )
+# One statement for a whole register: a permit with a point or a parcel and no
+# site yet gets one, "not started" from its issue date, or "permit expired".
+_INSERT_SITES = """
+INSERT INTO sites_site (
+    ward_id, origin, permit_id, address, owner_name, location, parcel, works_class,
+    small_works, status, status_since, visit_count, had_violation, version,
+    created_by_id, created_at, updated_at)
+SELECT p.ward_id, %s, p.id, p.address, p.holder_name,
+       COALESCE(p.location, ST_PointOnSurface(p.parcel)), p.parcel, p.works_class, false,
+       CASE WHEN p.status = ANY(%s) THEN %s ELSE %s END,
+       p.issued_on, 0, false, 1, %s, now(), now()
+FROM permits_permit AS p
+WHERE p.id IN ({permits})
+  AND (p.location IS NOT NULL OR p.parcel IS NOT NULL)
+  AND NOT EXISTS (SELECT 1 FROM sites_site AS s WHERE s.permit_id = p.id)
+ORDER BY p.id
+ON CONFLICT (permit_id) DO NOTHING
+RETURNING id
+"""
+_INSERT_EVENTS = """
+INSERT INTO sites_siteevent (
+    site_id, kind, "on", from_status, to_status, evidence, data, actor_id, at)
+SELECT s.id, %s, s.status_since, '', s.status, replace(%s, %s, p.number), '{}'::jsonb, %s, now()
+FROM sites_site AS s JOIN permits_permit AS p ON p.id = s.permit_id
+WHERE s.id = ANY(%s)
+"""
+_UNPLACED = """
+SELECT count(*) FROM permits_permit AS p
+WHERE p.id IN ({permits}) AND p.location IS NULL AND p.parcel IS NULL
+  AND NOT EXISTS (SELECT 1 FROM sites_site AS s WHERE s.permit_id = p.id)
+"""
+NUMBER_SLOT = "%(number)s"
 
 
 @transaction.atomic
@@ -63,79 +84,41 @@ def sites_sync_from_permits(
     """Give every permit (of `permits`, default all) its site, and keep sites in step.
 
     A new permit's site starts "not started" from its issue date (or "permit
-    expired" for a permit already expired or revoked). An existing site
-    follows its permit to another ward (a boundary import) and to its expiry.
-    Idempotent: a second run changes nothing.
+    expired" for a permit already expired or revoked), scheduled by the plan.
+    An existing site follows its permit to another ward (a boundary import)
+    and to its expiry. Idempotent: a second run changes nothing. Set-based:
+    a register of 100,000 permits is a few statements, never in memory.
     """
     who = actor or system_actor()
     day = today or timezone.localdate()
     qs = Permit.objects.all() if permits is None else permits
-    created = unplaced = 0
-    book, calendar = plan_book(day), work_calendar()
-    # In chunks: a register of 100,000 permits never sits in memory at once.
-    missing = qs.filter(site__isnull=True).annotate(surface_point=PointOnSurface("parcel"))
-    chunk: list[Site] = []
-    for permit in missing.order_by("id").iterator(chunk_size=SYNC_CHUNK):
-        point = permit.location or getattr(permit, "surface_point", None)
-        if point is None:
-            unplaced += 1
-            continue
-        chunk.append(_site_of_permit(permit, who))
-        if len(chunk) >= SYNC_CHUNK:
-            created += _create_sites(chunk, who, book, calendar)
-            chunk = []
-    created += _create_sites(chunk, who, book, calendar)
+    permits_sql, permits_params = qs.values("pk").query.sql_with_params()
+    ended = [str(status) for status in ENDED_PERMIT_STATUSES]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT_SITES.format(permits=permits_sql),
+            [
+                SiteOrigin.PERMIT,
+                ended,
+                SiteStatus.PERMIT_EXPIRED,
+                SiteStatus.NOT_STARTED,
+                who.pk,
+                *permits_params,
+            ],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        if ids:
+            evidence = str(_("Permit %(number)s"))
+            cursor.execute(
+                _INSERT_EVENTS, [SiteEventKind.CREATED, evidence, NUMBER_SLOT, who.pk, ids]
+            )
+        cursor.execute(_UNPLACED.format(permits=permits_sql), list(permits_params))
+        unplaced = int(cursor.fetchone()[0])
+    if ids:
+        sites_schedule_refresh(Site.objects.filter(pk__in=ids), today=day)
     moved = _follow_permit_wards(qs, who, day)
     expired = _follow_permit_ends(qs, who, day)
-    return SyncResult(created=created, moved=moved, expired=expired, unplaced=unplaced)
-
-
-def _site_of_permit(permit: Any, who: User) -> Site:
-    return Site(
-        ward_id=permit.ward_id,
-        origin=SiteOrigin.PERMIT,
-        permit=permit,
-        address=permit.address,
-        owner_name=permit.holder_name,
-        location=permit.location or permit.surface_point,
-        parcel=permit.parcel,
-        works_class=permit.works_class,
-        status=_permit_site_status(permit),
-        status_since=permit.issued_on,
-        created_by=who,
-    )
-
-
-def _create_sites(sites: list[Site], who: User, book: PlanBook, calendar: WorkCalendar) -> int:
-    """Insert new permits' sites already scheduled (a new site has no visit yet)."""
-    if not sites:
-        return 0
-    with_cases = set(
-        ViolationCase.objects.filter(permit_id__in=[s.permit_id for s in sites]).values_list(
-            "permit_id", flat=True
-        )
-    )
-    wards = {w.pk: w for w in Ward.objects.filter(pk__in={s.ward_id for s in sites})}
-    for site in sites:
-        site.ward = wards[site.ward_id]
-        site_schedule_set(site, has_case=site.permit_id in with_cases, book=book, calendar=calendar)
-    Site.objects.bulk_create(sites, batch_size=SYNC_CHUNK)
-    SiteEvent.objects.bulk_create(
-        [
-            SiteEvent(
-                site=site,
-                kind=SiteEventKind.CREATED,
-                on=site.status_since,
-                to_status=site.status,
-                evidence=_("Permit %(number)s")
-                % {"number": site.permit.number if site.permit else ""},
-                actor=who,
-            )
-            for site in sites
-        ],
-        batch_size=SYNC_CHUNK,
-    )
-    return len(sites)
+    return SyncResult(created=len(ids), moved=moved, expired=expired, unplaced=unplaced)
 
 
 def _follow_permit_wards(permits: Any, who: User, day: datetime.date) -> int:
