@@ -25,7 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.cases.importing.fields import CASE_FIELDS, LABELS
-from backend.cases.importing.replay import StepRefused, case_replay
+from backend.cases.importing.later_steps import StepRefused
+from backend.cases.importing.replay import case_replay
 from backend.cases.importing.rows import CaseRow, RowReader, document_sequence_of
 from backend.cases.models import CaseImportKey
 from backend.cases.selectors.imports import may_import_cases, wards_for_case_import
