@@ -109,7 +109,8 @@ export async function saveWard({ manifest, user, headers, limitBytes, messages, 
   if (!manifest.fits) throw new Error(manifest.refusal);
   const response = await fetch(manifest.package_url, {
     credentials: "same-origin",
-    headers: { Accept: "application/vnd.ttxd.offline-package", ...headers },
+    // JSON for a refusal (too large, not your ward).
+    headers: { Accept: "application/vnd.ttxd.offline-package, application/json;q=0.9", ...headers },
   });
   if (!response.ok) throw new Error(await messageOf(response, messages.failed));
   const basemapTiles = manifest.basemap.tiles;
