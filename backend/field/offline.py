@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from backend.cases.models import OPEN_STAGES
 from backend.cases.selectors.query import case_query
 from backend.core.errors import InvalidInput, NotAllowed, ServiceError
-from backend.maps.selectors.tile_layers import tile_bytes
+from backend.maps.selectors.tile_layers import TILE_LAYER_NAMES, tile_bytes
 from backend.wards.models import Ward
 from backend.wards.selectors import wards_valid_on, wards_visible_to
 
@@ -83,13 +83,20 @@ OPEN_CASES_QUERY = "stage=" + ",".join(str(stage) for stage in OPEN_STAGES)
 # a side) draw a 15 m parcel at 7 px and stay sharp to z19; the boundary
 # from z12 (the whole ward on one tile); parcels from z15, as the map draws
 # them (backend.maps.tiles.PERMIT_MIN_ZOOM); open cases from z13 (clusters
-# below z14, points above). A ward of 20,000 parcels is ~400 tiles, ~3 MB.
-# Adding a layer of backend.maps is one line, e.g. the construction sites:
-#     OfflineLayer("sites", 15, 17),
-OFFLINE_LAYERS: tuple[OfflineLayer, ...] = (
-    OfflineLayer("wards", 12, 17),
-    OfflineLayer("permits", 15, 17),
-    OfflineLayer("cases", 13, 17, query=OPEN_CASES_QUERY),
+# below z14, points above). A ward of 20,000 parcels is ~360 tiles, ~4 MB
+# (bench/bench_offline_map.py). Adding a layer of backend.maps is one line.
+# The construction sites (backend.sites) join as soon as the map has a
+# `sites` tile layer (it has none yet); the field map draws a layer without
+# a style of its own as dots and outlines (static/field/ward-map.js).
+OFFLINE_LAYERS: tuple[OfflineLayer, ...] = tuple(
+    layer
+    for layer in (
+        OfflineLayer("wards", 12, 17),
+        OfflineLayer("permits", 15, 17),
+        OfflineLayer("cases", 13, 17, query=OPEN_CASES_QUERY),
+        OfflineLayer("sites", 15, 17),
+    )
+    if layer.name in TILE_LAYER_NAMES
 )
 
 
