@@ -42,6 +42,7 @@ def photo_bearing(metadata: Any) -> float | None:
             sources.append(metadata[nested])
     for source in sources:
         for key in (
+            "bearing_deg",  # what the photo ingest stores (gis.exif, under "exif")
             "bearing",
             "camera_bearing",
             "heading",
