@@ -14,7 +14,7 @@ from django.utils import timezone
 from backend.accounts.models import Role
 from backend.accounts.services import device_token_issue
 from backend.cases.models import Stage, ViolationType
-from backend.sites.services.lifecycle import sites_sync_from_permits
+from backend.sites.services.permit_sync import sites_sync_from_permits
 from tests.factories import (
     WARD_A_BOX,
     CaseFactory,

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from backend.sites.models import Site
-from backend.sites.services.lifecycle import sites_sync_from_permits
+from backend.sites.services.permit_sync import sites_sync_from_permits
 from backend.sites.views import NO_BEARING, bearing_sector
 from tests.factories import CaseFactory, PermitFactory, UserFactory
 from tests.sites.helpers import make_site, make_visit, make_visit_photo

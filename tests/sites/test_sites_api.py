@@ -12,7 +12,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from backend.sites.models import Site, SiteEvent, SiteOrigin, SiteStatus
-from backend.sites.services.lifecycle import sites_sync_from_permits
+from backend.sites.services.permit_sync import sites_sync_from_permits
 from tests.factories import PermitFactory, UserFactory
 from tests.sites.helpers import IN_A, IN_B, make_site, make_visit
 

@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from backend.sites.models import Site, SiteStatus
-from backend.sites.services.lifecycle import sites_sync_from_permits
+from backend.sites.services.permit_sync import sites_sync_from_permits
 from tests.factories import PermitFactory, UserFactory
 from tests.maps.conftest import features, tile_url
 from tests.sites.helpers import IN_A, IN_B, make_site
