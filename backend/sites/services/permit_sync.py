@@ -60,14 +60,17 @@ WHERE p.id IN ({permits})
   AND NOT EXISTS (SELECT 1 FROM sites_site AS s WHERE s.permit_id = p.id)
 ORDER BY p.id
 ON CONFLICT (permit_id) DO NOTHING
-RETURNING id
 """
+# The sites of these permits without any event yet: the ones just inserted.
 _INSERT_EVENTS = """
 INSERT INTO sites_siteevent (
     site_id, kind, "on", from_status, to_status, evidence, data, actor_id, at)
-SELECT s.id, %s, s.status_since, '', s.status, replace(%s, %s, p.number), '{}'::jsonb, %s, now()
+SELECT s.id, %s, s.status_since, '', s.status, replace(%s, %s, p.number), '{{}}'::jsonb, %s,
+       now()
 FROM sites_site AS s JOIN permits_permit AS p ON p.id = s.permit_id
-WHERE s.id = ANY(%s)
+WHERE s.permit_id IN ({permits})
+  AND NOT EXISTS (SELECT 1 FROM sites_siteevent AS e WHERE e.site_id = s.id)
+ORDER BY s.id
 """
 _UNPLACED = """
 SELECT count(*) FROM permits_permit AS p
@@ -106,19 +109,29 @@ def sites_sync_from_permits(
                 *permits_params,
             ],
         )
-        ids = [row[0] for row in cursor.fetchall()]
-        if ids:
-            evidence = str(_("Permit %(number)s"))
+        created = cursor.rowcount
+        if created:
             cursor.execute(
-                _INSERT_EVENTS, [SiteEventKind.CREATED, evidence, NUMBER_SLOT, who.pk, ids]
+                _INSERT_EVENTS.format(permits=permits_sql),
+                [
+                    SiteEventKind.CREATED,
+                    str(_("Permit %(number)s")),
+                    NUMBER_SLOT,
+                    who.pk,
+                    *permits_params,
+                ],
             )
         cursor.execute(_UNPLACED.format(permits=permits_sql), list(permits_params))
         unplaced = int(cursor.fetchone()[0])
-    if ids:
-        sites_schedule_refresh(Site.objects.filter(pk__in=ids), today=day)
+    if created:
+        # The new sites: of these permits, never scheduled (a subquery, not a list of ids).
+        sites_schedule_refresh(
+            Site.objects.filter(permit__in=qs, plan_rule__isnull=True, next_visit_due__isnull=True),
+            today=day,
+        )
     moved = _follow_permit_wards(qs, who, day)
     expired = _follow_permit_ends(qs, who, day)
-    return SyncResult(created=len(ids), moved=moved, expired=expired, unplaced=unplaced)
+    return SyncResult(created=created, moved=moved, expired=expired, unplaced=unplaced)
 
 
 def _follow_permit_wards(permits: Any, who: User, day: datetime.date) -> int:
