@@ -30,8 +30,9 @@ connection_created.connect(_allow_history_truncate, dispatch_uid="ttxd_allow_his
 
 @pytest.fixture(autouse=True)
 def _violation_catalogue(request: Any) -> None:
-    """The catalogue's seeded rows (cases migration 0006): a transactional test's flush
-    empties the table, and every sanction decision reads it."""
+    """The catalogue's seeded rows (cases migration 0006) and the default inspection plan
+    (sites migration 0002): a transactional test's flush empties the tables, and every
+    sanction decision reads the one, every site's schedule the other."""
     marker = request.node.get_closest_marker("django_db")
     names = set(request.fixturenames)
     if not (marker or {"db", "transactional_db", "live_server"} & names):
@@ -41,6 +42,20 @@ def _violation_catalogue(request: Any) -> None:
     )
     request.getfixturevalue("transactional_db" if transactional else "db")
     seed_violation_catalogue()
+    seed_default_inspection_plan()
+
+
+def seed_default_inspection_plan() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from backend.sites.models import InspectionPlanRule
+
+    if not InspectionPlanRule.objects.filter(ward__isnull=True).exists():
+        importlib.import_module("backend.sites.migrations.0002_default_plan").add_defaults(
+            apps, None
+        )
 
 
 def seed_violation_catalogue() -> None:

@@ -14,6 +14,7 @@ from django.contrib.gis.geos import Point
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from backend.accounts.models import Role
 from backend.audit.models import CaseEvent
 from backend.audit.verification import chain_verify
 from backend.core.errors import Conflict, InvalidInput, NotAllowed
@@ -204,6 +205,17 @@ def test_conforming_is_refused_when_the_checklist_departs_from_the_permit(
         )
     assert refused.value.code == "findings_not_conforming"
     assert "6" in refused.value.message
+    with pytest.raises(InvalidInput):
+        visit_check(
+            actor=inspector_a,
+            site=site,
+            data={"outcome": "conforming", "setbacks_respected": False},
+        )
+    # Another works class than recorded is noted, not a departure from the permit.
+    draft = visit_check(
+        actor=inspector_a, site=site, data={"outcome": "conforming", "works_class": "other_works"}
+    )
+    assert [f["code"] for f in draft.findings] == ["works_class_differs"]
 
 
 def test_a_conforming_visit_updates_the_site_and_its_schedule(site: Site, inspector_a: Any) -> None:
@@ -394,9 +406,11 @@ def test_a_visit_photo_far_from_the_site_carries_its_warning(
     [
         ("inspector_a", 201),
         ("leader_a", 201),
+        ("inspector_of_both", 201),
         ("inspector_b", 404),
+        ("leader_b", 404),
         ("auditor", 403),
-        ("viewer_all", 403),
+        ("admin_user", 403),
     ],
 )
 def test_who_may_record_a_visit(
@@ -406,9 +420,12 @@ def test_who_may_record_a_visit(
     expected: int,
     request: pytest.FixtureRequest,
     ward_a: Any,
+    ward_b: Any,
 ) -> None:
-    if who == "viewer_all":
-        user = UserFactory(username="city_viewer", role="city_viewer")
+    if who == "inspector_of_both":
+        user = UserFactory(username="both", role=Role.INSPECTOR, wards=[ward_a, ward_b])
+    elif who == "leader_b":
+        user = UserFactory(username="leader_b", role=Role.WARD_LEADER, wards=[ward_b])
     else:
         user = request.getfixturevalue(who)
     answer = _post(api(user), site, outcome="conforming")

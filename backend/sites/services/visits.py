@@ -50,6 +50,7 @@ from backend.sites.services.lifecycle import (
 )
 from backend.sites.services.schedule import site_schedule_refresh
 from backend.sites.services.visit_checks import (
+    WORKS_CLASS_DIFFERS,
     Checklist,
     ClauseSuggestion,
     checklist_read,
@@ -188,13 +189,15 @@ def visit_check(*, actor: Viewer, site: Site, data: Any) -> VisitDraft:
     suggestion = clause_suggestion(
         findings, works_class=checklist.works_class or site.works_class, day=day
     )
-    if outcome == VisitOutcome.CONFORMING and any(f["clause"] for f in findings):
+    # A works class other than recorded is a fact to note, not a departure from the permit.
+    departures = [f for f in findings if f["code"] != WORKS_CLASS_DIFFERS]
+    if outcome == VisitOutcome.CONFORMING and departures:
         raise InvalidInput(
             _(
                 "The checklist departs from the permit (%(findings)s): "
                 "record a reminder or a violation, or correct the checklist."
             )
-            % {"findings": "; ".join(finding_message(f) for f in findings if f["clause"])},
+            % {"findings": "; ".join(finding_message(f) for f in departures)},
             field="outcome",
             code="findings_not_conforming",
         )
