@@ -4,6 +4,7 @@ and "violation found" opening a case with the visit's photos as its first eviden
 from __future__ import annotations
 
 import datetime
+import os
 import uuid
 from decimal import Decimal
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from backend.accounts.models import Role
 from backend.audit.models import CaseEvent
@@ -468,3 +470,29 @@ def test_a_completed_site_answers_409_over_the_api(api: Any, site: Site, inspect
     )
     answer = _post(api(inspector_a), site, outcome="conforming")
     assert answer.status_code == 409 and answer.json()["code"] == "site_completed"
+
+
+def test_a_visit_photo_has_the_case_photo_limits_and_formats(
+    api: Any, site: Site, inspector_a: Any, settings: Any
+) -> None:
+    client = api(inspector_a)
+    visit_id = _post(client, site, outcome="conforming").json()["id"]
+    heic = client.post(
+        f"/api/sites/{site.pk}/visits/{visit_id}/photos/",
+        {
+            "file": SimpleUploadedFile(
+                "IMG_1.HEIC",
+                imagery.heic(exif=imagery.exif_block(gps=imagery.gps_tags(10.7702, 106.6901))),
+                content_type="image/heic",
+            )
+        },
+        format="multipart",
+        HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
+    )
+    assert heic.status_code == 201, heic.content
+    assert heic.json()["exif"]["distance_m"] < 30 and heic.json()["warnings"] == []
+    settings.TTXD_PHOTO_MAX_BYTES = 100_000
+    noise = Image.frombytes("RGB", (600, 600), os.urandom(600 * 600 * 3))
+    big = _photo(client, site, visit_id, imagery.jpeg(noise, quality=95))
+    assert big.status_code == 413
+    assert SitePhoto.objects.filter(visit_id=visit_id).count() == 1

@@ -2,5 +2,7 @@
 
 `schedule` keeps each site's next visit due from its inspection plan,
 `lifecycle` records sites (from permits, notices and patrols) and moves them
-through their life, `plans` adds versions of a ward's inspection plan.
+through their life, `plans` adds versions of a ward's inspection plan,
+`visits` records a visit (its checklist read and compared with the permit in
+`visit_checks`) and opens the case a violation found calls for.
 """
