@@ -55,6 +55,7 @@ urlpatterns = [
     path("api/", include(router.urls)),
     # Each app's own pages and endpoints (paths are spelled out inside).
     path("", include("backend.photos.urls")),
+    path("", include("backend.sites.visit_urls")),
     path("", include("backend.cases.urls")),
     path("", include("backend.reports.urls")),
     path("", include("backend.audit.urls")),

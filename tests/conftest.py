@@ -30,8 +30,9 @@ connection_created.connect(_allow_history_truncate, dispatch_uid="ttxd_allow_his
 
 @pytest.fixture(autouse=True)
 def _violation_catalogue(request: Any) -> None:
-    """The catalogue's seeded rows (cases migration 0006): a transactional test's flush
-    empties the table, and every sanction decision reads it."""
+    """The catalogue's seeded rows (cases migration 0006) and the default inspection plan
+    (sites migration 0002): a transactional test's flush empties the tables, and every
+    sanction decision reads the one, every site's schedule the other."""
     marker = request.node.get_closest_marker("django_db")
     names = set(request.fixturenames)
     if not (marker or {"db", "transactional_db", "live_server"} & names):

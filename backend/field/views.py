@@ -23,6 +23,8 @@ from django.views.decorators.http import require_GET
 from backend.accounts.models import WARD_ROLES
 from backend.cases.models import ViolationType
 from backend.field.offline import OFFLINE_LAYERS, basemap_prefetch_refusal
+from backend.permits.models import WorksClass
+from backend.sites.models import SiteStatus, VisitOutcome
 
 SESSION_EXPIRES_HEADER = "X-TTXD-Session-Expires"
 
@@ -41,6 +43,7 @@ SHELL_STATIC = (
     "vendor/pbf/index.js",
     "vendor/mapbox-vector-tile/index.js",
     "vendor/mapbox-point-geometry/index.js",
+    "field/visit.js",
     # TTXD's icon, as every page links it (templates/ttxd/icons.html) and the manifest.
     "ttxd/favicon-32.png",
     "ttxd/icon.svg",
@@ -91,6 +94,11 @@ def field_config(request: HttpRequest) -> dict[str, Any]:
             "session": reverse("field-session"),
             "openCase": "/api/cases/",
             "casePhotos": reverse("case-photos", kwargs={"pk": 0}).replace("/0/", "/{id}/"),
+            # A site visit and its photos (frontend/static/field/visit.js).
+            "siteVisits": reverse("site-visits", kwargs={"pk": 0}).replace("/0/", "/{id}/"),
+            "visitPhotos": reverse("site-visit-photos", kwargs={"pk": 0, "visit": 0}).replace(
+                "/sites/0/visits/0/", "/sites/{id}/visits/{visit}/"
+            ),
             "login": f"{reverse('login')}?next={reverse('field_app')}",
             "serviceWorker": reverse("field_service_worker"),
             "app": reverse("field_app"),
@@ -103,6 +111,9 @@ def field_config(request: HttpRequest) -> dict[str, Any]:
             "signOut": reverse("logout"),
         },
         "violationTypes": [[value, str(label)] for value, label in ViolationType.choices],
+        "siteStatuses": [[value, str(label)] for value, label in SiteStatus.choices],
+        "worksClasses": [[value, str(label)] for value, label in WorksClass.choices],
+        "visitOutcomes": [[value, str(label)] for value, label in VisitOutcome.choices],
         "thresholds": {
             "farFromSiteM": settings.TTXD_PHOTO_FAR_FROM_SITE_M,
             "lowAccuracyM": settings.TTXD_PHOTO_LOW_ACCURACY_M,

@@ -1,4 +1,4 @@
-"""The photo API: upload to a case (safe to retry) and list a case's photos."""
+"""The photo API: upload to a case or a site visit (safe to retry) and list their photos."""
 
 from __future__ import annotations
 
@@ -23,12 +23,13 @@ from backend.core.models import IdempotencyScope
 from backend.core.parsers import MultiPartParser
 from backend.core.permissions import ReadOnlyUnlessWardUser
 from backend.photos.models import SitePhoto
-from backend.photos.selectors import photos_of_case
+from backend.photos.selectors import photos_of_case, photos_of_visit
 from backend.photos.services import PhotoIngestResult, photo_add
 from backend.photos.storage import VARIANTS
 from backend.photos.upload_checks import PhotoUpload, photo_upload_check
 from backend.photos.uploads import PhotoUploadHandler
 from backend.photos.warnings import warning_message
+from backend.sites.selectors import visits_visible_to
 
 
 def _iso(value: Any) -> str | None:
@@ -41,10 +42,11 @@ def _position(point: Any) -> dict[str, float] | None:
 
 def photo_answer(result: PhotoIngestResult) -> Response:
     """201 with the photo when this upload added it, 200 when it was already there."""
-    return Response(
-        photo_json(result.photo, created=result.created, duplicate=result.duplicate),
-        status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
-    )
+    body = photo_json(result.photo, created=result.created, duplicate=result.duplicate)
+    if result.photo.visit_id is not None:
+        # The visit's photo as evidence of the case the visit opened, when it has one.
+        body["case_photo"] = result.case_photo.pk if result.case_photo is not None else None
+    return Response(body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
 
 
 def photo_json(photo: SitePhoto, **flags: bool) -> dict[str, Any]:
@@ -56,6 +58,7 @@ def photo_json(photo: SitePhoto, **flags: bool) -> dict[str, Any]:
     return {
         "id": photo.pk,
         "case": photo.case_id,
+        "visit": photo.visit_id,
         "sha256": photo.sha256,
         "content_type": photo.content_type,
         "size_bytes": photo.size_bytes,
@@ -157,18 +160,82 @@ class CasePhotosView(APIView):
             ),
         )
 
-    def _upload(self, request: Request, pk: int) -> PhotoUpload:
-        case = self._case(request, pk)
+    def _one_file(self, request: Request) -> tuple[Any, Any]:
         files = request.FILES.getlist("file")
         if len(files) != 1:
             raise InvalidInput(
                 _("Send exactly one photo in the “file” field."), field="file", code="one_file"
             )
-        upload = files[0]
-        data: Any = request.data
+        return files[0], request.data
+
+    def _upload(self, request: Request, pk: int) -> PhotoUpload:
+        case = self._case(request, pk)
+        upload, data = self._one_file(request)
         return photo_upload_check(
             actor=request.user,
             case=case,
+            data=upload.read(),
+            filename=upload.name or "",
+            device_lat=data.get("device_lat"),
+            device_lon=data.get("device_lon"),
+            device_accuracy_m=data.get("device_accuracy_m"),
+            captured_at=data.get("captured_at"),
+            note=data.get("note", ""),
+        )
+
+
+class VisitPhotosView(CasePhotosView):
+    """Photos of one site visit: list them, or add one (multipart, with an Idempotency-Key).
+
+    The same pipeline as a case's photos (size limit, HEIC, EXIF, warnings
+    measured from the site); when the visit opened a case, each photo also
+    becomes that case's evidence.
+    """
+
+    def _visit(self, request: Request, pk: int, visit: int) -> Any:
+        found = visits_visible_to(request.user).filter(pk=visit, site_id=pk).first()
+        if found is None:
+            raise NotFound(_("No such visit among those you can see."))
+        return found
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request, pk: int, visit: int) -> Response:  # type: ignore[override]
+        found = self._visit(request, pk, visit)
+        photos = photos_of_visit(request.user, found.pk)
+        return Response({"visit": found.pk, "results": [photo_json(p) for p in photos]})
+
+    @extend_schema(
+        request={"multipart/form-data": PHOTO_UPLOAD},
+        parameters=[
+            OpenApiParameter(
+                HEADER,
+                str,
+                OpenApiParameter.HEADER,
+                required=True,
+                description="A new UUID per photo; retries reuse it.",
+            )
+        ],
+        responses={201: OpenApiTypes.OBJECT, 200: OpenApiTypes.OBJECT},
+    )
+    def post(self, request: Request, pk: int, visit: int) -> Response:  # type: ignore[override]
+        return idempotent_response(
+            request,
+            scope=IdempotencyScope.PHOTO_UPLOAD,
+            required=True,
+            prepare=lambda: self._visit_upload(request, pk, visit),
+            fingerprint=lambda upload: upload.fingerprint,
+            respond=lambda upload: photo_answer(photo_add(upload)),
+            replay_result=lambda photo_id: photo_answer(
+                PhotoIngestResult(photo=SitePhoto.objects.get(pk=photo_id), created=False)
+            ),
+        )
+
+    def _visit_upload(self, request: Request, pk: int, visit: int) -> PhotoUpload:
+        found = self._visit(request, pk, visit)
+        upload, data = self._one_file(request)
+        return photo_upload_check(
+            actor=request.user,
+            visit=found,
             data=upload.read(),
             filename=upload.name or "",
             device_lat=data.get("device_lat"),

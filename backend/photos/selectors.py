@@ -33,6 +33,10 @@ def photos_of_case(user: Viewer, case_id: int) -> QuerySet[SitePhoto]:
     return photos_visible_to(user).filter(case_id=case_id).order_by("uploaded_at", "id")
 
 
+def photos_of_visit(user: Viewer, visit_id: int) -> QuerySet[SitePhoto]:
+    return photos_visible_to(user).filter(visit_id=visit_id).order_by("uploaded_at", "id")
+
+
 def case_photos(user: Viewer, case: ViolationCase, limit: int | None = None) -> list[SitePhoto]:
     """The case's site photos this user may see, oldest first."""
     qs = photos_of_case(user, case.pk)

@@ -1,4 +1,10 @@
-"""Every write of photos: ingest, with its event, in one transaction."""
+"""Every write of photos: ingest, with its event, in one transaction.
+
+A photo of a case is recorded by a PHOTO_ADDED case event. A photo of a site
+visit (backend.sites) belongs to no case and has no event; when its visit
+opened a case, the case gets a photo row of its own (the same stored objects:
+keys are content-addressed) recorded by its event (`visit_photos_to_case`).
+"""
 
 from __future__ import annotations
 
@@ -25,18 +31,25 @@ from backend.photos.imaging import PreparedPhoto, photo_prepare
 from backend.photos.models import SitePhoto
 from backend.photos.storage import object_store, photo_key, photo_storage
 from backend.photos.upload_checks import PhotoUpload, photo_upload_check
+from backend.photos.upload_checks import device_accuracy as device_accuracy
+from backend.photos.upload_checks import device_point as device_point
 from backend.photos.warnings import PhotoFacts, photo_warnings
+from backend.sites.models import Visit
 from gis.geometry import metric_distance_m
 
 logger = logging.getLogger(__name__)
+# device_point and device_accuracy are re-exported: a site visit (backend.sites)
+# reads the phone's position the same way as a photo.
 
 
 @dataclass(frozen=True)
 class PhotoIngestResult:
     photo: SitePhoto
     created: bool  # a new row (and event) was written by this call
-    duplicate: bool = False  # the same bytes were already on the case
+    duplicate: bool = False  # the same bytes were already on the case (or the visit)
     replayed: bool = False  # a retry of an earlier request with the same key
+    # A visit photo's own row on the case its visit opened (None: no such case, or closed).
+    case_photo: SitePhoto | None = None
 
 
 def _lock_content(sha256: str) -> None:
@@ -133,6 +146,45 @@ def photo_ingest(
     )
 
 
+@transaction.atomic
+def visit_photo_ingest(
+    *,
+    actor: Viewer,
+    visit: Visit,
+    data: bytes,
+    idempotency_key: str | None = None,
+    filename: str = "",
+    device_lat: Any = None,
+    device_lon: Any = None,
+    device_accuracy_m: Any = None,
+    captured_at: Any = None,
+    note: str = "",
+) -> PhotoIngestResult:
+    """Add a photo to a site visit: the same checks, storage and retries as `photo_ingest`."""
+    checked = photo_upload_check(
+        actor=actor,
+        visit=visit,
+        data=data,
+        filename=filename,
+        device_lat=device_lat,
+        device_lon=device_lon,
+        device_accuracy_m=device_accuracy_m,
+        captured_at=captured_at,
+        note=note,
+    )
+    if idempotency_key is None:
+        return photo_add(checked)
+    return idempotency_once(
+        user=checked.actor,
+        key=idempotency_key,
+        scope=IdempotencyScope.PHOTO_UPLOAD,
+        fingerprint=checked.fingerprint,
+        run=lambda: photo_add(checked),
+        replay=_replayed,
+        kept=lambda result: Kept(result_id=result.photo.pk),
+    )
+
+
 def _replayed(record: IdempotencyRecord) -> PhotoIngestResult | None:
     if record.result_id is None:
         return None
@@ -145,9 +197,13 @@ def photo_add(upload: PhotoUpload) -> PhotoIngestResult:
     """Keep the original, make derivatives, record the photo and its event.
 
     The same bytes already on the case are reported as a duplicate and not
-    stored again. A closed case takes no new photo (409).
+    stored again. A closed case takes no new photo (409). A visit's photo:
+    see `_visit_photo_add`.
     """
+    if upload.visit is not None:
+        return _visit_photo_add(upload, upload.visit)
     case, actor = upload.case, upload.actor
+    assert case is not None
     # After a retry's replay: a photo sent before the case closed still gets its first answer.
     if not case.is_open:
         raise Conflict(
@@ -185,26 +241,7 @@ def photo_add(upload: PhotoUpload) -> PhotoIngestResult:
         )
         # The event is the last write of the photo: the audit chain's lock is
         # held from here to the commit.
-        case_event_record(
-            case=case,
-            actor=actor,
-            kind=EventKind.PHOTO_ADDED,
-            # The event carries the hash of the photo's row (see backend.audit.records).
-            record=photo,
-            payload={
-                "photo_id": photo.pk,
-                "sha256": photo.sha256,
-                "warnings": [w["code"] for w in photo.warnings],
-                "duplicate": False,
-                "content_type": photo.content_type,
-                "size_bytes": photo.size_bytes,
-                "filename": photo.original_filename,
-                "exif_distance_m": photo.exif_distance_m,
-                "device_distance_m": photo.device_distance_m,
-                "taken_at": photo.exif_taken_at.isoformat() if photo.exif_taken_at else None,
-                "captured_at": photo.captured_at.isoformat() if photo.captured_at else None,
-            },
-        )
+        _photo_event(case, actor, photo)
     except BaseException:
         # Nothing of ours may outlive a rolled-back row; what cannot be
         # removed now is an orphan that `manage.py photos_cleanup` finds.
@@ -213,20 +250,138 @@ def photo_add(upload: PhotoUpload) -> PhotoIngestResult:
     return PhotoIngestResult(photo=photo, created=True)
 
 
+def _photo_event(
+    case: ViolationCase, actor: User, photo: SitePhoto, extra: dict[str, Any] | None = None
+) -> None:
+    case_event_record(
+        case=case,
+        actor=actor,
+        kind=EventKind.PHOTO_ADDED,
+        # The event carries the hash of the photo's row (see backend.audit.records).
+        record=photo,
+        payload={
+            "photo_id": photo.pk,
+            "sha256": photo.sha256,
+            "warnings": [w["code"] for w in photo.warnings],
+            "duplicate": False,
+            "content_type": photo.content_type,
+            "size_bytes": photo.size_bytes,
+            "filename": photo.original_filename,
+            "exif_distance_m": photo.exif_distance_m,
+            "device_distance_m": photo.device_distance_m,
+            "taken_at": photo.exif_taken_at.isoformat() if photo.exif_taken_at else None,
+            "captured_at": photo.captured_at.isoformat() if photo.captured_at else None,
+            **(extra or {}),
+        },
+    )
+
+
+def _visit_photo_add(upload: PhotoUpload, visit: Visit) -> PhotoIngestResult:
+    """Keep a visit's photo (no case event: it is no case's history yet).
+
+    Distances and warnings are measured from the visited site. When the visit
+    has opened a case that is still open, the photo becomes that case's
+    evidence as well, as a row of the case with its PHOTO_ADDED event.
+    """
+    prepared = photo_prepare(
+        upload.data,
+        max_pixels=settings.TTXD_PHOTO_MAX_PIXELS,
+        preview_px=settings.TTXD_PHOTO_PREVIEW_PX,
+        thumbnail_px=settings.TTXD_PHOTO_THUMBNAIL_PX,
+    )
+    _lock_content(upload.sha256)
+    existing = SitePhoto.objects.filter(visit=visit, sha256=upload.sha256).first()
+    if existing is not None:
+        return PhotoIngestResult(photo=existing, created=False, duplicate=True)
+    written = _store_objects(prepared)
+    try:
+        photo = _photo_record(
+            actor=upload.actor,
+            case=None,
+            visit=visit,
+            site=visit.site.location,
+            prepared=prepared,
+            device=upload.device,
+            accuracy=upload.accuracy,
+            captured=upload.captured,
+            note=upload.note,
+            filename=upload.filename,
+        )
+        copies = visit_photos_to_case(actor=upload.actor, visit=visit, photos=[photo])
+    except BaseException:
+        _forget_objects(written)
+        raise
+    return PhotoIngestResult(photo=photo, created=True, case_photo=copies.get(photo.pk))
+
+
+@transaction.atomic
+def visit_photos_to_case(
+    *, actor: User, visit: Visit, photos: list[SitePhoto] | None = None
+) -> dict[int, SitePhoto]:
+    """The visit's photos as evidence of the case it opened: {visit photo id: case photo}.
+
+    Each becomes a photo row of the case (same stored objects, the same
+    positions, times and warnings, measured from the site the case is at)
+    recorded by its PHOTO_ADDED event naming the visit. Bytes already on the
+    case are not added twice. A visit without a case, or whose case is
+    closed, gives nothing: the photos stay the visit's.
+    """
+    case = visit.case
+    if case is None or not case.is_open:
+        return {}
+    chosen = photos if photos is not None else list(visit.photos.order_by("uploaded_at", "id"))
+    copies: dict[int, SitePhoto] = {}
+    for photo in chosen:
+        _lock_content(photo.sha256)
+        if SitePhoto.objects.filter(case=case, sha256=photo.sha256).exists():
+            continue
+        copy = SitePhoto.objects.create(
+            case=case,
+            original=photo.original.name,
+            original_filename=photo.original_filename,
+            sha256=photo.sha256,
+            content_type=photo.content_type,
+            size_bytes=photo.size_bytes,
+            width=photo.width,
+            height=photo.height,
+            preview=photo.preview.name,
+            thumbnail=photo.thumbnail.name,
+            exif_location=photo.exif_location,
+            exif_taken_at=photo.exif_taken_at,
+            exif_distance_m=photo.exif_distance_m,
+            device_location=photo.device_location,
+            device_accuracy_m=photo.device_accuracy_m,
+            device_distance_m=photo.device_distance_m,
+            captured_at=photo.captured_at,
+            note=photo.note,
+            metadata={**photo.metadata, "visit_id": visit.pk, "visit_photo_id": photo.pk},
+            warnings=photo.warnings,
+            uploaded_by=photo.uploaded_by,
+        )
+        _photo_event(case, actor, copy, {"visit_id": visit.pk, "visit_photo_id": photo.pk})
+        copies[photo.pk] = copy
+    return copies
+
+
 def _photo_record(
     *,
     actor: User,
-    case: ViolationCase,
+    case: ViolationCase | None,
     prepared: PreparedPhoto,
     device: Point | None,
     accuracy: float | None,
     captured: dt.datetime | None,
     note: str,
     filename: str,
+    visit: Visit | None = None,
+    site: Point | None = None,
 ) -> SitePhoto:
+    """The photo's row; distances from `site` (default: the case's location)."""
     exif = prepared.exif
     exif_point = Point(exif.lon, exif.lat, srid=4326) if exif.has_position else None
-    site = case.location
+    if site is None:
+        assert case is not None
+        site = case.location
     received = timezone.now()
     taken = exif.taken_at or exif.gps_time or captured
     facts = PhotoFacts(
@@ -240,6 +395,7 @@ def _photo_record(
     )
     return SitePhoto.objects.create(
         case=case,
+        visit=visit,
         original=photo_key("original", prepared.sha256),
         original_filename=filename,
         sha256=prepared.sha256,

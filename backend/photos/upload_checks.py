@@ -1,6 +1,9 @@
 """A photo upload checked before anything is stored: who may add it, and what came with it
 (device position and accuracy, capture time, note, file name). A refusal is a 403 or a
-400 with a message."""
+400 with a message.
+
+A photo is for a case, or for a site visit (backend.sites) made before any case: the
+same checks, against the case's ward or the visited site's ward."""
 
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from backend.core.control_characters import (
 from backend.core.errors import InvalidInput, NotAllowed
 from backend.core.idempotency import fingerprint_of
 from backend.photos.imaging import sha256_hex
+from backend.sites.models import Visit
 
 NOTE_MAX_LENGTH = 2000
 FILENAME_MAX_LENGTH = 255
@@ -151,23 +155,23 @@ def note_clean(note: Any) -> str:
     return text
 
 
-def _check_actor(actor: Viewer, case: ViolationCase) -> User:
-    """The actor, if one of the case's ward staff; else NotAllowed."""
+def _check_actor(actor: Viewer, ward_id: int, message: str) -> User:
+    """The actor, if one of the ward's staff; else NotAllowed."""
     if (
         not actor.is_authenticated
         or actor.role not in WARD_ROLES
-        or case.ward_id not in ward_ids_of(actor)
+        or ward_id not in ward_ids_of(actor)
     ):
-        raise NotAllowed(_("Only inspectors and leaders of the case's ward can add photos."))
+        raise NotAllowed(message)
     return actor
 
 
 @dataclass(frozen=True)
 class PhotoUpload:
-    """A photo for a case, checked and cleaned, not yet stored."""
+    """A photo for a case (or a site visit), checked and cleaned, not yet stored."""
 
     actor: User
-    case: ViolationCase
+    case: ViolationCase | None
     data: bytes
     sha256: str
     filename: str
@@ -175,13 +179,18 @@ class PhotoUpload:
     accuracy: float | None
     captured: dt.datetime | None
     note: str
+    # Set for a photo of a site visit (then `case` is None).
+    visit: Visit | None = None
 
     @property
     def fingerprint(self) -> str:
         """What a retry with the same Idempotency-Key must repeat."""
+        # A case photo's fingerprint is unchanged (keys kept before visits existed still match).
+        target = {"visit": self.visit.pk} if self.visit is not None else {}
         return fingerprint_of(
             {
-                "case": self.case.pk,
+                **target,
+                "case": self.case.pk if self.case is not None else None,
                 "sha256": self.sha256,
                 "device": None if self.device is None else [self.device.x, self.device.y],
                 "accuracy": self.accuracy,
@@ -194,7 +203,8 @@ class PhotoUpload:
 def photo_upload_check(
     *,
     actor: Viewer,
-    case: ViolationCase,
+    case: ViolationCase | None = None,
+    visit: Visit | None = None,
     data: bytes,
     filename: str = "",
     device_lat: Any = None,
@@ -207,10 +217,25 @@ def photo_upload_check(
 
     A device position anywhere on Earth is kept (the far-from-site warning
     says so); impossible degrees and implausible capture times are refused.
+    Exactly one of `case` and `visit` is the photo's target.
     """
+    if (case is None) == (visit is None):
+        raise ValueError("A photo is for a case or for a visit")
+    if case is not None:
+        who = _check_actor(
+            actor, case.ward_id, _("Only inspectors and leaders of the case's ward can add photos.")
+        )
+    else:
+        assert visit is not None
+        who = _check_actor(
+            actor,
+            visit.site.ward_id,
+            _("Only inspectors and leaders of the site's ward can add photos of its visits."),
+        )
     return PhotoUpload(
-        actor=_check_actor(actor, case),
+        actor=who,
         case=case,
+        visit=visit,
         data=data,
         sha256=sha256_hex(data),
         # The phone's file name is a detail, not evidence: what PostgreSQL cannot hold goes.

@@ -3,5 +3,7 @@
 `schedule` keeps each site's next visit due from its inspection plan,
 `permit_sync` makes every permit a site, `lifecycle` records the others
 (notices, patrols) and moves sites through their life, `plans` adds versions
-of a ward's inspection plan, `scan` is the hourly pass.
+of a ward's inspection plan, `scan` is the hourly pass, `visits` records a
+visit (its checklist read and compared with the permit in `visit_checks`) and
+opens the case a violation found calls for.
 """

@@ -22,10 +22,13 @@ import {
   SENDING,
   storedToken,
   Uploader,
+  VISIT_PHOTOS,
+  VISITS,
   WAITING,
 } from "./queue.js";
 import { forgetOtherCopies, offlineCacheName } from "./offline.js";
 import { closeWardMap, renderWardMap, updateWardMap } from "./ward-map.js";
+import { VisitSender, VisitView } from "./visit.js";
 
 const config = JSON.parse(document.getElementById("field-config").textContent);
 const _ = (text) => (window.gettext ? window.gettext(text) : text);
@@ -326,10 +329,25 @@ const uploader = new Uploader({
   },
 });
 
+// Site visits (#/visit/<site id>, visit.js): their own queue, sent the same way.
+const visitSender = new VisitSender({
+  urls: config.urls,
+  user: config.user,
+  maxBytes: config.maxBytes,
+  authHeaders,
+  onChange: () => refresh(),
+  onNeedsLogin: async () => {
+    if (device) await dropDevice();
+    askPassword();
+  },
+});
+const visitView = new VisitView({ h, view, config, tracker, authHeaders, stateLabel, sender: visitSender });
+
 async function renderConnection() {
   const photos = await allItems(PHOTOS);
   const cases = await allItems(CASES);
-  const pending = [...photos, ...cases].filter(
+  const visits = [...(await allItems(VISITS)), ...(await allItems(VISIT_PHOTOS))];
+  const pending = [...photos, ...cases, ...visits].filter(
     (item) => item.user === config.user && (item.state === WAITING || item.state === SENDING),
   ).length;
   connection.replaceChildren();
@@ -356,6 +374,7 @@ function route() {
   if (name === "case" && id) return { name: "case", id };
   if (name === "new") return { name: "new" };
   if (name === "map") return { name: "map" };
+  if (name === "visit" && id) return { name: "visit", id };
   return { name: "list" };
 }
 
@@ -368,6 +387,7 @@ async function refresh() {
   if (where.name === "list") await renderList();
   else if (where.name === "case") await renderCase(where.id, false);
   else if (where.name === "map") updateWardMap();
+  else if (where.name === "visit") await visitView.show(where.id, false);
 }
 
 async function show() {
@@ -387,6 +407,8 @@ async function show() {
     else updateWardMap();
   } else if (where.name === "case") {
     await renderCase(where.id, changed);
+  } else if (where.name === "visit") {
+    await visitView.show(where.id, changed);
   } else {
     await renderList();
   }
@@ -819,6 +841,7 @@ async function main() {
   await loadCases();
   await show();
   await uploader.start();
+  await visitSender.start();
   registerServiceWorker();
 }
 

@@ -11,9 +11,12 @@
 // is still to be sent.
 
 const DB_NAME = "ttxd-field";
-const DB_VERSION = 1;
+// 2: site visits and their photos (visit.js), queued like cases and photos.
+const DB_VERSION = 2;
 export const PHOTOS = "photos";
 export const CASES = "cases";
+export const VISITS = "visits";
+export const VISIT_PHOTOS = "visit_photos";
 const META = "meta";
 
 export const WAITING = "waiting";
@@ -40,6 +43,14 @@ export function openDb() {
           db.createObjectStore(CASES, { keyPath: "key" }).createIndex("state", "state");
         }
         if (!db.objectStoreNames.contains(META)) db.createObjectStore(META, { keyPath: "name" });
+        if (!db.objectStoreNames.contains(VISITS)) {
+          db.createObjectStore(VISITS, { keyPath: "key" }).createIndex("state", "state");
+        }
+        if (!db.objectStoreNames.contains(VISIT_PHOTOS)) {
+          const photos = db.createObjectStore(VISIT_PHOTOS, { keyPath: "key" });
+          photos.createIndex("visitKey", "visitKey");
+          photos.createIndex("state", "state");
+        }
       };
       request.onsuccess = () => resolve(request.result);
       request.onerror = () => reject(request.error);
@@ -103,8 +114,11 @@ export async function recall(name) {
 // carry their user too; a "done" item holds the server's answer.
 
 const userEntries = (user) => (name) =>
-  name === `cases:${user}` || name === `token:${user}` || name.startsWith(`photos:${user}:`);
-const anyUserEntry = (name) => /^(cases|token|photos):/.test(name);
+  name === `cases:${user}` ||
+  name === `token:${user}` ||
+  name.startsWith(`photos:${user}:`) ||
+  name.startsWith(`site:${user}:`);
+const anyUserEntry = (name) => /^(cases|token|photos|site):/.test(name);
 
 export async function storedToken(user) {
   return recall(`token:${user}`);
@@ -134,7 +148,7 @@ export async function forgetUsers(user) {
   const matches = user == null ? anyUserEntry : userEntries(user);
   const mine = (item) => user == null || item.user === user;
   const db = await openDb();
-  const tx = db.transaction([META, PHOTOS, CASES], "readwrite");
+  const tx = db.transaction([META, PHOTOS, CASES, VISITS, VISIT_PHOTOS], "readwrite");
   const tokens = [];
   const meta = tx.objectStore(META);
   meta.getAll().onsuccess = (event) => {
@@ -144,7 +158,7 @@ export async function forgetUsers(user) {
       meta.delete(record.name);
     }
   };
-  for (const name of [PHOTOS, CASES]) {
+  for (const name of [PHOTOS, CASES, VISITS, VISIT_PHOTOS]) {
     const items = tx.objectStore(name);
     items.getAll().onsuccess = (event) => {
       for (const item of event.target.result) {
@@ -217,12 +231,12 @@ export function csrfToken() {
   return match ? decodeURIComponent(match[1]) : "";
 }
 
-function backoffMs(attempts) {
+export function backoffMs(attempts) {
   const seconds = Math.min(MAX_BACKOFF_S, 2 ** Math.min(attempts, 9));
   return seconds * 1000 * (0.75 + Math.random() * 0.5);
 }
 
-async function reasonOf(response) {
+export async function reasonOf(response) {
   try {
     const body = await response.json();
     if (typeof body.detail === "string") return body.detail;
@@ -242,7 +256,7 @@ const RETRY_LATER = new Set([408, 409, 425, 429]);
 /** Whether sending again later may succeed. A 409 does only while the same
  * request is still being processed; another conflict (the case was closed)
  * stays, and the item is shown as refused with the server's reason. */
-async function worthRetrying(response) {
+export async function worthRetrying(response) {
   if (response.status >= 500) return true;
   if (!RETRY_LATER.has(response.status)) return false;
   if (response.status !== 409) return true;
