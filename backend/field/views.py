@@ -30,6 +30,7 @@ SHELL_STATIC = (
     "field/app.js",
     "field/queue.js",
     "field/geo.js",
+    "field/today.js",
     # TTXD's icon, as every page links it (templates/ttxd/icons.html) and the manifest.
     "ttxd/favicon-32.png",
     "ttxd/icon.svg",
@@ -77,6 +78,7 @@ def field_config(request: HttpRequest) -> dict[str, Any]:
     return {
         "urls": {
             "cases": reverse("field-cases"),
+            "today": reverse("field-today"),
             "session": reverse("field-session"),
             "openCase": "/api/cases/",
             "casePhotos": reverse("case-photos", kwargs={"pk": 0}).replace("/0/", "/{id}/"),

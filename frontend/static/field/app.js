@@ -24,6 +24,7 @@ import {
   Uploader,
   WAITING,
 } from "./queue.js";
+import { TodayView } from "./today.js";
 
 const config = JSON.parse(document.getElementById("field-config").textContent);
 const _ = (text) => (window.gettext ? window.gettext(text) : text);
@@ -33,6 +34,8 @@ const root = document.getElementById("field");
 const view = document.getElementById("view");
 const connection = document.getElementById("connection");
 const tracker = new PositionTracker();
+// The view the app opens on (today.js); its h and authHeaders are defined below.
+let today = null;
 const state = {
   cases: [],
   casesAt: null,
@@ -352,7 +355,8 @@ function route() {
   const [name, id] = hash.split("/");
   if (name === "case" && id) return { name: "case", id };
   if (name === "new") return { name: "new" };
-  return { name: "list" };
+  if (name === "cases") return { name: "list" };
+  return { name: "today" };
 }
 
 let currentRoute = null;
@@ -361,7 +365,8 @@ let newCaseMap = null;
 async function refresh() {
   await renderConnection();
   const where = route();
-  if (where.name === "list") await renderList();
+  if (where.name === "today") today.show(view, render);
+  else if (where.name === "list") await renderList();
   else if (where.name === "case") await renderCase(where.id, false);
 }
 
@@ -378,6 +383,8 @@ async function show() {
     if (changed) renderNewCase();
   } else if (where.name === "case") {
     await renderCase(where.id, changed);
+  } else if (where.name === "today") {
+    today.show(view, render);
   } else {
     await renderList();
   }
@@ -428,6 +435,7 @@ async function renderList() {
   render(
     h("div", { class: "toolbar" },
       h("h1", {}, _("My open cases")),
+      h("a", { class: "button", href: "#/", id: "tab-today" }, _("Today")),
       h("a", { class: "button primary", href: "#/new", id: "open-case-here" }, _("Open a case here")),
     ),
     h("p", { class: "muted position" }, positionLine()),
@@ -525,7 +533,8 @@ async function caseContext(id) {
     };
   }
   const caseId = Number(id);
-  const item = state.cases.find((entry) => entry.id === caseId);
+  // A case of Today may lie beyond the nearest cases of the list: Today keeps its card.
+  const item = state.cases.find((entry) => entry.id === caseId) || today.caseCard(caseId);
   if (!item) return null;
   return { ...item, refs: [`case:${caseId}`] };
 }
@@ -534,7 +543,7 @@ async function renderCase(id, entering) {
   const context = await caseContext(id);
   if (!context) {
     view.replaceChildren(
-      h("p", {}, h("a", { href: "#/" }, `← ${_("Cases")}`)),
+      h("p", {}, h("a", { href: "#/cases" }, `← ${_("Cases")}`)),
       h("p", { class: "muted" }, _("This case is not on this phone. Connect to load your cases.")),
     );
     return;
@@ -563,7 +572,7 @@ async function renderCase(id, entering) {
 
   const here = tracker.latest ? distanceM(tracker.latest, site) : null;
   render(
-    h("p", {}, h("a", { href: "#/" }, `← ${_("Cases")}`)),
+    h("p", {}, h("a", { href: "#/cases" }, `← ${_("Cases")}`)),
     h("div", { class: "card case-head" },
       h("h1", {}, context.code),
       h("div", { class: "address" }, context.address || ""),
@@ -696,7 +705,7 @@ function renderNewCase() {
   const where = h("p", { class: "small muted", id: "new-case-where" });
 
   view.replaceChildren(
-    h("p", {}, h("a", { href: "#/" }, `← ${_("Cases")}`)),
+    h("p", {}, h("a", { href: "#/cases" }, `← ${_("Cases")}`)),
     h("h1", {}, _("Open a case here")),
     mapBox,
     where,
@@ -785,7 +794,16 @@ async function registerServiceWorker() {
   }
 }
 
+/** Today is routed from the first fix; later ones move it only on request. */
+function routeTodayFrom(fix) {
+  if (!fix || !navigator.onLine || today.triedPosition) return;
+  today.triedPosition = true;
+  today.load(fix).then(show);
+}
+
 async function main() {
+  today = new TodayView({ config, tracker, h, authHeaders });
+  today.onChange = () => show();
   await claimPhotoCache();
   watchSignOut();
   await ensureDeviceToken();
@@ -794,6 +812,7 @@ async function main() {
   let lastListFix = null;
   tracker.onChange((fix) => {
     if (route().name === "new") return; // the map follows the fix itself
+    routeTodayFrom(fix);
     // Reload the list when the position is first known or has moved 50 m.
     if (fix && navigator.onLine && (!lastListFix || distanceM(lastListFix, fix) > 50)) {
       lastListFix = fix;
@@ -803,10 +822,15 @@ async function main() {
     }
   });
   addEventListener("hashchange", show);
-  addEventListener("online", () => ensureDeviceToken().then(loadCases).then(show));
+  addEventListener("online", () =>
+    ensureDeviceToken()
+      .then(() => Promise.all([loadCases(), today.load()]))
+      .then(show),
+  );
   addEventListener("offline", show);
-  await loadCases();
+  await Promise.all([loadCases(), today.load()]);
   await show();
+  routeTodayFrom(tracker.latest);
   await uploader.start();
   registerServiceWorker();
 }
