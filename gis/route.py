@@ -136,35 +136,51 @@ def or_opt(path: list[int], distance: Sequence[Sequence[float]]) -> list[int]:
     """Move one run of 1–3 consecutive nodes (either way round) to the best other
     place in the open path, if that shortens it; path[0] stays first.
 
-    Returns the path unchanged when no move gains more than IMPROVEMENT_M.
+    Returns the path unchanged (the same list) when no move gains more than
+    IMPROVEMENT_M.
     """
     count = len(path)
     best_gain = IMPROVEMENT_M
-    best: list[int] | None = None
+    best: tuple[int, int, int, bool] | None = None
     for size in (1, 2, 3):
         for i in range(1, count - size + 1):
-            run = path[i : i + size]
+            first, last = path[i], path[i + size - 1]
             before = path[i - 1]
-            after = path[i + size] if i + size < count else None
-            cut = distance[before][run[0]]
-            if after is not None:
-                cut += distance[run[-1]][after] - distance[before][after]
-            rest = path[:i] + path[i + size :]
-            for k in range(len(rest)):
-                # Insert between rest[k] and rest[k + 1] (or at the open end).
-                left = rest[k]
-                right = rest[k + 1] if k + 1 < len(rest) else None
-                if k == i - 1:
-                    continue  # where it came from
-                for piece in (run, run[::-1]):
-                    added = distance[left][piece[0]]
-                    if right is not None:
-                        added += distance[piece[-1]][right] - distance[left][right]
-                    gain = cut - added
-                    if gain > best_gain:
-                        best_gain = gain
-                        best = rest[: k + 1] + list(piece) + rest[k + 1 :]
-    return best if best is not None else path
+            cut = distance[before][first]
+            if i + size < count:
+                after = path[i + size]
+                cut += distance[last][after] - distance[before][after]
+            # An insertion costs at least minus the run's own length (triangle
+            # inequality): past that, no place can gain enough.
+            inside = sum(distance[path[m]][path[m + 1]] for m in range(i, i + size - 1))
+            if cut + inside <= best_gain:
+                continue
+            # Between path[k] and path[k + 1] (or after the last node), away from the run.
+            for k in range(count):
+                if i - 1 <= k <= i + size - 1:
+                    continue
+                left = path[k]
+                row = distance[left]
+                if k + 1 < count:
+                    right = path[k + 1]
+                    base = row[right]
+                    forward = row[first] + distance[last][right] - base
+                    backward = row[last] + distance[first][right] - base
+                else:
+                    forward, backward = row[first], row[last]
+                if cut - forward > best_gain:
+                    best_gain, best = cut - forward, (i, size, k, False)
+                if cut - backward > best_gain:
+                    best_gain, best = cut - backward, (i, size, k, True)
+    if best is None:
+        return path
+    i, size, k, reverse = best
+    run = path[i : i + size]
+    if reverse:
+        run.reverse()
+    if k < i:
+        return path[: k + 1] + run + path[k + 1 : i] + path[i + size :]
+    return path[:i] + path[i + size : k + 1] + run + path[k + 1 :]
 
 
 def improve(path: list[int], distance: Sequence[Sequence[float]]) -> list[int]:

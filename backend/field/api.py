@@ -19,12 +19,12 @@ from rest_framework.views import APIView
 
 from backend.accounts.models import WARD_ROLES
 from backend.accounts.services import DeviceRequestSerializer, device_token_issue
-from backend.cases.models import ViolationCase
+from backend.cases.models import Stage, ViolationCase, ViolationType
 from backend.cases.selectors import case_is_overdue
 from backend.cases.services.input_checks import checked_point
 from backend.core.errors import InvalidInput
 from backend.field.selectors import field_cases
-from backend.field.today import today_stops
+from backend.field.today import choice_label, today_stops
 
 
 def _position(lat: Any, lon: Any) -> Point:
@@ -50,8 +50,8 @@ def case_card(case: ViolationCase, today: Any) -> dict[str, Any]:
         "address": case.address,
         "ward": case.ward.name,
         "stage": case.stage,
-        "stage_label": case.get_stage_display(),
-        "violation_type_label": case.get_violation_type_display(),
+        "stage_label": choice_label(Stage.choices, case.stage),
+        "violation_type_label": choice_label(ViolationType.choices, case.violation_type),
         "deadline": deadline.isoformat() if deadline else None,
         "deadline_display": deadline.strftime("%d/%m/%Y") if deadline else None,
         "overdue": case_is_overdue(case, today),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.gis.geos import Point
@@ -22,7 +22,7 @@ from django.db.models import Count
 from backend.accounts.selectors import Viewer
 from backend.cases.models import OPEN_STAGES, ViolationCase
 from backend.cases.selectors import case_is_overdue, cases_visible_to
-from backend.sites.models import Site
+from backend.sites.models import Site, SiteStatus
 from backend.sites.selectors import inspection_due_by_q, sites_visible_to
 from gis.route import LatLon, great_circle_m, plan_route
 
@@ -38,17 +38,25 @@ def week_end(today: datetime.date) -> datetime.date:
     return today + datetime.timedelta(days=6 - today.weekday())
 
 
+def choice_label(field_choices: Any, value: str) -> str:
+    """A choice's label, translated. Model.get_FOO_display hashes every label of
+    the field's choices on each call (a gettext each): with the long list of
+    violation types that made a list of 50 cases cost tens of milliseconds."""
+    return str(dict(field_choices).get(value, value))
+
+
 def _display(day: datetime.date | None) -> str | None:
     return day.strftime("%d/%m/%Y") if day else None
 
 
-@dataclass(frozen=True)
+@dataclass
 class Stop:
     kind: str
     id: int
     due: datetime.date
     where: LatLon
-    body: dict[str, Any]
+    row: Any
+    body: dict[str, Any] = field(default_factory=dict)
 
     @property
     def urgency(self) -> tuple[datetime.date, int, int]:
@@ -66,6 +74,7 @@ def cases_this_week(user: Viewer, today: datetime.date) -> list[ViolationCase]:
         cases_visible_to(user)
         .select_related(None)
         .select_related("ward")
+        .defer("footprint")
         .filter(stage__in=list(OPEN_STAGES), stage_deadline__lte=week_end(today))
         .annotate(photo_count=Count("photos"))
         .order_by("stage_deadline", "id")
@@ -73,14 +82,18 @@ def cases_this_week(user: Viewer, today: datetime.date) -> list[ViolationCase]:
     return list(qs[: STOP_LIMIT + 1])
 
 
-def _site_stop(site: Site, today: datetime.date) -> Stop:
+def _site_stop(site: Site) -> Stop:
     due = site.next_visit_due
     assert due is not None  # inspection_due_by_q
+    return Stop(SITE, site.pk, due, LatLon(site.location.y, site.location.x), site)
+
+
+def _site_body(site: Site, due: datetime.date, today: datetime.date) -> dict[str, Any]:
     permit = site.permit
-    body = {
+    return {
         "label": site.address or site.owner_name or f"#{site.pk}",
         "address": site.address,
-        "detail": site.get_status_display(),
+        "detail": choice_label(SiteStatus.choices, site.status),
         "ward": site.ward.name,
         "status": site.status,
         "owner": site.owner_name,
@@ -91,26 +104,28 @@ def _site_stop(site: Site, today: datetime.date) -> Stop:
         "overdue": due < today,
         "link": f"#/visit/{site.pk}",
     }
-    return Stop(SITE, site.pk, due, LatLon(site.location.y, site.location.x), body)
 
 
 CaseCard = Callable[[ViolationCase, datetime.date], dict[str, Any]]
 
 
-def _case_stop(case: ViolationCase, today: datetime.date, card: dict[str, Any]) -> Stop:
+def _case_stop(case: ViolationCase) -> Stop:
     due = case.stage_deadline
     assert due is not None  # stage_deadline__lte
-    body = {
+    return Stop(CASE, case.pk, due, LatLon(case.location.y, case.location.x), case)
+
+
+def _case_body(case: ViolationCase, today: datetime.date, card: dict[str, Any]) -> dict[str, Any]:
+    return {
         "label": case.code,
         "address": case.address,
-        "detail": f"{case.get_stage_display()} · {case.get_violation_type_display()}",
+        "detail": f"{card['stage_label']} · {card['violation_type_label']}",
         "ward": case.ward.name,
         "overdue": case_is_overdue(case, today),
         "link": f"#/case/{case.pk}",
         # What the field app's case view shows, so it opens from Today offline too.
         "case": card,
     }
-    return Stop(CASE, case.pk, due, LatLon(case.location.y, case.location.x), body)
 
 
 def today_stops(
@@ -120,11 +135,16 @@ def today_stops(
     sites = due_sites(user, today)
     cases = cases_this_week(user, today)
     truncated = len(sites) > STOP_LIMIT or len(cases) > STOP_LIMIT
-    candidates = [_site_stop(site, today) for site in sites[:STOP_LIMIT]]
-    candidates += [_case_stop(case, today, case_card(case, today)) for case in cases[:STOP_LIMIT]]
+    candidates = [_site_stop(site) for site in sites[:STOP_LIMIT]]
+    candidates += [_case_stop(case) for case in cases[:STOP_LIMIT]]
     candidates.sort(key=lambda stop: stop.urgency)
     truncated = truncated or len(candidates) > STOP_LIMIT
     chosen = candidates[:STOP_LIMIT]
+    for stop in chosen:
+        if stop.kind == SITE:
+            stop.body = _site_body(stop.row, stop.due, today)
+        else:
+            stop.body = _case_body(stop.row, today, case_card(stop.row, today))
 
     origin = LatLon(near.y, near.x) if near is not None else None
     if origin is not None:
