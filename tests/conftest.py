@@ -41,6 +41,20 @@ def _violation_catalogue(request: Any) -> None:
     )
     request.getfixturevalue("transactional_db" if transactional else "db")
     seed_violation_catalogue()
+    seed_default_inspection_plan()
+
+
+def seed_default_inspection_plan() -> None:
+    """The default inspection plan (sites migration 0002), emptied by a flush like the catalogue."""
+    import importlib
+
+    from django.apps import apps
+
+    from backend.sites.models import InspectionPlanRule
+
+    seed = importlib.import_module("backend.sites.migrations.0002_default_plan")
+    if not InspectionPlanRule.objects.filter(ward__isnull=True).exists():
+        seed.add_defaults(apps, None)
 
 
 def seed_violation_catalogue() -> None:

@@ -28,8 +28,8 @@ from backend.sites.services.lifecycle import (
     site_record,
     site_reopen,
     site_status_change,
-    sites_sync_from_permits,
 )
+from backend.sites.services.permit_sync import sites_sync_from_permits
 from backend.sites.services.plans import plan_rule_add
 from backend.sites.services.schedule import site_schedule_refresh, sites_schedule_refresh
 from tests.factories import PermitFactory, box
@@ -209,8 +209,8 @@ def test_notified_small_works_and_patrol_sites(inspector_a: Any, inspector_b: An
 @pytest.fixture
 def holidays(db: Any) -> None:
     for day in (D(2025, 9, 1), D(2025, 9, 2)):
-        CalendarDay.objects.get_or_create(
-            date=day, defaults={"kind": "holiday", "name": "Quốc khánh"}
+        CalendarDay.objects.update_or_create(
+            date=day, defaults={"kind": "public_holiday", "name": "Quốc khánh"}
         )
 
 

@@ -209,3 +209,13 @@ def layer_tile_guarded(
     if not isinstance(statement, TileStatement):
         return None
     return statement.run(tile, client_etags, client_has_any, guard=guard)
+
+
+def tile_bytes(
+    layer: str, user: Any, z: int, x: int, y: int, query: CaseQuery, today: datetime.date
+) -> bytes:
+    """The bytes GET /api/tiles/{layer}/{z}/{x}/{y}.pbf gives `user` with the
+    filters of `query` on `today` (the field app's offline copy of a ward
+    holds exactly these, backend.field.offline)."""
+    rendered = layer_tile(layer, user, TileAddress.checked(z, x, y), query, today, [])
+    return rendered.body or b""

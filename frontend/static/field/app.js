@@ -24,7 +24,9 @@ import {
   Uploader,
   WAITING,
 } from "./queue.js";
+import { forgetOtherCopies, offlineCacheName } from "./offline.js";
 import { TodayView } from "./today.js";
+import { closeWardMap, renderWardMap, updateWardMap } from "./ward-map.js";
 
 const config = JSON.parse(document.getElementById("field-config").textContent);
 const _ = (text) => (window.gettext ? window.gettext(text) : text);
@@ -287,6 +289,7 @@ async function forgetThisUser() {
     await Promise.all(
       names.map((name) => {
         if (name === PHOTO_CACHE_PREFIX + encodeURIComponent(config.user)) return caches.delete(name);
+        if (name === offlineCacheName(config.user)) return caches.delete(name);
         if (name.startsWith("ttxd-field-")) {
           return caches.open(name).then((cache) => cache.delete(config.urls.app, { ignoreVary: true }));
         }
@@ -355,6 +358,7 @@ function route() {
   const [name, id] = hash.split("/");
   if (name === "case" && id) return { name: "case", id };
   if (name === "new") return { name: "new" };
+  if (name === "map") return { name: "map" };
   if (name === "cases") return { name: "list" };
   return { name: "today" };
 }
@@ -368,6 +372,7 @@ async function refresh() {
   if (where.name === "today") today.show(view, render);
   else if (where.name === "list") await renderList();
   else if (where.name === "case") await renderCase(where.id, false);
+  else if (where.name === "map") updateWardMap();
 }
 
 async function show() {
@@ -378,9 +383,13 @@ async function show() {
     newCaseMap.remove();
     newCaseMap = null;
   }
+  if (where.name !== "map") closeWardMap();
   await renderConnection();
   if (where.name === "new") {
     if (changed) renderNewCase();
+  } else if (where.name === "map") {
+    if (changed) await renderWardMap({ view, h, _, fill, config, authHeaders });
+    else updateWardMap();
   } else if (where.name === "case") {
     await renderCase(where.id, changed);
   } else if (where.name === "today") {
@@ -437,6 +446,7 @@ async function renderList() {
       h("h1", {}, _("My open cases")),
       h("a", { class: "button", href: "#/", id: "tab-today" }, _("Today")),
       h("a", { class: "button primary", href: "#/new", id: "open-case-here" }, _("Open a case here")),
+      h("a", { class: "button", href: "#/map", id: "open-ward-map" }, _("Ward map")),
     ),
     h("p", { class: "muted position" }, positionLine()),
     searchBox,
@@ -780,6 +790,7 @@ async function claimPhotoCache() {
       names.filter((name) => name.startsWith(PHOTO_CACHE_PREFIX) && name !== mine).map((name) => caches.delete(name)),
     );
     await caches.open(mine);
+    await forgetOtherCopies(config.user);
   } catch (error) {
     console.warn("photo cache not available", error);
   }

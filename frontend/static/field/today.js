@@ -159,6 +159,7 @@ export class TodayView {
       h("div", { class: "toolbar" },
         h("h1", {}, _("Today")),
         h("a", { class: "button", href: "#/cases", id: "tab-cases" }, _("My open cases")),
+        h("a", { class: "button", href: "#/map", id: "open-ward-map" }, _("Ward map")),
       ),
       h("p", { class: "muted position", id: "today-position" }),
       h("div", { class: "row today-actions" },
