@@ -23,13 +23,7 @@ urlpatterns = [
     path("", web.home, name="home"),
     path("cases/", web.case_list, name="case_list"),
     path("healthz", web.healthz, name="healthz"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="web/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("login/", web.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -19,10 +19,12 @@ from rest_framework.views import APIView
 
 from backend.accounts.models import WARD_ROLES
 from backend.accounts.services import DeviceRequestSerializer, device_token_issue
-from backend.cases.models import ViolationCase
+from backend.cases.models import Stage, ViolationCase, ViolationType
 from backend.cases.selectors import case_is_overdue
+from backend.cases.services.input_checks import checked_point
 from backend.core.errors import InvalidInput
 from backend.field.selectors import field_cases
+from backend.field.today import choice_label, today_stops
 
 
 def _position(lat: Any, lon: Any) -> Point:
@@ -48,8 +50,8 @@ def case_card(case: ViolationCase, today: Any) -> dict[str, Any]:
         "address": case.address,
         "ward": case.ward.name,
         "stage": case.stage,
-        "stage_label": case.get_stage_display(),
-        "violation_type_label": case.get_violation_type_display(),
+        "stage_label": choice_label(Stage.choices, case.stage),
+        "violation_type_label": choice_label(ViolationType.choices, case.violation_type),
         "deadline": deadline.isoformat() if deadline else None,
         "deadline_display": deadline.strftime("%d/%m/%Y") if deadline else None,
         "overdue": case_is_overdue(case, today),
@@ -93,6 +95,40 @@ class FieldCasesView(APIView):
                 "cases": [case_card(case, today) for case in cases],
             }
         )
+
+
+class FieldTodayView(APIView):
+    """The inspector's day: sites due for a visit and cases due this week, in route order.
+
+    From `lat`/`lon` when given (the phone's position), else from the most
+    urgent stop. For the ward roles of the field app only.
+    """
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("lat", float, description="the phone's latitude (WGS 84)"),
+            OpenApiParameter("lon", float, description="the phone's longitude (WGS 84)"),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> Response:
+        user: Any = request.user
+        if user.role not in WARD_ROLES:
+            raise PermissionDenied(_("The field app is for inspectors and ward leaders."))
+        params = request.query_params
+        lat, lon = params.get("lat", ""), params.get("lon", "")
+        near = None
+        if lat.strip() or lon.strip():
+            if not (lat.strip() and lon.strip()):
+                raise InvalidInput(
+                    _("Give both lat and lon (the phone's position), or neither."),
+                    field="lat" if not lat.strip() else "lon",
+                    code="required",
+                )
+            # In Vietnam, as WGS 84 degrees: swapped axes and NaN are named as such.
+            near = checked_point(lat, lon, field="lat")
+        answer = today_stops(user, today=timezone.localdate(), near=near, case_card=case_card)
+        return Response(answer)
 
 
 class FieldSessionView(APIView):

@@ -7,6 +7,7 @@ urlpatterns = [
     path("field/sw.js", views.service_worker, name="field_service_worker"),
     path("field/manifest.webmanifest", views.manifest, name="field_manifest"),
     path("api/field/cases/", api.FieldCasesView.as_view(), name="field-cases"),
+    path("api/field/today/", api.FieldTodayView.as_view(), name="field-today"),
     path("api/field/session/", api.FieldSessionView.as_view(), name="field-session"),
     path("api/field/device-token/", api.FieldDeviceTokenView.as_view(), name="field-device-token"),
     path(

@@ -34,6 +34,7 @@ SHELL_STATIC = (
     "field/app.js",
     "field/queue.js",
     "field/geo.js",
+    "field/today.js",
     # The ward map and its offline copy (backend.field.offline).
     "field/offline.js",
     "field/ward-map.js",
@@ -91,6 +92,7 @@ def field_config(request: HttpRequest) -> dict[str, Any]:
     return {
         "urls": {
             "cases": reverse("field-cases"),
+            "today": reverse("field-today"),
             "session": reverse("field-session"),
             "openCase": "/api/cases/",
             "casePhotos": reverse("case-photos", kwargs={"pk": 0}).replace("/0/", "/{id}/"),

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
@@ -32,6 +34,21 @@ def home(request: HttpRequest) -> HttpResponse:
         # The city audits every ward's timelines and figures.
         return redirect("audit_dashboard")
     return redirect("case_list")
+
+
+class SignInView(LoginView):
+    """The login page. Inspectors then land on the field app's Today (issue 14 §3):
+    their day is in the field. Everyone else goes home (`home` sends each role
+    on), and an explicit ?next= wins for all."""
+
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        user: Any = self.request.user
+        if user.is_authenticated and user.role == Role.INSPECTOR:
+            return reverse("field_app")
+        return str(super().get_default_redirect_url())
 
 
 @login_required

@@ -53,6 +53,8 @@ def test_photo_taken_offline_is_queued_then_uploaded_exactly_once(
 ) -> None:
     case = field_site["case"]
     open_field_app(phone, live_server, "field_inspector")
+    # The app opens on Today; the case list is one tap away.
+    phone.click("#tab-cases")
     card = phone.locator(f"[data-case-id='{case.pk}']")
     card.wait_for()
     assert re.search(r"\d+ m", card.locator(".distance").inner_text())

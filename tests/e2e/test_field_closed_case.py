@@ -22,6 +22,7 @@ def test_photo_for_a_case_closed_while_offline_is_refused_with_the_reason_not_re
 ) -> None:
     case = field_site["case"]
     open_field_app(phone, live_server, "field_inspector")
+    phone.click("#tab-cases")
     phone.locator(f"[data-case-id='{case.pk}']").click()
     phone.wait_for_selector("#capture-camera", state="attached")
     phone.context.set_offline(True)
@@ -51,7 +52,7 @@ def test_photo_for_a_case_closed_while_offline_is_refused_with_the_reason_not_re
 
     # Back on the list the closed case is gone, but the photo and the reason
     # are shown there until the inspector removes it from the phone.
-    phone.goto(f"{live_server.url}/field/#/")
+    phone.goto(f"{live_server.url}/field/#/cases")
     phone.wait_for_selector("#field[data-ready=true]")
     section = phone.locator("#refused-photos")
     section.wait_for()

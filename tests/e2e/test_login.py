@@ -1,4 +1,4 @@
-"""An inspector logs in through the page and lands on the case list."""
+"""An inspector logs in through the page and lands on the field app; the case list is there."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "pass-1234-word"  # set by UserFactory
 
 
-def test_inspector_logs_in_and_lands_on_their_cases(
+def test_inspector_logs_in_and_lands_on_the_field_app_then_finds_their_cases(
     page: Any, live_server: Any, settings: Any
 ) -> None:
     settings.TTXD_BASEMAP_URL = ""
@@ -25,7 +25,10 @@ def test_inspector_logs_in_and_lands_on_their_cases(
 
     log_in(page, live_server, "thanh_tra", PASSWORD)
 
-    assert page.url == f"{live_server.url}/cases/"
+    # Inspectors work in the field: Today is their landing page (issue 14).
+    assert page.url == f"{live_server.url}/field/"
+    page.wait_for_selector("#today")
+    page.goto(f"{live_server.url}/cases/")
     assert page.locator("html").get_attribute("lang") == "vi"
     assert page.locator("table.list").inner_text().count(case.code) == 1
     assert "thanh_tra" in page.locator(".topbar .who").inner_text()

@@ -27,7 +27,8 @@ def test_login_page_renders_a_form_in_vietnamese_by_default() -> None:
 @pytest.mark.parametrize(
     ("who", "lands_on"),
     [
-        ("inspector_a", "/cases/"),
+        # Inspectors straight to the field app's Today (issue 14), the others by way of home.
+        ("inspector_a", "/field/"),
         ("leader_a", "/map/"),
         ("auditor", "/audit/"),
         ("admin_user", "/admin/"),
@@ -42,7 +43,7 @@ def test_login_then_home_sends_each_role_where_it_works(
         "/login/", {"username": user.username, "password": PASSWORD}, follow=True
     )
     assert response.status_code == 200
-    assert response.redirect_chain[0] == ("/", 302)
+    assert response.redirect_chain[0] == ("/field/" if who == "inspector_a" else "/", 302)
     assert response.redirect_chain[-1][0] == lands_on
     assert response.wsgi_request.user == user
 
@@ -65,10 +66,37 @@ def test_home_and_pages_need_a_login() -> None:
 
 
 @pytest.mark.django_db
-def test_logged_in_user_visiting_login_goes_home(inspector_a: Any) -> None:
+def test_logged_in_user_visiting_login_goes_home(leader_a: Any, inspector_a: Any) -> None:
     client = Client()
-    client.force_login(inspector_a)
+    client.force_login(leader_a)
     assert client.get("/login/")["Location"] == "/"
+    # Inspectors work in the field: their landing page is the field app's Today.
+    client.force_login(inspector_a)
+    assert client.get("/login/")["Location"] == "/field/"
+
+
+@pytest.mark.django_db
+def test_inspectors_land_on_the_field_app_after_signing_in_unless_next_says_otherwise(
+    inspector_a: Any, leader_a: Any, auditor: Any
+) -> None:
+    password = "pass-1234-word"  # UserFactory's
+    landing = {inspector_a: "/field/", leader_a: "/", auditor: "/"}
+    for user, where in landing.items():
+        client = Client()
+        response = client.post("/login/", {"username": user.username, "password": password})
+        assert response.status_code == 302 and response["Location"] == where, user.role
+    client = Client()
+    response = client.post(
+        "/login/?next=/cases/", {"username": inspector_a.username, "password": password}
+    )
+    assert response["Location"] == "/cases/"
+    # An address outside the site is never followed.
+    client = Client()
+    response = client.post(
+        "/login/?next=https://example.com/",
+        {"username": inspector_a.username, "password": password},
+    )
+    assert response["Location"] == "/field/"
 
 
 @pytest.mark.django_db

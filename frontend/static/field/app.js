@@ -27,6 +27,7 @@ import {
   WAITING,
 } from "./queue.js";
 import { forgetOtherCopies, offlineCacheName } from "./offline.js";
+import { TodayView } from "./today.js";
 import { closeWardMap, renderWardMap, updateWardMap } from "./ward-map.js";
 import { VisitSender, VisitView } from "./visit.js";
 
@@ -38,6 +39,8 @@ const root = document.getElementById("field");
 const view = document.getElementById("view");
 const connection = document.getElementById("connection");
 const tracker = new PositionTracker();
+// The view the app opens on (today.js); its h and authHeaders are defined below.
+let today = null;
 const state = {
   cases: [],
   casesAt: null,
@@ -375,7 +378,8 @@ function route() {
   if (name === "new") return { name: "new" };
   if (name === "map") return { name: "map" };
   if (name === "visit" && id) return { name: "visit", id };
-  return { name: "list" };
+  if (name === "cases") return { name: "list" };
+  return { name: "today" };
 }
 
 let currentRoute = null;
@@ -384,7 +388,8 @@ let newCaseMap = null;
 async function refresh() {
   await renderConnection();
   const where = route();
-  if (where.name === "list") await renderList();
+  if (where.name === "today") today.show(view, render);
+  else if (where.name === "list") await renderList();
   else if (where.name === "case") await renderCase(where.id, false);
   else if (where.name === "map") updateWardMap();
   else if (where.name === "visit") await visitView.show(where.id, false);
@@ -409,6 +414,8 @@ async function show() {
     await renderCase(where.id, changed);
   } else if (where.name === "visit") {
     await visitView.show(where.id, changed);
+  } else if (where.name === "today") {
+    today.show(view, render);
   } else {
     await renderList();
   }
@@ -459,6 +466,7 @@ async function renderList() {
   render(
     h("div", { class: "toolbar" },
       h("h1", {}, _("My open cases")),
+      h("a", { class: "button", href: "#/", id: "tab-today" }, _("Today")),
       h("a", { class: "button primary", href: "#/new", id: "open-case-here" }, _("Open a case here")),
       h("a", { class: "button", href: "#/map", id: "open-ward-map" }, _("Ward map")),
     ),
@@ -557,7 +565,8 @@ async function caseContext(id) {
     };
   }
   const caseId = Number(id);
-  const item = state.cases.find((entry) => entry.id === caseId);
+  // A case of Today may lie beyond the nearest cases of the list: Today keeps its card.
+  const item = state.cases.find((entry) => entry.id === caseId) || today.caseCard(caseId);
   if (!item) return null;
   return { ...item, refs: [`case:${caseId}`] };
 }
@@ -566,7 +575,7 @@ async function renderCase(id, entering) {
   const context = await caseContext(id);
   if (!context) {
     view.replaceChildren(
-      h("p", {}, h("a", { href: "#/" }, `← ${_("Cases")}`)),
+      h("p", {}, h("a", { href: "#/cases" }, `← ${_("Cases")}`)),
       h("p", { class: "muted" }, _("This case is not on this phone. Connect to load your cases.")),
     );
     return;
@@ -595,7 +604,7 @@ async function renderCase(id, entering) {
 
   const here = tracker.latest ? distanceM(tracker.latest, site) : null;
   render(
-    h("p", {}, h("a", { href: "#/" }, `← ${_("Cases")}`)),
+    h("p", {}, h("a", { href: "#/cases" }, `← ${_("Cases")}`)),
     h("div", { class: "card case-head" },
       h("h1", {}, context.code),
       h("div", { class: "address" }, context.address || ""),
@@ -728,7 +737,7 @@ function renderNewCase() {
   const where = h("p", { class: "small muted", id: "new-case-where" });
 
   view.replaceChildren(
-    h("p", {}, h("a", { href: "#/" }, `← ${_("Cases")}`)),
+    h("p", {}, h("a", { href: "#/cases" }, `← ${_("Cases")}`)),
     h("h1", {}, _("Open a case here")),
     mapBox,
     where,
@@ -818,7 +827,16 @@ async function registerServiceWorker() {
   }
 }
 
+/** Today is routed from the first fix; later ones move it only on request. */
+function routeTodayFrom(fix) {
+  if (!fix || !navigator.onLine || today.triedPosition) return;
+  today.triedPosition = true;
+  today.load(fix).then(show);
+}
+
 async function main() {
+  today = new TodayView({ config, tracker, h, authHeaders });
+  today.onChange = () => show();
   await claimPhotoCache();
   watchSignOut();
   await ensureDeviceToken();
@@ -827,6 +845,7 @@ async function main() {
   let lastListFix = null;
   tracker.onChange((fix) => {
     if (route().name === "new") return; // the map follows the fix itself
+    routeTodayFrom(fix);
     // Reload the list when the position is first known or has moved 50 m.
     if (fix && navigator.onLine && (!lastListFix || distanceM(lastListFix, fix) > 50)) {
       lastListFix = fix;
@@ -836,10 +855,15 @@ async function main() {
     }
   });
   addEventListener("hashchange", show);
-  addEventListener("online", () => ensureDeviceToken().then(loadCases).then(show));
+  addEventListener("online", () =>
+    ensureDeviceToken()
+      .then(() => Promise.all([loadCases(), today.load()]))
+      .then(show),
+  );
   addEventListener("offline", show);
-  await loadCases();
+  await Promise.all([loadCases(), today.load()]);
   await show();
+  routeTodayFrom(tracker.latest);
   await uploader.start();
   await visitSender.start();
   registerServiceWorker();

@@ -109,16 +109,18 @@ export async function recall(name) {
 }
 
 // --- Per-user data kept on the phone -------------------------------------
-// META holds, per user: "cases:<user>" (the case list), "photos:<user>:<id>"
+// META holds, per user: "cases:<user>" (the case list), "today:<user>" (Today's
+// stops, today.js), "photos:<user>:<id>"
 // (a case's photo list) and "token:<user>" (the device token). Queue items
 // carry their user too; a "done" item holds the server's answer.
 
 const userEntries = (user) => (name) =>
   name === `cases:${user}` ||
+  name === `today:${user}` ||
   name === `token:${user}` ||
   name.startsWith(`photos:${user}:`) ||
   name.startsWith(`site:${user}:`);
-const anyUserEntry = (name) => /^(cases|token|photos|site):/.test(name);
+const anyUserEntry = (name) => /^(cases|today|token|photos|site):/.test(name);
 
 export async function storedToken(user) {
   return recall(`token:${user}`);

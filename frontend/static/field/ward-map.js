@@ -58,7 +58,7 @@ export async function renderWardMap(ctx) {
   const box = h("div", { id: "ward-map", class: "ward-map" });
   const panel = h("div", { id: "offline-panel", class: "card offline-panel", "aria-live": "polite" });
   view.replaceChildren(
-    h("p", {}, h("a", { href: "#/" }, `← ${_("Cases")}`)),
+    h("p", {}, h("a", { href: "#/cases" }, `← ${_("Cases")}`)),
     h("h1", {}, _("Ward map")),
     box,
     panel,
