@@ -388,6 +388,7 @@ def test_the_dashboard_page_shows_the_coverage_of_the_month(
     cells = [c.split(">", 1)[1].split("<")[0].strip() for c in row.split("<td")[1:]]
     assert cells[:4] == ["5", "3", "1", "33%"]
     assert 'data-inspector="' in section and "Lê Thị Hai" in section
+    assert reverse("inspection_plan") in section
 
 
 @time_machine.travel(NOW, tick=False)
