@@ -116,7 +116,7 @@ def test_a_leader_adds_a_version_that_is_in_force_at_once(leader_a: Any, ward_a:
     html = client.get(response["Location"]).content.decode()
     assert "Đã thêm phiên bản mới của kế hoạch kiểm tra." in html
     structure = rule_row(html, "structure")
-    assert "Cứ mỗi 10 ngày làm việc" in structure and "quy định riêng của phường" in structure
+    assert "Cứ mỗi 10 ngày làm việc" in structure and "quy tắc riêng của phường" in structure
     assert f'data-rule="{rule.pk}" data-state="in_force"' in html
     default = InspectionPlanRule.objects.get(ward=None, condition="structure", scope="permitted")
     assert f'data-rule="{default.pk}" data-state="overridden"' in html
