@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime
-import importlib
 from typing import Any
 
 import pytest
-from django.apps import apps
 from django.contrib.gis.geos import Point
 from django.utils import timezone
 
@@ -34,8 +32,6 @@ def test_a_leader_adds_a_plan_version_and_reads_the_coverage(
     page: Any, live_server: Any, settings: Any, ward_a: Any, leader_a: Any, inspector_a: Any
 ) -> None:
     settings.TTXD_BASEMAP_URL = ""
-    # The default plan (migration 0002): the transactional test's flush emptied it.
-    importlib.import_module("backend.sites.migrations.0002_default_plan").add_defaults(apps, None)
     today = timezone.localdate()
     # Visited today: on schedule whatever the plan. Started 60 days ago, never visited: overdue.
     visited = _site(

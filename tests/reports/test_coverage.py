@@ -411,3 +411,30 @@ def test_the_xlsx_has_the_same_figures_and_a_sheet_per_inspector(
     assert rows[1][2] == "Tất cả các phường được chọn"
     names = [r[3] for r in inspectors.iter_rows(min_row=2, values_only=True)]
     assert sorted(names) == ["Lê Thị Hai", "inspector_a"]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_ward_filter_narrows_the_coverage_and_never_widens_it(
+    watched: Watched, auditor: Any, leader_a: Any
+) -> None:
+    expected = recompute({"90001"}, TODAY)["90001"]
+    client = Client()
+    client.force_login(auditor)
+    data = client.get(reverse("api-audit-dashboard"), {"ward": "90001"}).json()["coverage"]
+    assert [w["code"] for w in data["wards"]] == ["90001"]
+    assert data["city"]["active_sites"] == expected["active"]
+    assert data["city"]["violations_other_means"] == expected["violations_other"]
+
+    # A leader of ward A asking for ward B gets nothing of ward B.
+    client.force_login(leader_a)
+    response = client.get(reverse("audit_export", args=["coverage", "csv"]), {"ward": "90002"})
+    rows = list(
+        csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+    )
+    assert [r["Mã phường"] for r in rows] == [""]
+    assert (
+        rows[0]["Số công trình đang thi công"] == "0"
+        and rows[0]["Số lượt kiểm tra trong tháng"] == "0"
+    )
+    data = client.get(reverse("api-audit-dashboard"), {"ward": "90002"}).json()["coverage"]
+    assert data["wards"] == [] and data["city"]["visits"] == 0 and data["city"]["inspectors"] == []

@@ -1,7 +1,8 @@
 """The inspection-plan page: the plan in force for a ward, its versions, a new version,
 and who may read or change which plan.
 
-The city default rules are migration 0002's (in force from 01/07/2025).
+The city default rules are migration 0002's (in force from 01/07/2025; tests/conftest.py
+seeds them again after a transactional test's flush).
 """
 
 from __future__ import annotations
@@ -23,16 +24,6 @@ pytestmark = pytest.mark.django_db
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime.datetime(2026, 3, 16, 9, 30, tzinfo=HCM)
 URL = "/sites/plan/"
-
-
-@pytest.fixture(autouse=True)
-def _default_plan(db: Any) -> None:
-    """Migration 0002's default rules (a transactional test elsewhere may have emptied them)."""
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("backend.sites.migrations.0002_default_plan").add_defaults(apps, None)
 
 
 def client_of(user: Any) -> Client:

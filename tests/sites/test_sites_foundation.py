@@ -9,7 +9,7 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.db import IntegrityError, transaction
 
-from backend.cases.models import CalendarDay
+from backend.cases.models import CalendarDay, CalendarDayKind
 from backend.core.errors import Conflict, InvalidInput, NotAllowed
 from backend.permits.models import PermitStatus
 from backend.sites.models import (
@@ -209,8 +209,9 @@ def test_notified_small_works_and_patrol_sites(inspector_a: Any, inspector_b: An
 @pytest.fixture
 def holidays(db: Any) -> None:
     for day in (D(2025, 9, 1), D(2025, 9, 2)):
-        CalendarDay.objects.get_or_create(
-            date=day, defaults={"kind": "holiday", "name": "Quốc khánh"}
+        # A rest day whatever the table held before (a flush empties the seeded calendar).
+        CalendarDay.objects.update_or_create(
+            date=day, defaults={"kind": CalendarDayKind.PUBLIC_HOLIDAY, "name": "Quốc khánh"}
         )
 
 
