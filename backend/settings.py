@@ -332,6 +332,13 @@ LOGGING = {
 # points it at its own tile server, or leaves it empty (data layers still show).
 TTXD_BASEMAP_URL = env("TTXD_BASEMAP_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 TTXD_BASEMAP_ATTRIBUTION = env("TTXD_BASEMAP_ATTRIBUTION", "© OpenStreetMap contributors")
+# The field app's offline copy of a ward (backend.field.offline) may also
+# fetch the base map's tiles ahead of time, only if this is switched on, and
+# only from a tile server whose terms allow it: OpenStreetMap's public
+# servers forbid bulk prefetching, so the setting is refused for them
+# (a system check error, and the package leaves the base map out).
+TTXD_BASEMAP_PREFETCH = env_bool("TTXD_BASEMAP_PREFETCH", False)
+TTXD_BASEMAP_PREFETCH_MAX_ZOOM = env_int("TTXD_BASEMAP_PREFETCH_MAX_ZOOM", 17)
 # Where maps open when there is nothing to show: central Ho Chi Minh City (lat, lon).
 TTXD_MAP_CENTER = (10.7769, 106.7009)
 
@@ -354,6 +361,12 @@ _object_store_origins = [
     if o and STORAGE_BACKEND == "s3"
 ]
 _image_origins = [o for o in [_origin(TTXD_BASEMAP_URL)] if o] + _object_store_origins
+# Each of the a./b./c. servers of a "{s}" URL, as Leaflet and the field app ask them.
+_basemap_prefetch_origins = sorted(
+    {o for s in "abc" if (o := _origin((TTXD_BASEMAP_URL or "").replace("{s}", s)))}
+    if TTXD_BASEMAP_PREFETCH
+    else set()
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -363,7 +376,12 @@ CONTENT_SECURITY_POLICY = {
         "font-src": [SELF],
         # The field app's service worker fetches photo thumbnails, which
         # redirect to the object store: each redirect is checked here too.
-        "connect-src": [SELF, *_object_store_origins],
+        # With TTXD_BASEMAP_PREFETCH the field app fetches base-map tiles itself.
+        "connect-src": [
+            SELF,
+            *_object_store_origins,
+            *_basemap_prefetch_origins,
+        ],
         "worker-src": [SELF],
         "manifest-src": [SELF],
         "object-src": [NONE],

@@ -28,6 +28,11 @@ TTXD_PHOTO_ORPHAN_MIN_AGE_HOURS = env_float("TTXD_PHOTO_ORPHAN_MIN_AGE_HOURS", 2
 # is likely to stay offline with a queued photo.
 TTXD_IDEMPOTENCY_RETENTION_DAYS = env_int("TTXD_IDEMPOTENCY_RETENTION_DAYS", 30)
 
+# The field app's offline copy of a ward (backend.field.offline): a package
+# larger than this (vector tiles, plus the base map's when prefetched) is
+# refused before anything is saved on the phone.
+TTXD_OFFLINE_MAX_BYTES = env_int("TTXD_OFFLINE_MAX_BYTES", 40 * 1024 * 1024)
+
 # --- Workflow, deadlines and notifications (backend.cases, backend.notifications)
 # A case overdue by more than this many days is also reported to the city auditors.
 TTXD_OVERDUE_CITY_AFTER_DAYS = env_int("TTXD_OVERDUE_CITY_AFTER_DAYS", 10)

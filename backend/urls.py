@@ -9,6 +9,7 @@ from backend.accounts.api import LogoutView, TokenRenewView, TokenView
 from backend.cases.api import CaseViewSet
 from backend.core.permissions import api_docs_page
 from backend.permits.api import PermitViewSet
+from backend.sites.api import SiteViewSet
 from backend.wards.api import WardViewSet
 from backend.web import views as web
 
@@ -16,6 +17,7 @@ router = DefaultRouter()
 router.register("wards", WardViewSet, basename="ward")
 router.register("permits", PermitViewSet, basename="permit")
 router.register("cases", CaseViewSet, basename="case")
+router.register("sites", SiteViewSet, basename="site")
 
 urlpatterns = [
     path("", web.home, name="home"),
@@ -60,6 +62,7 @@ urlpatterns = [
     path("", include("backend.notifications.urls")),
     path("", include("backend.field.urls")),
     path("", include("backend.ogc.urls")),
+    path("", include("backend.sites.urls")),
 ]
 
 # Error answers: escaped pages, JSON under /api/ (backend.core.error_pages).

@@ -566,18 +566,22 @@ def load_city(spec: CitySpec, say: Callable[[str], None] = print) -> None:
     say(f"  city loaded in {time.perf_counter() - started:.1f} s")
 
 
-def prepare_city(spec: CitySpec, say: Callable[[str], None] = print) -> None:
-    """Create, migrate and load the bench database unless it already holds `spec`."""
+def prepare_city(
+    spec: CitySpec, say: Callable[[str], None] = print, database: str = BENCH_DATABASE
+) -> None:
+    """Create, migrate and load the bench database unless it already holds `spec`
+    (a bench with a city of other sizes names a database of its own)."""
     from django.core.management import call_command
 
-    ensure_database()
-    use_database()
+    ensure_database(database)
+    use_database(database)
     if loaded_signature() == spec.signature:
         call_command("migrate", verbosity=0, interactive=False)
-        say(f"Reusing the synthetic city in database {BENCH_DATABASE} ({spec.signature}).")
+        say(f"Reusing the synthetic city in database {database} ({spec.signature}).")
         return
-    say(f"Loading a synthetic city into a new database {BENCH_DATABASE} ({spec.signature}):")
-    ensure_database(fresh=True)
+    say(f"Loading a synthetic city into a new database {database} ({spec.signature}):")
+    ensure_database(database, fresh=True)
+    use_database(database)
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
     say(f"  schema migrated in {time.perf_counter() - started:.1f} s")

@@ -30,9 +30,8 @@ connection_created.connect(_allow_history_truncate, dispatch_uid="ttxd_allow_his
 
 @pytest.fixture(autouse=True)
 def _violation_catalogue(request: Any) -> None:
-    """The catalogue's seeded rows (cases migration 0006) and the default inspection plan
-    (sites migration 0002): a transactional test's flush empties their tables, and every
-    sanction decision reads the one, every site's schedule the other."""
+    """The catalogue's seeded rows (cases migration 0006): a transactional test's flush
+    empties the table, and every sanction decision reads it."""
     marker = request.node.get_closest_marker("django_db")
     names = set(request.fixturenames)
     if not (marker or {"db", "transactional_db", "live_server"} & names):
@@ -43,6 +42,19 @@ def _violation_catalogue(request: Any) -> None:
     request.getfixturevalue("transactional_db" if transactional else "db")
     seed_violation_catalogue()
     seed_default_inspection_plan()
+
+
+def seed_default_inspection_plan() -> None:
+    """The default inspection plan (sites migration 0002), emptied by a flush like the catalogue."""
+    import importlib
+
+    from django.apps import apps
+
+    from backend.sites.models import InspectionPlanRule
+
+    seed = importlib.import_module("backend.sites.migrations.0002_default_plan")
+    if not InspectionPlanRule.objects.filter(ward__isnull=True).exists():
+        seed.add_defaults(apps, None)
 
 
 def seed_violation_catalogue() -> None:
@@ -78,19 +90,6 @@ def _default_language() -> Any:
     translation.activate(settings_language())
     yield
     translation.deactivate()
-
-
-def seed_default_inspection_plan() -> None:
-    """The city default plan (sites migration 0002): a transactional test's flush empties it."""
-    import importlib
-
-    from django.apps import apps
-
-    from backend.sites.models import InspectionPlanRule
-
-    seed = importlib.import_module("backend.sites.migrations.0002_default_plan")
-    if InspectionPlanRule.objects.filter(ward__isnull=True).count() < len(seed.DEFAULTS):
-        seed.add_defaults(apps, None)
 
 
 def settings_language() -> str:

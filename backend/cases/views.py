@@ -48,6 +48,7 @@ from backend.cases.workflow.stages import MAIN_PATH
 from backend.cases.workflow.table import ACTIONS
 from backend.core.errors import ServiceError
 from backend.photos.selectors import case_photos, photo_warning_texts
+from backend.sites.selectors import sites_of_case
 
 DETAIL_FIELDS = (*VIOLATOR_FIELDS, *SITE_FIELDS)
 
@@ -309,6 +310,7 @@ def _page(
         ],
         "documents": documents,
         "children": list(case.child_cases.order_by("id")),
+        "sites": list(sites_of_case(user, case.pk)),
         "details_form": _form(
             DETAIL_FIELDS,
             case,

@@ -7,3 +7,6 @@ class FieldConfig(AppConfig):
     name = "backend.field"
     label = "field"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from backend.field import checks  # noqa: F401 (registers the system checks)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from backend.field import api, views
+from backend.field import api, offline_api, views
 
 urlpatterns = [
     path("field/", views.field_app, name="field_app"),
@@ -9,4 +9,14 @@ urlpatterns = [
     path("api/field/cases/", api.FieldCasesView.as_view(), name="field-cases"),
     path("api/field/session/", api.FieldSessionView.as_view(), name="field-session"),
     path("api/field/device-token/", api.FieldDeviceTokenView.as_view(), name="field-device-token"),
+    path(
+        "api/field/offline/ward/",
+        offline_api.OfflineWardView.as_view(),
+        name="field-offline-ward",
+    ),
+    path(
+        "api/field/offline/ward/package/",
+        offline_api.OfflinePackageView.as_view(),
+        name="field-offline-package",
+    ),
 ]

@@ -6,6 +6,7 @@ import hashlib
 import json
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_GET
 
 from backend.accounts.models import WARD_ROLES
 from backend.cases.models import ViolationType
+from backend.field.offline import OFFLINE_LAYERS, basemap_prefetch_refusal
 
 SESSION_EXPIRES_HEADER = "X-TTXD-Session-Expires"
 
@@ -30,6 +32,15 @@ SHELL_STATIC = (
     "field/app.js",
     "field/queue.js",
     "field/geo.js",
+    # The ward map and its offline copy (backend.field.offline).
+    "field/offline.js",
+    "field/ward-map.js",
+    "field/leaflet-global.js",
+    "map/vector-layer.js",
+    "map/styles.js",
+    "vendor/pbf/index.js",
+    "vendor/mapbox-vector-tile/index.js",
+    "vendor/mapbox-point-geometry/index.js",
     # TTXD's icon, as every page links it (templates/ttxd/icons.html) and the manifest.
     "ttxd/favicon-32.png",
     "ttxd/icon.svg",
@@ -102,6 +113,12 @@ def field_config(request: HttpRequest) -> dict[str, Any]:
             "attribution": settings.TTXD_BASEMAP_ATTRIBUTION or "",
         },
         "mapCenter": list(settings.TTXD_MAP_CENTER),
+        "offline": {
+            "ward": reverse("field-offline-ward"),
+            "layers": [layer.as_dict() for layer in OFFLINE_LAYERS],
+            "tiles": tiles_prefix(),
+            "limitBytes": settings.TTXD_OFFLINE_MAX_BYTES,
+        },
         "user": request.user.get_username(),
     }
 
@@ -123,6 +140,23 @@ def field_app(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def tiles_prefix() -> str:
+    """/api/tiles/: where every vector tile URL starts."""
+    return reverse("map_tile", kwargs={"layer": "L", "z": 0, "x": 0, "y": 0}).removesuffix(
+        "L/0/0/0.pbf"
+    )
+
+
+def basemap_origins() -> list[str]:
+    """The base map's servers (a "{s}" URL has three: a., b., c.)."""
+    origins = set()
+    for subdomain in "abc":
+        parts = urlsplit((settings.TTXD_BASEMAP_URL or "").replace("{s}", subdomain))
+        if parts.scheme and parts.netloc:
+            origins.add(f"{parts.scheme}://{parts.netloc}")
+    return sorted(origins)
+
+
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The service worker, served under /field/ so that its scope covers the app."""
@@ -135,6 +169,11 @@ def service_worker(request: HttpRequest) -> HttpResponse:
             "app_url": reverse("field_app"),
             "session_expires_header": SESSION_EXPIRES_HEADER,
             "signed_out_page": render_to_string("field/signed_out_offline.html", request=request),
+            "tiles_prefix": tiles_prefix(),
+            # Base-map tiles are served from the offline copy only where they may be saved.
+            "basemap_origins": json.dumps(
+                basemap_origins() if basemap_prefetch_refusal() is None else []
+            ),
         },
         content_type="text/javascript; charset=utf-8",
     )

@@ -32,7 +32,7 @@ from backend.maps.openapi import (
 )
 from backend.maps.selectors.counts_and_search import case_stage_counts, map_search
 from backend.maps.selectors.geojson import cases_feature_collection, permits_feature_collection
-from backend.maps.selectors.popups import case_summary, permit_summary
+from backend.maps.selectors.popups import case_summary, permit_summary, site_summary
 
 SEARCH_MIN_LENGTH = 2
 SEARCH_MAX_LENGTH = 100
@@ -127,6 +127,15 @@ def case_popup(request: Request, pk: int) -> Response:
 @api_view(["GET"])
 def permit_popup(request: Request, pk: int) -> Response:
     data = permit_summary(request.user, pk)
+    if data is None:
+        raise Http404
+    return Response(data)
+
+
+@extend_schema(responses={200: OpenApiTypes.OBJECT})
+@api_view(["GET"])
+def site_popup(request: Request, pk: int) -> Response:
+    data = site_summary(request.user, pk, timezone.localdate())
     if data is None:
         raise Http404
     return Response(data)

@@ -30,6 +30,9 @@ MAX_ZOOM = 22
 CASE_POINT_MIN_ZOOM = 14
 # Parcels only from here: a z15 tile spans ~1.2 km, a few thousand parcels.
 PERMIT_MIN_ZOOM = 15
+# Construction sites (one point each, about one per permit) from here: a z14
+# tile spans ~2.4 km, a few thousand sites at most in the densest ward.
+SITE_MIN_ZOOM = 14
 # Cluster cells per tile side: 8 cells of 32 px on a 256 px tile.
 CLUSTER_CELLS = 8
 CLUSTER_BUFFER = EXTENT // CLUSTER_CELLS

@@ -15,4 +15,5 @@ urlpatterns = [
     path("api/map/search/", api.search, name="map_search"),
     path("api/map/cases/<int:pk>/", api.case_popup, name="map_case"),
     path("api/map/permits/<int:pk>/", api.permit_popup, name="map_permit"),
+    path("api/map/sites/<int:pk>/", api.site_popup, name="map_site"),
 ]

@@ -17,7 +17,8 @@ from backend.accounts.selectors import user_sees_all_wards
 from backend.cases.models import Stage, ViolationType
 from backend.maps.selectors.popups import case_page_url
 from backend.maps.selectors.visible_wards import map_extent, map_wards
-from backend.maps.tiles import CASE_POINT_MIN_ZOOM, MAX_ZOOM, PERMIT_MIN_ZOOM
+from backend.maps.tiles import CASE_POINT_MIN_ZOOM, MAX_ZOOM, PERMIT_MIN_ZOOM, SITE_MIN_ZOOM
+from backend.sites.models import SiteStatus
 
 # Placeholders the page's script replaces in URL templates.
 ID_PLACEHOLDER = 999999999
@@ -68,6 +69,19 @@ def _labels() -> dict[str, str]:
         "overdueTotal": _("of which overdue"),
         "inView": _("in the current view"),
         "zoomForPermits": _("Zoom in to see permit parcels."),
+        "sites": _("Construction sites"),
+        "site": _("Construction site"),
+        "siteStatus": _("Status of the works"),
+        "origin": _("Origin"),
+        "owner": _("Owner"),
+        "storeysBuilt": _("Storeys built"),
+        "nextVisit": _("Next visit due"),
+        "lastVisit": _("Last visited"),
+        "notVisited": _("Not visited yet."),
+        "inspectionOverdue": _("Overdue for inspection"),
+        "inspectionDue": _("Due within a week"),
+        "openSite": _("Open the site"),
+        "zoomForSites": _("Zoom in to see construction sites."),
     }
 
 
@@ -85,6 +99,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
             "search": reverse("map_search"),
             "case": reverse("map_case", args=[ID_PLACEHOLDER]),
             "permit": reverse("map_permit", args=[ID_PLACEHOLDER]),
+            "site": reverse("map_site", args=[ID_PLACEHOLDER]),
             "casePage": case_page_url(ID_PLACEHOLDER),
         },
         "idPlaceholder": str(ID_PLACEHOLDER),
@@ -98,6 +113,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
             "max": min(MAX_ZOOM, 20),
             "casePoints": CASE_POINT_MIN_ZOOM,
             "permits": PERMIT_MIN_ZOOM,
+            "sites": SITE_MIN_ZOOM,
         },
         "stages": [{"code": s.value, "label": str(s.label)} for s in Stage],
         "labels": _labels(),
@@ -108,6 +124,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
         {
             "config": config,
             "stages": list(Stage),
+            "site_statuses": list(SiteStatus),
             "violation_types": list(ViolationType),
             "wards": wards,
             "show_ward_filter": len(wards) > 1 or user_sees_all_wards(user),

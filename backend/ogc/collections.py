@@ -1,4 +1,4 @@
-"""The built-in collections: ward boundaries, permits and violation cases.
+"""The built-in collections: ward boundaries, permits, construction sites and violation cases.
 
 Each reads its rows through its app's "visible to" selector. Case properties
 leave out the violator's personal data (name, ID number, birth date,
@@ -20,6 +20,12 @@ from backend.cases.selectors import cases_visible_to, overdue_flag
 from backend.ogc.registry import CollectionDefinition, Property, register
 from backend.permits.models import Permit, PermitStatus, WorksClass
 from backend.permits.selectors import permits_visible_to
+from backend.sites.models import Site, SiteOrigin, SiteStatus
+from backend.sites.selectors import (
+    InspectionState,
+    inspection_state_expression,
+    sites_visible_to,
+)
 from backend.wards.selectors import wards_valid_on, wards_visible_to
 
 
@@ -49,6 +55,26 @@ def _all_cases(today: datetime.date) -> QuerySet[Any]:
 
 def _overdue(today: datetime.date) -> Expression:
     return overdue_flag(today)
+
+
+def _sites_visible(user: Viewer, today: datetime.date) -> QuerySet[Any]:
+    return sites_visible_to(user)
+
+
+def _all_sites(today: datetime.date) -> QuerySet[Any]:
+    return Site.objects.all()
+
+
+def _inspection(today: datetime.date) -> Expression:
+    return inspection_state_expression(today)
+
+
+INSPECTION_STATES = (
+    (InspectionState.OVERDUE, _("Overdue for inspection")),
+    (InspectionState.DUE, _("Due within a week")),
+    (InspectionState.SCHEDULED, _("Scheduled later")),
+    (InspectionState.NONE, _("No visit scheduled")),
+)
 
 
 WARDS = register(
@@ -108,6 +134,50 @@ PERMITS = register(
             ),
             Property("status", "string", _("status"), queryable=True, enum=PermitStatus.choices),
             Property("ward_code", "string", _("ward"), source="ward__code", queryable=True),
+        ),
+    )
+)
+
+SITES = register(
+    CollectionDefinition(
+        id="sites",
+        title=_("Construction sites"),
+        description=_(
+            "Construction sites watched on the inspection plan: status of the works and "
+            "inspection due (as of today)."
+        ),
+        geometry_field="location",
+        geometry_type="Point",
+        visible_rows=_sites_visible,
+        all_rows=_all_sites,
+        time_start="status_since",
+        time_is_date=True,
+        order=25,
+        properties=(
+            Property("ward_code", "string", _("ward"), source="ward__code", queryable=True),
+            Property("origin", "string", _("origin"), queryable=True, enum=SiteOrigin.choices),
+            Property("status", "string", _("status"), queryable=True, enum=SiteStatus.choices),
+            Property("status_since", "string", _("in this status since"), format="date"),
+            Property("address", "string", _("address")),
+            Property("permit_number", "string", _("permit number"), source="permit__number"),
+            Property("works_class", "string", _("works class"), enum=WorksClass.choices),
+            Property("storeys_built", "integer", _("storeys built")),
+            Property(
+                "permitted_storeys",
+                "integer",
+                _("permitted storeys"),
+                source="permit__permitted_storeys",
+            ),
+            Property("next_visit_due", "string", _("next visit due"), format="date"),
+            Property("last_visit_on", "string", _("last visited on"), format="date"),
+            Property("visit_count", "integer", _("visits")),
+            Property(
+                "inspection",
+                "string",
+                _("inspection"),
+                source=_inspection,
+                enum=INSPECTION_STATES,
+            ),
         ),
     )
 )

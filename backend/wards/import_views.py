@@ -7,6 +7,7 @@ same service as `manage.py import_wards`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import tempfile
@@ -66,14 +67,19 @@ class WardImportForm(forms.Form):
         )
 
 
-def _run(draft: WardImportDraft, actor: Any, apply: bool) -> Any:
+def _run(
+    draft: WardImportDraft, actor: Any, apply: bool, allow_closing: tuple[str, ...] = ()
+) -> Any:
     suffix = Path(draft.file_name).suffix.lower()
+    options = dataclasses.replace(
+        ImportOptions.from_json(draft.options), allow_closing=allow_closing
+    )
     with tempfile.TemporaryDirectory(prefix="ttxd-upload-") as folder:
         path = Path(folder) / f"upload{suffix}"
         path.write_bytes(bytes(draft.content))
         return ward_import(
             path,
-            ImportOptions.from_json(draft.options),
+            options,
             actor=actor,
             apply=apply,
             source=f"admin upload {draft.file_name}",
@@ -148,7 +154,12 @@ def _preview(request: HttpRequest, form: WardImportForm, context: dict[str, Any]
     context.update(
         draft=draft,
         sections=plan_sections(outcome.plan),
-        blocked=outcome.plan.blocked,
+        # Closing a ward the file does not contain waits for its checkbox on the form.
+        blocked=outcome.plan.blocked_otherwise,
+        closing_absent=[
+            (w.code, w.name, f"{outcome.plan.covered_share(w.id):.1%}")
+            for w in outcome.plan.closing_absent
+        ],
         map_data=_map_data(outcome.plan),
         basemap_url=settings.TTXD_BASEMAP_URL or "",
     )
@@ -163,11 +174,24 @@ def _confirm(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
     if draft is None:
         context.update(form=WardImportForm(), refused=_("This preview has expired: upload again."))
         return TemplateResponse(request, "admin/wards/import.html", context, status=400)
+    allow_closing = tuple(str(code) for code in request.POST.getlist("allow_closing"))
     try:
-        outcome = _run(draft, request.user, apply=True)
+        outcome = _run(draft, request.user, apply=True, allow_closing=allow_closing)
     except WardImportBlocked as blocked:
-        context.update(form=WardImportForm(), refused=blocked.message,
-                       sections=plan_sections(blocked.plan))  # fmt: skip
+        # The draft stays: the user may tick the wards to close and confirm again.
+        context.update(
+            form=WardImportForm(),
+            refused=blocked.message,
+            sections=plan_sections(blocked.plan),
+            draft=draft,
+            blocked=blocked.plan.blocked_otherwise,
+            closing_absent=[
+                (w.code, w.name, f"{blocked.plan.covered_share(w.id):.1%}")
+                for w in blocked.plan.closing_absent
+            ],
+            map_data=_map_data(blocked.plan),
+            basemap_url=settings.TTXD_BASEMAP_URL or "",
+        )
         return TemplateResponse(request, "admin/wards/import.html", context, status=400)
     except ServiceError as error:
         context.update(form=WardImportForm(), refused=error.message)

@@ -8,7 +8,7 @@ from django.contrib.gis.geos import Point
 from django.db.models import Q, QuerySet
 
 from backend.accounts.selectors import Viewer, restrict_to_user_wards
-from backend.wards.models import Ward
+from backend.wards.models import Ward, WardSuccession
 
 
 def wards_visible_to(user: Viewer) -> QuerySet[Ward]:
@@ -27,3 +27,22 @@ def ward_containing(point: Point, day: datetime.date) -> Ward | None:
     answer is deterministic.
     """
     return wards_valid_on(day).filter(boundary__covers=point).order_by("code").first()
+
+
+def ward_today_for(point: Point, then: Ward, today: datetime.date) -> Ward | None:
+    """The ward responsible today for a point that lay in `then` on an earlier day.
+
+    The ward of today containing the point; where it lies in none (a gap of
+    the new set), the successor that took the largest share of `then`
+    (WardSuccession), followed through later changes to the version in force.
+    """
+    found = ward_containing(point, today)
+    if found is not None:
+        return found
+    ward: Ward | None = then
+    for _hop in range(10):  # a chain of boundary changes, never a cycle
+        if ward is None or ward.is_valid_on(today):
+            return ward
+        succession = WardSuccession.objects.filter(old=ward).order_by("-share").first()
+        ward = succession.new if succession is not None else None
+    return None

@@ -58,7 +58,7 @@ def ward_import(
     outcome: WardImportOutcome | None = None
     try:
         with transaction.atomic():
-            plan = plan_import(layer, valid_from)
+            plan = plan_import(layer, valid_from, options.allow_closing)
             if not apply:
                 outcome = WardImportOutcome(plan, None)
                 raise _Rollback
@@ -85,7 +85,18 @@ def ward_import(
 
 class WardImportBlocked(InvalidInput):
     def __init__(self, plan: ImportPlan) -> None:
-        super().__init__(
-            _("The import was refused: see what stops it in the report."), code="blocked"
-        )
+        unconfirmed = plan.unconfirmed_closing
+        if unconfirmed and not plan.blocked_otherwise:
+            message = _(
+                "The import was refused: it would close %(wards)s, which the file does not "
+                "contain. Add them to the file or correct the boundaries drawn into them; if "
+                "they are to be closed, confirm it by naming them (--allow-closing %(codes)s, "
+                "or the checkboxes on the preview)."
+            ) % {
+                "wards": ", ".join(f"{w.code} {w.name}" for w in unconfirmed),
+                "codes": ",".join(w.code for w in unconfirmed),
+            }
+        else:
+            message = _("The import was refused: see what stops it in the report.")
+        super().__init__(message, code="blocked")
         self.plan = plan

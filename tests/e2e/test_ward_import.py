@@ -10,6 +10,7 @@ import pytest
 from backend.accounts.models import Role, User
 from backend.wards.models import Ward
 from tests.e2e.conftest import log_in, screenshot
+from tests.factories import WARD_A_BOX, WARD_B_BOX, WardFactory, box
 from tests.wards import files
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -72,3 +73,41 @@ def test_a_file_without_prj_is_refused_with_the_guesses_shown(
     assert "hệ tọa độ" in page.locator("#import-refused").inner_text()
     assert "EPSG:9210" in page.locator("#import-details").inner_text()
     screenshot(page, "admin_ward_import_no_prj")
+
+
+def test_closing_a_neighbour_the_file_lacks_waits_for_its_checkbox(
+    page: Any, live_server: Any, settings: Any, tmp_path: Path
+) -> None:
+    settings.TTXD_BASEMAP_URL = ""
+    User.objects.create_user(
+        username="city_admin", password=PASSWORD, role=Role.ADMIN, is_staff=True,
+        is_superuser=True,
+    )  # fmt: skip
+    WardFactory(code="90001", slug="WARDA", name="Phường A", boundary=box(*WARD_A_BOX))
+    neighbour = WardFactory(code="90002", slug="WARDB", name="Phường B", boundary=box(*WARD_B_BOX))
+    # Ward A alone, its east edge drawn 1.1 km into ward B.
+    ring = [[(106.68, 10.76), (106.71, 10.76), (106.71, 10.78), (106.68, 10.78), (106.68, 10.76)]]
+    upload = files.write(
+        tmp_path / "phuong-a.geojson", [files.Ward("90001", "Phường A", [ring])], driver="GeoJSON"
+    )
+    log_in(page, live_server, "city_admin", PASSWORD)
+    page.goto(f"{live_server.url}/admin/wards/ward/import/")
+    page.set_input_files("#id_file", str(upload))
+    page.fill("#id_valid_from", "01/03/2026")
+    page.click("#preview-import")
+    page.wait_for_load_state("networkidle")
+    assert "90002 Phường B" in page.locator("#closing-absent").inner_text()
+    screenshot(page, "admin_ward_import_closing_absent")
+
+    page.click("#confirm-import")  # without ticking it
+    page.wait_for_load_state("networkidle")
+    assert "--allow-closing 90002" in page.locator("#import-refused").inner_text()
+    neighbour.refresh_from_db()
+    assert neighbour.valid_to is None
+
+    page.check("#allow-closing-90002")
+    page.click("#confirm-import")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("ul.messagelist li.success").count() == 1
+    neighbour.refresh_from_db()
+    assert str(neighbour.valid_to) == "2026-03-01"

@@ -14,6 +14,7 @@ from django.utils import timezone
 from backend.accounts.models import Role
 from backend.accounts.services import device_token_issue
 from backend.cases.models import Stage, ViolationType
+from backend.sites.services.permit_sync import sites_sync_from_permits
 from tests.factories import (
     WARD_A_BOX,
     CaseFactory,
@@ -67,6 +68,8 @@ def city(ward_a: Any, ward_b: Any) -> dict[str, Any]:
             parcel=box(106.710, 10.770, 106.7102, 10.7702),
         )
     ]
+    # Every permit with a place becomes a construction site (the sites collection).
+    sites_sync_from_permits()
     return {
         "old_a": old_a,
         "cases_a": cases_a,

@@ -17,11 +17,12 @@ from django.contrib.gis.geos import GEOSGeometry
 from backend.accounts.services import device_token_issue
 from backend.cases.models import ViolationCase
 from backend.permits.models import Permit
+from backend.sites.models import Site
 from backend.wards.selectors import wards_valid_on
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-COLLECTIONS = ["wards", "permits", "cases"]
+COLLECTIONS = ["wards", "permits", "sites", "cases"]
 
 
 def expected_rows() -> dict[str, dict[int, GEOSGeometry | None]]:
@@ -30,6 +31,7 @@ def expected_rows() -> dict[str, dict[int, GEOSGeometry | None]]:
     return {
         "wards": {w.pk: w.boundary for w in wards_valid_on(timezone.localdate())},
         "permits": {p.pk: p.parcel for p in Permit.objects.all()},
+        "sites": {s.pk: s.location for s in Site.objects.all()},
         "cases": {c.pk: c.location for c in ViolationCase.objects.all()},
     }
 

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.db import IntegrityError, transaction
 
-from backend.cases.models import CalendarDay, CalendarDayKind
+from backend.cases.models import CalendarDay
 from backend.core.errors import Conflict, InvalidInput, NotAllowed
 from backend.permits.models import PermitStatus
 from backend.sites.models import (
@@ -28,8 +28,8 @@ from backend.sites.services.lifecycle import (
     site_record,
     site_reopen,
     site_status_change,
-    sites_sync_from_permits,
 )
+from backend.sites.services.permit_sync import sites_sync_from_permits
 from backend.sites.services.plans import plan_rule_add
 from backend.sites.services.schedule import site_schedule_refresh, sites_schedule_refresh
 from tests.factories import PermitFactory, box
@@ -209,9 +209,8 @@ def test_notified_small_works_and_patrol_sites(inspector_a: Any, inspector_b: An
 @pytest.fixture
 def holidays(db: Any) -> None:
     for day in (D(2025, 9, 1), D(2025, 9, 2)):
-        # A rest day whatever the table held before (a flush empties the seeded calendar).
         CalendarDay.objects.update_or_create(
-            date=day, defaults={"kind": CalendarDayKind.PUBLIC_HOLIDAY, "name": "Quốc khánh"}
+            date=day, defaults={"kind": "public_holiday", "name": "Quốc khánh"}
         )
 
 

@@ -78,6 +78,8 @@ def admin_user(db: Any) -> Any:
 
 
 def run(path: Path, actor: Any, **options: Any) -> Any:
+    # The merger closes A1 and B1, which the new set does not contain: confirmed.
+    options.setdefault("allow_closing", ("A1", "B1"))
     return ward_import(
         path, ImportOptions(valid_from=MERGER, **options), actor=actor, apply=True, source="test"
     )
@@ -165,7 +167,7 @@ def test_command_imports_and_overlaps_are_reported(tmp_path: Path, city: dict[st
     out = StringIO()
     call_command(
         "import_wards", str(merged_file(tmp_path, overlap=True)), "--valid-from", "2026-01-01",
-        stdout=out,
+        "--allow-closing", "A1,B1", stdout=out,
     )  # fmt: skip
     assert "N01" in out.getvalue() and "N02" in out.getvalue()
     assert Ward.objects.filter(valid_from=MERGER).count() == 2

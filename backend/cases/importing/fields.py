@@ -167,5 +167,125 @@ CASE_FIELDS: list[FieldSpec] = [
     ),
 ]
 
+# The steps after the record and the decision (backend.cases.importing.later_steps).
+CASE_FIELDS += [
+    FieldSpec(
+        "decision_kind",
+        _("Kind of decision"),
+        ("Loại quyết định", "Hình thức quyết định"),
+    ),
+    FieldSpec(
+        "no_fine_reason",
+        _("Why no fine is imposed"),
+        ("Lý do không phạt tiền", "Lý do không xử phạt", "Lý do không áp dụng phạt tiền"),
+    ),
+    FieldSpec(
+        "transfer_on",
+        _("Date the case was transferred"),
+        ("Ngày chuyển hồ sơ", "Ngày chuyển", "Ngày bàn giao hồ sơ"),
+    ),
+    FieldSpec(
+        "handover_number",
+        _("Handover record number"),
+        ("Số biên bản bàn giao", "Biên bản bàn giao số", "Số biên bản bàn giao hồ sơ"),
+    ),
+    FieldSpec(
+        "transfer_authority",
+        _("Transferred to"),
+        ("Chuyển đến", "Cơ quan tiếp nhận", "Nơi chuyển hồ sơ", "Chuyển hồ sơ đến"),
+    ),
+    FieldSpec(
+        "transfer_reason",
+        _("Reason for the transfer"),
+        ("Lý do chuyển hồ sơ", "Lý do chuyển"),
+    ),
+    FieldSpec(
+        "permit_number",
+        _("Number of the permit obtained"),
+        ("Số giấy phép được cấp", "Số GPXD được cấp", "Giấy phép xây dựng số", "Số GPXD"),
+    ),
+    FieldSpec(
+        "permit_date",
+        _("Date the permit was issued"),
+        ("Ngày cấp giấy phép", "Ngày cấp GPXD", "Ngày cấp phép"),
+    ),
+    FieldSpec(
+        "permit_issuer",
+        _("Permit issued by"),
+        ("Cơ quan cấp phép", "Nơi cấp giấy phép", "Cơ quan cấp GPXD"),
+    ),
+    FieldSpec(
+        "permit_shown_on",
+        _("Date the permit was shown"),
+        ("Ngày xuất trình giấy phép", "Ngày nộp giấy phép"),
+    ),
+    FieldSpec(
+        "notice_number",
+        _("Notice to self-demolish: number"),
+        ("Số thông báo tự phá dỡ", "Thông báo tự phá dỡ số", "Số thông báo phá dỡ"),
+    ),
+    FieldSpec(
+        "notice_on",
+        _("Notice to self-demolish: date"),
+        ("Ngày thông báo tự phá dỡ", "Ngày thông báo phá dỡ"),
+    ),
+    FieldSpec(
+        "notice_reason",
+        _("Why the notice was sent"),
+        ("Lý do thông báo tự phá dỡ", "Lý do thông báo"),
+    ),
+    FieldSpec(
+        "notice_delivery",
+        _("How the notice was delivered"),
+        ("Hình thức gửi thông báo", "Phương thức gửi thông báo"),
+    ),
+    FieldSpec(
+        "notice_delivered_on",
+        _("Postmark date, or date of the handover record"),
+        ("Ngày nhận thông báo", "Ngày bưu điện", "Ngày giao thông báo"),
+    ),
+    FieldSpec("notice_signer", _("Notice signed by"), ("Người ký thông báo",)),
+    FieldSpec(
+        "enforcement_number",
+        _("Enforcement decision number"),
+        ("Số quyết định cưỡng chế", "Quyết định cưỡng chế số", "Số QĐ cưỡng chế"),
+    ),
+    FieldSpec(
+        "enforcement_on",
+        _("Enforcement decision date"),
+        ("Ngày quyết định cưỡng chế", "Ngày QĐ cưỡng chế", "Quyết định cưỡng chế ngày"),
+    ),
+    FieldSpec(
+        "enforcement_measures",
+        _("What is to be enforced"),
+        ("Nội dung cưỡng chế", "Biện pháp cưỡng chế"),
+    ),
+    FieldSpec(
+        "enforcement_planned_on",
+        _("Planned enforcement date"),
+        ("Ngày dự kiến cưỡng chế", "Ngày cưỡng chế dự kiến"),
+    ),
+    FieldSpec(
+        "enforcement_signer",
+        _("Enforcement decision signed by"),
+        ("Người ký quyết định cưỡng chế",),
+    ),
+    FieldSpec(
+        "enforced_number",
+        _("Enforcement record number"),
+        ("Số biên bản cưỡng chế", "Biên bản cưỡng chế số"),
+    ),
+    FieldSpec(
+        "enforced_on",
+        _("Date of enforcement"),
+        ("Ngày cưỡng chế", "Ngày thực hiện cưỡng chế", "Ngày lập biên bản cưỡng chế"),
+    ),
+    FieldSpec(
+        "enforcement_result",
+        _("What was done"),
+        ("Kết quả cưỡng chế", "Kết quả thực hiện cưỡng chế"),
+    ),
+]
+
 FIELD_KEYS = [spec.key for spec in CASE_FIELDS]
 LABELS = {spec.key: spec.label for spec in CASE_FIELDS}

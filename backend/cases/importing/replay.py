@@ -17,14 +17,23 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from backend.cases.importing.later_steps import (
+    COLUMNS,
+    DATE_COLUMN,
+    StepRefused,
+    after_service_steps,
+    not_recorded,
+    remedy_decision_step,
+    serve_action,
+    transfer_step,
+)
 from backend.cases.importing.rows import CaseRow, document_sequence_of, factor_of
+from backend.cases.importing.stage_checks import is_remedy_only
 from backend.cases.models import ViolationCase, ViolationType
 from backend.cases.services.import_source import ImportSource
 from backend.cases.services.opening import case_open
 from backend.cases.services.transition import case_transition
-from backend.cases.workflow.choices import Remedy
 from backend.cases.workflow.input_cleaning import ActionInputInvalid
 from backend.core.errors import ServiceError
 
@@ -66,21 +75,15 @@ _COLUMNS: dict[str, dict[str, str]] = {
         "delegation_date": "delegation_date",
     },
     "serve": {"occurred_on": "served_on", "method": "service_method", "received_on": "received_on"},
+    **COLUMNS,
 }
 _DATE_COLUMN = {
     "open": "detected_on",
     "record_violation": "record_on",
     "issue_sanction_decision": "decision_on",
     "serve": "served_on",
+    **DATE_COLUMN,
 }
-
-
-class StepRefused(Exception):
-    """The law's rules refused a step of the row: (column key, message) pairs."""
-
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
-        super().__init__(problems[0][1])
-        self.problems = problems
 
 
 def _refusal(step: str, error: ServiceError) -> StepRefused:
@@ -92,10 +95,6 @@ def _refusal(step: str, error: ServiceError) -> StepRefused:
         )
     field = getattr(error, "field", None)
     return StepRefused([(columns.get(str(field), default), str(error.message))])
-
-
-def _not_recorded() -> str:
-    return _("Not recorded in the register")
 
 
 def _noon(day: datetime.date) -> datetime.datetime:
@@ -139,12 +138,18 @@ def case_replay(*, row: CaseRow, actor: Any, source: ImportSource) -> ViolationC
                 "address": values["address"],
                 "conduct": values.get("conduct")
                 or str(ViolationType(values["violation_type"]).label),
-                "signer": values.get("recorded_by") or _not_recorded(),
+                "signer": values.get("recorded_by") or not_recorded(),
             },
             actor,
             source,
         )
-    if "decision_on" in values:
+    if "transfer_on" in values:
+        step, action, data = transfer_step(values)
+        case = _step(case, step, action, data, actor, source)
+    if "decision_on" in values and is_remedy_only(values):
+        step, action, data = remedy_decision_step(values, case, actor)
+        case = _step(case, step, action, data, actor, source)
+    elif "decision_on" in values:
         case = _step(
             case,
             "issue_sanction_decision",
@@ -157,7 +162,7 @@ def case_replay(*, row: CaseRow, actor: Any, source: ImportSource) -> ViolationC
                 "factors": values.get("factors", ""),
                 "remedy": values["remedy"],
                 "remedy_days": values.get("remedy_days"),
-                "signer": values.get("signer") or _not_recorded(),
+                "signer": values.get("signer") or not_recorded(),
                 "signer_title": values.get("signer_title") or "chairman",
                 "delegation_number": values.get("delegation_number"),
                 "delegation_date": values.get("delegation_date"),
@@ -166,15 +171,12 @@ def case_replay(*, row: CaseRow, actor: Any, source: ImportSource) -> ViolationC
             source,
         )
     if "served_on" in values:
-        action = (
-            "serve_decision_legalise"
-            if values["remedy"] == Remedy.LEGALISE
-            else "serve_decision_demolish"
-        )
         data = {"occurred_on": values["served_on"], "received_on": values.get("received_on")}
         if values.get("service_method"):
             data["method"] = values["service_method"]
-        case = _step(case, "serve", action, data, actor, source)
+        case = _step(case, "serve", serve_action(values), data, actor, source)
+        for step, action, data in after_service_steps(values, case, actor):
+            case = _step(case, step, action, data, actor, source)
     return case
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.cases.importing.fields import LABELS
+from backend.cases.importing.stage_checks import REMEDY_ONLY, stage_problems
 from backend.cases.models import ViolationType, ViolatorKind
 from backend.cases.workflow.choices import Remedy, ServiceMethod
 from backend.core.tabular import CellError, ColumnMap, HeaderBlock, RowError
@@ -51,6 +52,14 @@ TEXT_LIMITS = {
     "signer": 200,
     "delegation_number": 60,
     "factors": 2000,
+    "transfer_authority": 300,
+    "transfer_reason": 2000,
+    "permit_number": 60,
+    "permit_issuer": 200,
+    "notice_signer": 200,
+    "enforcement_measures": 2000,
+    "enforcement_signer": 200,
+    "enforcement_result": 2000,
 }
 DATES = (
     "detected_on",
@@ -60,6 +69,23 @@ DATES = (
     "served_on",
     "received_on",
     "delegation_date",
+    "transfer_on",
+    "permit_date",
+    "permit_shown_on",
+    "notice_on",
+    "notice_delivered_on",
+    "enforcement_on",
+    "enforced_on",
+)
+# Planned: may lie ahead.
+PLANNED_DATES = ("enforcement_planned_on",)
+DOCUMENT_NUMBERS = (
+    "record_number",
+    "decision_number",
+    "handover_number",
+    "notice_number",
+    "enforcement_number",
+    "enforced_number",
 )
 POSITION_KEYS = ("x", "y", "lat", "lon")
 _CLAUSE_PATTERNS = (
@@ -146,6 +172,27 @@ SERVICE_METHODS = (
     (("niem yet", "posted"), ServiceMethod.POSTED),
     (("truc tiep", "giao tay", "in person"), ServiceMethod.IN_PERSON),
 )
+# Before the sanction kind: "không phạt tiền" names the remedy-only decision.
+DECISION_KINDS = (
+    (
+        ("khac phuc", "mqd15", "mqd 15", "qd kphq", "khong phat tien", "remedy"),
+        REMEDY_ONLY,
+    ),
+    (("xu phat", "mqd02", "mqd 02", "qd xphc", "sanction"), "sanction"),
+)
+NO_FINE_REASONS = (
+    (("thoi hieu", "limitation"), "limitation"),
+    (("thoi han", "qua han", "period"), "period_over"),
+)
+NOTICE_REASONS = (
+    (("tu choi", "khong duoc cap", "permit refused"), "permit_refused"),
+    (("khong xin", "rut", "tu bo", "withdrawn"), "withdrawn"),
+    (("het thoi han", "qua thoi han", "het han", "window"), "window_expired"),
+)
+NOTICE_DELIVERIES = (
+    (("buu dien", "buu chinh", "gui bao dam", "post"), "post"),
+    (("truc tiep", "giao tay", "ban giao", "in person"), "in_person"),
+)
 SIGNER_TITLES = (
     (("pho chu tich", "deputy", "kt"), "deputy"),
     (("chu tich", "chairman"), "chairman"),
@@ -194,7 +241,7 @@ class RowReader:
                 e.column == self.column_of(key) for e in row.errors
             ):
                 self.error(row, key, "", _("This cell must not be empty."))
-        self._stages(row)
+        self._stages(row, cells)
         self._locate(row, cells)
         return row
 
@@ -206,7 +253,9 @@ class RowReader:
             return day.isoformat()
         if key == "violation_type":
             return violation_type_of(cell_text(value))
-        if key in ("record_number", "decision_number"):
+        if key in PLANNED_DATES:
+            return parse_date(value).isoformat()
+        if key in DOCUMENT_NUMBERS:
             document_sequence_of(value)
             return parse_text(value, max_length=60)
         if key == "violator_kind":
@@ -225,6 +274,26 @@ class RowReader:
             return _choice(
                 value, SERVICE_METHODS, _("Write “trực tiếp”, “bưu điện” or “niêm yết”.")
             )
+        if key == "decision_kind":
+            return _choice(
+                value,
+                DECISION_KINDS,
+                _("Write “xử phạt” (MQĐ02) or “khắc phục hậu quả” (MQĐ15, without a fine)."),
+            )
+        if key == "no_fine_reason":
+            return _choice(
+                value,
+                NO_FINE_REASONS,
+                _("Write “hết thời hạn ra quyết định” or “hết thời hiệu”."),
+            )
+        if key == "notice_reason":
+            return _choice(
+                value,
+                NOTICE_REASONS,
+                _("Write “hết thời hạn”, “không được cấp phép” or “không xin cấp phép”."),
+            )
+        if key == "notice_delivery":
+            return _choice(value, NOTICE_DELIVERIES, _("Write “bưu điện” or “trực tiếp”."))
         if key == "signer_title":
             return _choice(value, SIGNER_TITLES, _("Write “Chủ tịch” or “Phó Chủ tịch”."))
         if key in ("fine_amount", "storeys", "remedy_days"):
@@ -240,39 +309,11 @@ class RowReader:
             return str(area.quantize(Decimal("0.01")))
         return parse_text(value, max_length=TEXT_LIMITS[key])
 
-    def _stages(self, row: CaseRow) -> None:
+    def _stages(self, row: CaseRow, cells: Sequence[Any]) -> None:
         """Each step the row implies needs its date and number; a later one needs the earlier."""
-        values = row.values
-        pairs = (("record_number", "record_on"), ("decision_number", "decision_on"))
-        for number_key, date_key in pairs:
-            if (number_key in values) != (date_key in values):
-                missing = date_key if number_key in values else number_key
-                self.error(
-                    row, missing, "", _("Give both the number and the date of this document.")
-                )
-        decided = "decision_number" in values or "decision_on" in values
-        if decided:
-            if "record_number" not in values and "record_on" not in values:
-                self.error(
-                    row,
-                    "record_number",
-                    "",
-                    _("A decision follows a violation record: give the record's number and date."),
-                )
-            for key in ("fine_amount", "remedy"):
-                if key not in values:
-                    self.error(row, key, "", _("The decision's fine and remedy are needed."))
-        if ("served_on" in values or "received_on" in values) and not decided:
-            self.error(
-                row,
-                "served_on",
-                values.get("served_on", ""),
-                _("Only a decision is served: give the decision's number and date."),
-            )
-        if "received_on" in values and "served_on" not in values:
-            self.error(row, "served_on", "", _("Give the date the decision was served."))
-        if not any(k in values for k in ("detected_on", "record_on")):
-            self.error(row, "detected_on", "", _("Give the detection date or the record's date."))
+        for key, _value, message in stage_problems(row.values):
+            # The cell as the office wrote it (the values are ISO dates and plain numbers).
+            self.error(row, key, self.columns.value(cells, key), message)
 
     def _locate(self, row: CaseRow, cells: Sequence[Any]) -> None:
         position = self.positions.read(

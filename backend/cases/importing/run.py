@@ -25,7 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.cases.importing.fields import CASE_FIELDS, LABELS
-from backend.cases.importing.replay import StepRefused, case_replay
+from backend.cases.importing.later_steps import StepRefused
+from backend.cases.importing.replay import case_replay
 from backend.cases.importing.rows import CaseRow, RowReader, document_sequence_of
 from backend.cases.models import CaseImportKey
 from backend.cases.selectors.imports import may_import_cases, wards_for_case_import
@@ -35,7 +36,7 @@ from backend.core.tabular import RowError, TabularRefused, match_headers, open_t
 from backend.core.tabular.text import fold
 from backend.core.tabular.values import cell_text, is_blank
 from backend.wards.models import Ward
-from backend.wards.selectors import wards_valid_on
+from backend.wards.selectors import ward_containing, wards_valid_on
 
 CREATED, UNCHANGED, CHANGED, REFUSED = "created", "unchanged", "changed", "refused"
 
@@ -206,11 +207,12 @@ def _import_row(
     if row.errors or key is None or isinstance(ward, str):
         outcome.errors = row.errors
         return outcome
+    key = _register_key(key, row, ward)
     earlier = seen.get((ward.code, key))
     if earlier is not None:
         reader.error(
             row,
-            "case_code" if key.startswith("code:") else "record_number",
+            "case_code" if "code:" in key else "record_number",
             row.values.get("case_code") or row.values.get("record_number"),
             _("The same case as row %(row)s.") % {"row": earlier},
         )
@@ -251,7 +253,39 @@ def _import_row(
         return outcome
     outcome.action = CREATED
     outcome.case_code = case.code
+    if case.opened_in_ward_id != case.ward_id:
+        then = case.opened_in_ward
+        outcome.notes.append(
+            _(
+                "Row %(row)s: detected on %(day)s in %(old)s (code %(old_code)s), part of "
+                "%(new)s since %(from)s: case %(case)s is numbered in the register of %(old)s "
+                "and handled by %(new)s; its papers dated before %(from)s keep the numbers of "
+                "%(old)s."
+            )
+            % {
+                "row": number,
+                "day": timezone.localdate(case.detected_at).strftime("%d/%m/%Y"),
+                "old": then.name,
+                "old_code": then.code,
+                "new": ward.name,
+                "from": ward.valid_from.strftime("%d/%m/%Y"),
+                "case": case.code,
+            }
+        )
     return outcome
+
+
+def _register_key(key: str, row: CaseRow, ward: Ward) -> str:
+    """The key within today's ward; for a case detected in a predecessor (before the
+    2025 merger), within that predecessor's register, whose numbers another merged
+    ward may have used too."""
+    detected_on = row.day("detected_on") or row.day("record_on")
+    if row.location is None or detected_on is None:
+        return key
+    then = ward_containing(row.location, detected_on)
+    if then is None or then.code == ward.code:
+        return key
+    return f"{then.code}/{key}"[:120]
 
 
 def _already_imported(outcome: RowOutcome, found: CaseImportKey, row: CaseRow) -> RowOutcome:

@@ -29,7 +29,8 @@ from backend.cases.services.plain_values import json_value
 from backend.cases.workflow.plausible_values import EARLIEST_RECORD_DAY
 from backend.core.errors import InvalidInput, NotAllowed
 from backend.permits.selectors import permit_matching
-from backend.wards.selectors import ward_containing
+from backend.wards.models import Ward
+from backend.wards.selectors import ward_containing, ward_today_for
 
 # Phones' clocks drift: accept a detection time slightly in the future.
 CLOCK_SKEW = datetime.timedelta(minutes=10)
@@ -99,17 +100,12 @@ def case_open(
             field="location",
             code="outside_wards",
         )
+    # The ward of the detection day numbers the case (its register); the ward
+    # responsible today handles it. They differ only for a case imported from a
+    # register kept before its ward's boundary changed (the 2025 merger).
+    opened_in_ward = ward
     if imported is not None:
-        if ward.code != imported.ward_code:
-            raise InvalidInput(
-                _(
-                    "The position lies in ward %(ward)s, not in the ward being imported: "
-                    "check the coordinates, or import the row into ward %(ward)s."
-                )
-                % {"ward": ward.name},
-                field="location",
-                code="outside_imported_ward",
-            )
+        ward = _imported_ward(location, ward, imported)
     elif ward.pk not in ward_ids_of(actor):
         raise InvalidInput(
             _("The position lies in ward %(ward)s, where you do not work.") % {"ward": ward.name},
@@ -123,14 +119,14 @@ def case_open(
 
     match = permit_matching(location, settings.TTXD_PERMIT_MATCH_RADIUS_M, ward=ward)
     year = detected_day.year
-    sequence = next_number(ward=ward, year=year, series="case")
+    sequence = next_number(ward=opened_in_ward, year=year, series="case")
     first_deadline = deadline_from("record", detected_on=detected_day, anchor=detected_day)
     inherited = {name: getattr(parent, name) for name in INHERITED_FIELDS} if parent else {}
     inherited.update(facts or {})
     case = ViolationCase.objects.create(
-        code=f"{ward.slug.upper()}-{year}-{sequence:04d}",
+        code=f"{opened_in_ward.slug.upper()}-{year}-{sequence:04d}",
         ward=ward,
-        opened_in_ward=ward,
+        opened_in_ward=opened_in_ward,
         year=year,
         sequence=sequence,
         location=location,
@@ -159,6 +155,11 @@ def case_open(
             "occurred_on": detected_day.isoformat(),
             "code": case.code,
             "ward": ward.code,
+            **(
+                {"opened_in_ward": {"code": opened_in_ward.code, "name": opened_in_ward.name}}
+                if opened_in_ward.pk != ward.pk
+                else {}
+            ),
             "location": [location.x, location.y],
             "violation_type": violation_type,
             "permit": match.permit.number if match.permit else None,
@@ -174,6 +175,29 @@ def case_open(
         },
     )
     return case
+
+
+def _imported_ward(location: Point, then: Ward, imported: ImportSource) -> Ward:
+    """The ward responsible today for an imported case detected in ward `then`.
+
+    A case detected before its ward's boundary changed lay in a predecessor
+    (valid on the detection day): it goes to today's ward containing its
+    position, or to the successor WardSuccession names, and must be the
+    ward being imported.
+    """
+    today = timezone.localdate()
+    ward = then if then.is_valid_on(today) else ward_today_for(location, then, today)
+    if ward is None or ward.code != imported.ward_code:
+        raise InvalidInput(
+            _(
+                "The position lies in ward %(ward)s, not in the ward being imported: "
+                "check the coordinates, or import the row into ward %(ward)s."
+            )
+            % {"ward": ward.name if ward is not None else then.name},
+            field="location",
+            code="outside_imported_ward",
+        )
+    return ward
 
 
 # What a child case (building continued after the record) takes from its parent.

@@ -237,11 +237,23 @@ def _number_document(
         return None, ""
     occurred_on: datetime.date = values["occurred_on"]
     return document_number_take(
-        ward=locked.ward,
+        ward=register_ward(locked, occurred_on),
         document_type=spec.document,
         year=occurred_on.year,
         manual=values.get("document_number"),
     )
+
+
+def register_ward(locked: ViolationCase, day: datetime.date) -> Any:
+    """The ward whose registers number a document of the case dated `day`.
+
+    The ward responsible today, except for a paper dated before that ward came
+    into force (a register case detected before the 2025 merger): the ward
+    the case was opened in issued it, and its register holds the number.
+    """
+    if locked.opened_in_ward_id != locked.ward_id and day < locked.ward.valid_from:
+        return locked.opened_in_ward
+    return locked.ward
 
 
 def _step_data(spec: Action, values: dict[str, Any]) -> dict[str, Any]:
@@ -301,7 +313,8 @@ def _store_step(
     occurred_on: datetime.date = values["occurred_on"]
     step = CaseStep(
         case=locked,
-        ward=locked.ward,
+        # The register the document's number belongs to (unique per ward and year).
+        ward=register_ward(locked, occurred_on),
         action=spec.code,
         stage_before=stage_before,
         stage_after=stage_after,

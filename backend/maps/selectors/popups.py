@@ -19,6 +19,7 @@ from backend.cases.models import OPEN_STAGES
 from backend.cases.selectors import case_deadline, cases_visible_to
 from backend.permits.selectors import permits_visible_to
 from backend.photos.selectors import photos_visible_to
+from backend.sites.selectors import inspection_state, site_of_permit, sites_visible_to
 
 POPUP_PHOTOS = 4
 
@@ -42,6 +43,7 @@ def photo_bearing(metadata: Any) -> float | None:
             sources.append(metadata[nested])
     for source in sources:
         for key in (
+            "bearing_deg",  # what the photo ingest stores (gis.exif, under "exif")
             "bearing",
             "camera_bearing",
             "heading",
@@ -106,6 +108,13 @@ def _latest_photos(user: Any, case_id: int) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def site_page_url(pk: int) -> str:
+    try:
+        return reverse("site_detail", args=[pk])
+    except NoReverseMatch:
+        return f"/sites/{pk}/"
 
 
 def case_page_url(pk: int) -> str:
@@ -182,4 +191,44 @@ def permit_summary(user: Any, pk: int) -> dict[str, Any] | None:
         "status": permit.status,
         "status_label": str(permit.get_status_display()),
         "ward": permit.ward.name,
+        **_permit_site(user, permit.pk),
+    }
+
+
+def _permit_site(user: Any, permit_id: int) -> dict[str, Any]:
+    site = site_of_permit(user, permit_id)
+    if site is None:
+        return {"site_id": None, "site_url": None, "site_status_label": None}
+    return {
+        "site_id": site.pk,
+        "site_url": site_page_url(site.pk),
+        "site_status_label": str(site.get_status_display()),
+    }
+
+
+def site_summary(user: Any, pk: int, today: datetime.date) -> dict[str, Any] | None:
+    """What a site's map popup shows, or None when the user may not see it."""
+    site = sites_visible_to(user).filter(pk=pk).first()
+    if site is None:
+        return None
+    permit = site.permit
+    return {
+        "id": site.pk,
+        "address": site.address,
+        "owner_name": site.owner_name,
+        "ward": site.ward.name,
+        "origin_label": str(site.get_origin_display()),
+        "status": site.status,
+        "status_label": str(site.get_status_display()),
+        "status_since": _short_date(site.status_since),
+        "storeys_built": site.storeys_built,
+        "permit": permit.number if permit else None,
+        "permitted_storeys": permit.permitted_storeys if permit else None,
+        "inspection": inspection_state(site, today),
+        "next_visit_due": _short_date(site.next_visit_due),
+        "last_visit_on": _short_date(site.last_visit_on),
+        "visit_count": site.visit_count,
+        "lon": site.location.x,
+        "lat": site.location.y,
+        "url": site_page_url(site.pk),
     }

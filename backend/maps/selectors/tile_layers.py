@@ -29,6 +29,7 @@ from backend.maps.tiles import (
     PERMIT_MIN_ZOOM,
     POINT_BUFFER,
     POLYGON_BUFFER,
+    SITE_MIN_ZOOM,
     AsMVTGeom,
     SimplifyPreserveTopology,
     TileAddress,
@@ -39,6 +40,7 @@ from backend.maps.tiles import (
     tile_box_4326,
 )
 from backend.permits.selectors import permits_visible_to
+from backend.sites.selectors import inspection_state_expression, sites_visible_to
 
 # Statements per process: layer bands × access scopes × filter sets in use
 # today. A miss costs one ORM compilation (about a millisecond).
@@ -118,6 +120,25 @@ def permits_statement(user: Any, query: CaseQuery, today: datetime.date) -> Tile
     return TileStatement.wrapping("permits", layer_sql, layer_params, ("permits", "wards"))
 
 
+def sites_statement(user: Any, query: CaseQuery, today: datetime.date) -> TileStatement | str:
+    """Construction sites: id, status, origin and inspection (overdue, due within a
+    week, scheduled or none, as of `today`)."""
+    visible = query.with_ward_codes(sites_visible_to(user), "ward__code")
+    if visible.query.is_empty():
+        return NOTHING_VISIBLE
+    rows = (
+        visible.order_by()
+        .filter(location__bboverlaps=tile_box_4326(POINT_BUFFER))
+        .annotate(
+            geom=AsMVTGeom(Transform("location", 3857), POINT_BUFFER),
+            inspection=inspection_state_expression(today),
+        )
+        .values("id", "geom", "status", "origin", "inspection")
+    )
+    layer_sql, layer_params = mvt_sql(*compiled(rows), "sites", "id")
+    return TileStatement.wrapping("sites", layer_sql, layer_params, ("sites", "wards"))
+
+
 def wards_statement(user: Any, query: CaseQuery, today: datetime.date) -> TileStatement | str:
     """Current ward boundaries (id, code, name), simplified to a quarter pixel."""
     visible = query.with_ward_codes(visible_wards_today(user, today), "code")
@@ -140,7 +161,7 @@ def wards_statement(user: Any, query: CaseQuery, today: datetime.date) -> TileSt
 
 
 StatementBuilder = Callable[[Any, CaseQuery, datetime.date], "TileStatement | str"]
-TILE_LAYER_NAMES = ("cases", "permits", "wards")
+TILE_LAYER_NAMES = ("cases", "permits", "sites", "wards")
 
 
 def _band(layer: str, tile: TileAddress) -> tuple[str, StatementBuilder] | None:
@@ -151,6 +172,8 @@ def _band(layer: str, tile: TileAddress) -> tuple[str, StatementBuilder] | None:
         return "cases:clusters", case_clusters_statement
     if layer == "permits":
         return ("permits", permits_statement) if tile.z >= PERMIT_MIN_ZOOM else None
+    if layer == "sites":
+        return ("sites", sites_statement) if tile.z >= SITE_MIN_ZOOM else None
     if layer == "wards":
         return "wards", wards_statement
     raise ValueError(f"unknown tile layer {layer!r}")
@@ -209,3 +232,13 @@ def layer_tile_guarded(
     if not isinstance(statement, TileStatement):
         return None
     return statement.run(tile, client_etags, client_has_any, guard=guard)
+
+
+def tile_bytes(
+    layer: str, user: Any, z: int, x: int, y: int, query: CaseQuery, today: datetime.date
+) -> bytes:
+    """The bytes GET /api/tiles/{layer}/{z}/{x}/{y}.pbf gives `user` with the
+    filters of `query` on `today` (the field app's offline copy of a ward
+    holds exactly these, backend.field.offline)."""
+    rendered = layer_tile(layer, user, TileAddress.checked(z, x, y), query, today, [])
+    return rendered.body or b""

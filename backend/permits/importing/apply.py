@@ -20,7 +20,8 @@ from django.utils.translation import ngettext
 from backend.accounts.models import User
 from backend.core.errors import Conflict, InvalidInput, ServiceError
 from backend.permits.importing.sql import rows_of_other_wards, write_creations, write_updates
-from backend.permits.models import ImportStatus, PermitImportRun
+from backend.permits.models import ImportStatus, Permit, PermitImportRun
+from backend.sites.services.permit_sync import sites_sync_from_permits
 
 CHUNK = 2000
 Progress = Callable[[int, int], None]
@@ -99,6 +100,8 @@ def _write(run: PermitImportRun, actor: User, progress: Progress | None) -> dict
     if progress:
         progress(matched, run.rows_valid)
     created = write_creations(run, actor.pk)
+    # Every permit is a construction site to watch (backend.sites), from the import on.
+    sites_sync_from_permits(Permit.objects.filter(ward__code=run.ward.code), actor=actor)
     if progress:
         progress(run.rows_valid, run.rows_valid)
     return {"created": created, "updated": updated, "unchanged": matched - updated}

@@ -1,32 +1,27 @@
 """Recording sites and moving them through their life, each change a SiteEvent.
 
-- `sites_sync_from_permits`: every permit becomes a site (and a site follows
-  its permit's ward, and its expiry or revocation);
 - `site_record`: permit-exempt works that notified their start, or an
-  unpermitted site found on patrol;
+  unpermitted site found on patrol (permits' sites: backend.sites.services.permit_sync);
 - `site_status_change`: a dated change with its evidence, forward through
   the works (or to abandoned / permit expired, or resumed from those);
-- `site_reopen`: a completed site back under watch, with the reason.
+- `site_reopen`: a completed site back under watch, with the reason;
+- `site_case_link`: a case tied to the site, which is then watched more closely.
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.gis.db.models.functions import PointOnSurface
 from django.contrib.gis.geos import Point
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import WARD_ROLES, User
 from backend.accounts.selectors import Viewer, ward_ids_of
-from backend.accounts.services import system_actor
 from backend.core.errors import Conflict, InvalidInput, NotAllowed
-from backend.permits.models import Permit, PermitStatus, WorksClass
+from backend.permits.models import WorksClass
 from backend.sites.models import (
     ACTIVE_STATUSES,
     CLOSED_STATUSES,
@@ -37,130 +32,8 @@ from backend.sites.models import (
     SiteOrigin,
     SiteStatus,
 )
-from backend.sites.services.schedule import site_schedule_refresh, sites_schedule_refresh
+from backend.sites.services.schedule import site_schedule_refresh
 from backend.wards.selectors import ward_containing
-
-ENDED_PERMIT_STATUSES = frozenset({PermitStatus.EXPIRED, PermitStatus.REVOKED})
-
-
-@dataclass(frozen=True)
-class SyncResult:
-    created: int
-    moved: int
-    expired: int
-    unplaced: int  # permits with neither a point nor a parcel: no site until located
-
-
-def _permit_site_status(permit: Permit) -> str:
-    return (
-        SiteStatus.PERMIT_EXPIRED
-        if permit.status in ENDED_PERMIT_STATUSES
-        else SiteStatus.NOT_STARTED
-    )
-
-
-@transaction.atomic
-def sites_sync_from_permits(
-    permits: Any = None, *, actor: User | None = None, today: datetime.date | None = None
-) -> SyncResult:
-    """Give every permit (of `permits`, default all) its site, and keep sites in step.
-
-    A new permit's site starts "not started" from its issue date (or "permit
-    expired" for a permit already expired or revoked). An existing site
-    follows its permit to another ward (a boundary import) and to its expiry.
-    Idempotent: a second run changes nothing.
-    """
-    who = actor or system_actor()
-    day = today or timezone.localdate()
-    qs = Permit.objects.all() if permits is None else permits
-    qs = qs.annotate(surface_point=PointOnSurface("parcel"))
-    created_sites: list[Site] = []
-    unplaced = 0
-    for permit in qs.filter(site__isnull=True).order_by("id").iterator(chunk_size=2000):
-        point = permit.location or getattr(permit, "surface_point", None)
-        if point is None:
-            unplaced += 1
-            continue
-        created_sites.append(
-            Site(
-                ward_id=permit.ward_id,
-                origin=SiteOrigin.PERMIT,
-                permit=permit,
-                address=permit.address,
-                owner_name=permit.holder_name,
-                location=point,
-                parcel=permit.parcel,
-                works_class=permit.works_class,
-                status=_permit_site_status(permit),
-                status_since=permit.issued_on,
-                created_by=who,
-            )
-        )
-    Site.objects.bulk_create(created_sites, batch_size=2000)
-    SiteEvent.objects.bulk_create(
-        [
-            SiteEvent(
-                site=site,
-                kind=SiteEventKind.CREATED,
-                on=site.status_since,
-                to_status=site.status,
-                evidence=_("Permit %(number)s")
-                % {"number": site.permit.number if site.permit else ""},
-                actor=who,
-            )
-            for site in created_sites
-        ],
-        batch_size=2000,
-    )
-    moved = _follow_permit_wards(qs, who, day)
-    expired = _follow_permit_ends(qs, who, day)
-    touched = [site.pk for site in created_sites]
-    if touched:
-        sites_schedule_refresh(Site.objects.filter(pk__in=touched), today=day)
-    return SyncResult(created=len(created_sites), moved=moved, expired=expired, unplaced=unplaced)
-
-
-def _follow_permit_wards(permits: Any, who: User, day: datetime.date) -> int:
-    stray = Site.objects.filter(permit__in=permits.values("pk")).exclude(
-        ward_id=F("permit__ward_id")
-    )
-    count = 0
-    for site in stray.select_related("permit", "ward", "permit__ward"):
-        assert site.permit is not None
-        SiteEvent.objects.create(
-            site=site,
-            kind=SiteEventKind.WARD_CHANGED,
-            on=day,
-            data={"from": site.ward.code, "to": site.permit.ward.code},
-            evidence=_("The permit moved to ward %(ward)s.") % {"ward": site.permit.ward.name},
-            actor=who,
-        )
-        site.ward_id = site.permit.ward_id
-        site.save(update_fields=["ward", "updated_at"])
-        count += 1
-    return count
-
-
-def _follow_permit_ends(permits: Any, who: User, day: datetime.date) -> int:
-    ended = Site.objects.filter(
-        permit__in=permits.values("pk"),
-        permit__status__in=list(ENDED_PERMIT_STATUSES),
-        status__in=[SiteStatus.NOT_STARTED, *ACTIVE_STATUSES],
-    ).select_related("permit")
-    count = 0
-    for site in ended:
-        assert site.permit is not None
-        _move(
-            site,
-            to_status=SiteStatus.PERMIT_EXPIRED,
-            on=site.permit.expires_on or day,
-            actor=who,
-            evidence=_("Permit %(number)s is %(status)s.")
-            % {"number": site.permit.number, "status": site.permit.get_status_display().lower()},
-            kind=SiteEventKind.STATUS_CHANGED,
-        )
-        count += 1
-    return count
 
 
 def _require_ward_staff(actor: Viewer, ward_id: int) -> User:
@@ -258,7 +131,7 @@ def _allowed_moves(current: str) -> set[str]:
     return moves
 
 
-def _move(
+def site_move(
     site: Site,
     *,
     to_status: str,
@@ -330,7 +203,7 @@ def site_status_change(
             _("Say what shows the change: the commencement notice, a visit, a photo."),
             field="evidence",
         )
-    _move(
+    site_move(
         fresh,
         to_status=to_status,
         on=on,
@@ -357,7 +230,7 @@ def site_reopen(
     _check_day(on, not_before=fresh.status_since)
     if not reason.strip():
         raise InvalidInput(_("Say why the site is reopened."), field="reason")
-    _move(
+    site_move(
         fresh,
         to_status=SiteStatus.FINISHING,
         on=on,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from backend.sites.services.lifecycle import SyncResult, sites_sync_from_permits
+from backend.sites.services.permit_sync import SyncResult, sites_sync_from_permits
 from backend.sites.services.schedule import sites_schedule_refresh
 
 

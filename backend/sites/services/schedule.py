@@ -18,12 +18,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from backend.cases.models import ViolationCase
 from backend.cases.selectors import WorkCalendar, add_period, work_calendar
 from backend.sites.models import (
     CLOSED_STATUSES,
@@ -92,10 +92,45 @@ def next_visit_due(
     return add_period(anchor, rule.amount, rule.unit, calendar)
 
 
-def _with_case_flag(qs: QuerySet[Site]) -> QuerySet[Site]:
-    permit_case = ViolationCase.objects.filter(permit_id=OuterRef("permit_id"))
-    linked_case = Site.cases.through.objects.filter(site_id=OuterRef("pk"))
-    return qs.annotate(has_permit_case=Exists(permit_case), has_linked_case=Exists(linked_case))
+# Each site's facts that its schedule depends on, for the sites of a subquery.
+_FACTS = """
+CREATE TEMPORARY TABLE sites_schedule_facts ON COMMIT DROP AS
+SELECT s.id, w.code, s.status, s.status_since, s.last_visit_on, s.small_works,
+       (s.had_violation
+        OR EXISTS (SELECT 1 FROM cases_violationcase AS c WHERE c.permit_id = s.permit_id)
+        OR EXISTS (SELECT 1 FROM sites_site_cases AS l WHERE l.site_id = s.id)) AS hv
+FROM sites_site AS s JOIN wards_ward AS w ON w.id = s.ward_id
+WHERE s.id IN ({sites})
+"""
+_COMBINATIONS = """
+SELECT code, status, status_since, last_visit_on, small_works, hv
+FROM sites_schedule_facts GROUP BY 1, 2, 3, 4, 5, 6
+"""
+# A day no visit is on, standing in for "never visited" so the join can hash.
+_NEVER = datetime.date(1, 1, 1)
+_UPDATE = """
+UPDATE sites_site AS s
+SET next_visit_due = v.due, plan_rule_id = v.rule, had_violation = v.hv
+FROM sites_schedule_facts AS f
+JOIN (VALUES {values}) AS v(code, status, since, last, small, hv, due, rule)
+  ON f.code = v.code AND f.status = v.status AND f.status_since = v.since
+ AND COALESCE(f.last_visit_on, %s) = v.last AND f.small_works = v.small AND f.hv = v.hv
+WHERE s.id = f.id
+  AND (s.next_visit_due, s.plan_rule_id, s.had_violation) IS DISTINCT FROM (v.due, v.rule, v.hv)
+"""
+_ROW = "(%s::text, %s::text, %s::date, %s::date, %s::boolean, %s::boolean, %s::date, %s::bigint)"
+# Combinations per UPDATE: a city's sites share a few thousand (ward, status, day).
+_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class _Facts:
+    ward_code: str
+    status: str
+    status_since: datetime.date
+    last_visit_on: datetime.date | None
+    small_works: bool
+    had_violation: bool
 
 
 @transaction.atomic
@@ -107,37 +142,47 @@ def sites_schedule_refresh(
 ) -> int:
     """Recompute the plan rule and next visit due of `sites` (all by default).
 
-    Returns how many sites changed. Cheap enough for the hourly scan: the
-    rules and the calendar are read once, and only changed rows are written.
+    Returns how many sites changed. Set-based, for the hourly scan over a
+    whole city: sites sharing their facts (ward, status and since when, last
+    visit, kind of works, violation) share their schedule, so the plan is
+    counted once per combination and written in a few statements, and only
+    rows that change are written.
     """
     day = today or timezone.localdate()
     cal = calendar if calendar is not None else work_calendar()
-    qs = _with_case_flag(
-        (sites if sites is not None else Site.objects.all()).select_related("ward")
-    )
     book = plan_book(day)
-    changed: list[Site] = []
-    for site in qs.order_by("id").iterator(chunk_size=2000):
-        has_case = bool(
-            getattr(site, "has_permit_case", False) or getattr(site, "has_linked_case", False)
-        )
-        rule = book.rule_for(
-            site.ward.code, condition_of(site, has_case=has_case), site.small_works
-        )
-        due = next_visit_due(site, rule, cal)
-        had_violation = site.had_violation or has_case
-        rule_id = rule.pk if rule is not None else None
-        if (site.next_visit_due, site.plan_rule_id, site.had_violation) != (
-            due,
-            rule_id,
-            had_violation,
-        ):
-            site.next_visit_due, site.plan_rule_id, site.had_violation = due, rule_id, had_violation
-            changed.append(site)
-    Site.objects.bulk_update(
-        changed, ["next_visit_due", "plan_rule", "had_violation"], batch_size=2000
+    subset = sites if sites is not None else Site.objects.all()
+    sites_sql, sites_params = subset.values("pk").query.sql_with_params()
+    changed = 0
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS sites_schedule_facts")
+        cursor.execute(_FACTS.format(sites=sites_sql), list(sites_params))
+        cursor.execute(_COMBINATIONS)
+        rows: list[Any] = []
+        for code, status, since, last, small, hv in cursor.fetchall():
+            facts = _Facts(code, status, since, last, small, hv)
+            rule, due = _schedule_of(facts, book, cal)
+            rows.append((code, status, since, last or _NEVER, small, hv, due, rule))
+        for start in range(0, len(rows), _CHUNK):
+            chunk = rows[start : start + _CHUNK]
+            cursor.execute(
+                _UPDATE.format(values=", ".join([_ROW] * len(chunk))),
+                [value for row in chunk for value in row] + [_NEVER],
+            )
+            changed += cursor.rowcount
+        cursor.execute("DROP TABLE sites_schedule_facts")
+    return changed
+
+
+def _schedule_of(
+    facts: _Facts, book: PlanBook, calendar: WorkCalendar
+) -> tuple[int | None, datetime.date | None]:
+    condition = PlanCondition.WITH_VIOLATION if facts.had_violation else facts.status
+    rule = book.rule_for(facts.ward_code, condition, facts.small_works)
+    probe = Site(
+        status=facts.status, status_since=facts.status_since, last_visit_on=facts.last_visit_on
     )
-    return len(changed)
+    return (rule.pk if rule else None), next_visit_due(probe, rule, calendar)
 
 
 def site_schedule_refresh(site: Site, *, today: datetime.date | None = None) -> Site:

@@ -14,6 +14,7 @@ from django.db.models import Q
 from backend.accounts.services import memberships_move_to_ward
 from backend.cases.services.ward_moves import cases_move_to_ward
 from backend.permits.services import permits_move_to_ward
+from backend.sites.services.permit_sync import sites_follow_boundaries
 from backend.wards.importing.planning import ImportPlan
 from backend.wards.models import Ward, WardSuccession
 
@@ -131,6 +132,8 @@ def apply_import(plan: ImportPlan, *, actor: Any, source: str) -> ImportResult:
         actor=actor,
         source=source,
     )
+    # Construction sites follow their permits, or their point (backend.sites).
+    sites_follow_boundaries(closed_ids, day=plan.valid_from, actor=actor, source=source)
     memberships = memberships_move_to_ward(
         {m.old_ward_id: new_ids[m.new_code] for m in plan.moves_of("membership")}
     )

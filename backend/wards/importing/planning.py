@@ -76,6 +76,24 @@ class ImportPlan:
     gaps: list[Gap] = field(default_factory=list)
     # Later versions of these codes exist: the import cannot go before them.
     later_versions: list[tuple[str, datetime.date]] = field(default_factory=list)
+    # Codes of wards absent from the file that the user confirmed may be closed.
+    allow_closing: frozenset[str] = frozenset()
+
+    @property
+    def closing_absent(self) -> list[ClosedWard]:
+        """Wards the file does not name that the import would close: the new boundaries
+        are drawn into them (a neighbour redrawn by mistake, or a merger's old wards)."""
+        codes = {w.feature.code for w in self.wards}
+        return [w for w in self.closed if w.code not in codes]
+
+    @property
+    def unconfirmed_closing(self) -> list[ClosedWard]:
+        """Absent wards the import would close without the user having confirmed it."""
+        return [w for w in self.closing_absent if w.code not in self.allow_closing]
+
+    def covered_share(self, ward_id: int) -> float:
+        """The part of an old ward's area the new boundaries cover (0–1)."""
+        return sum(s.share for s in self.successions if s.old_id == ward_id)
 
     @property
     def stranded(self) -> list[PlannedMove]:
@@ -83,8 +101,13 @@ class ImportPlan:
         return [m for m in self.moves if not m.new_code]
 
     @property
-    def blocked(self) -> bool:
+    def blocked_otherwise(self) -> bool:
+        """Blocked whatever the user confirms (a later version, something stranded)."""
         return bool(self.later_versions or self.stranded)
+
+    @property
+    def blocked(self) -> bool:
+        return self.blocked_otherwise or bool(self.unconfirmed_closing)
 
     def moves_of(self, kind: str) -> list[PlannedMove]:
         return [m for m in self.moves if m.kind == kind]
@@ -96,8 +119,14 @@ def _rows(sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
         return list(cursor.fetchall())
 
 
-def plan_import(layer: WardLayer, valid_from: datetime.date) -> ImportPlan:
-    """The plan; call inside a transaction (the temporary table lives in it)."""
+def plan_import(
+    layer: WardLayer, valid_from: datetime.date, allow_closing: tuple[str, ...] = ()
+) -> ImportPlan:
+    """The plan; call inside a transaction (the temporary table lives in it).
+
+    `allow_closing`: the codes of wards absent from the file that the user
+    confirmed the import may close; any other such ward blocks the import.
+    """
     minimum = settings.TTXD_WARD_IMPORT_MIN_AREA_M2
     measures = measure(layer, minimum)
     plan = ImportPlan(
@@ -106,6 +135,7 @@ def plan_import(layer: WardLayer, valid_from: datetime.date) -> ImportPlan:
         wards=[PlannedWard(f, measures.areas[f.code]) for f in layer.features],
         overlaps=measures.overlaps,
         gaps=measures.gaps,
+        allow_closing=frozenset(allow_closing),
     )
     _plan_versions(plan, minimum)
     _plan_moves(plan)

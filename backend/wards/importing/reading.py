@@ -35,10 +35,14 @@ class ImportOptions:
     srs: str | None = None
     vn2000_meridian: float | None = None
     valid_from: datetime.date | None = None
+    # Codes of wards absent from the file that the import may close (confirmed by
+    # the user: --allow-closing, or the admin page's checkboxes).
+    allow_closing: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["valid_from"] = self.valid_from.isoformat() if self.valid_from else None
+        data["allow_closing"] = list(self.allow_closing)
         return data
 
     @classmethod
@@ -46,6 +50,7 @@ class ImportOptions:
         values = dict(data)
         if values.get("valid_from"):
             values["valid_from"] = datetime.date.fromisoformat(values["valid_from"])
+        values["allow_closing"] = tuple(values.get("allow_closing") or ())
         return cls(**values)
 
 

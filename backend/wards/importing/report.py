@@ -117,6 +117,28 @@ def plan_sections(plan: ImportPlan) -> list[tuple[str, list[str]]]:
         % {"kind": kinds[m.kind], "label": m.label, "old": m.old_ward_name}
         for m in plan.stranded
     ]
+    refusals += [
+        _(
+            "%(code)s %(name)s is not in the file, but the new boundaries cover %(share)s of "
+            "it: the import would close it. Add it to the file or correct the boundary drawn "
+            "into it; to close it, confirm by naming it (--allow-closing %(code)s, or its "
+            "checkbox)."
+        )
+        % {"code": w.code, "name": w.name, "share": f"{plan.covered_share(w.id):.1%}"}
+        for w in plan.unconfirmed_closing
+    ]
+    confirmed = [
+        _("%(code)s %(name)s is not in the file and is closed, as you confirmed.")
+        % {"code": w.code, "name": w.name}
+        for w in plan.closing_absent
+        if w.code in plan.allow_closing
+    ]
+    closing = {w.code for w in plan.closing_absent}
+    confirmed += [
+        _("%(code)s was named to be closed, but the import does not close it: nothing is done.")
+        % {"code": code}
+        for code in sorted(plan.allow_closing - closing)
+    ]
     sections = [
         (_("Reading the file"), reading),
         (_("Names converted"), converted),
@@ -124,6 +146,7 @@ def plan_sections(plan: ImportPlan) -> list[tuple[str, list[str]]]:
         (_("Wards"), wards),
         (_("Overlaps and gaps"), checks),
         (_("Versions from %(day)s") % {"day": day}, versions),
+        (_("Wards absent from the file"), confirmed),
         (_("What moves"), moves),
         (_("What stops the import"), refusals),
     ]

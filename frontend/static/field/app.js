@@ -24,6 +24,8 @@ import {
   Uploader,
   WAITING,
 } from "./queue.js";
+import { forgetOtherCopies, offlineCacheName } from "./offline.js";
+import { closeWardMap, renderWardMap, updateWardMap } from "./ward-map.js";
 
 const config = JSON.parse(document.getElementById("field-config").textContent);
 const _ = (text) => (window.gettext ? window.gettext(text) : text);
@@ -284,6 +286,7 @@ async function forgetThisUser() {
     await Promise.all(
       names.map((name) => {
         if (name === PHOTO_CACHE_PREFIX + encodeURIComponent(config.user)) return caches.delete(name);
+        if (name === offlineCacheName(config.user)) return caches.delete(name);
         if (name.startsWith("ttxd-field-")) {
           return caches.open(name).then((cache) => cache.delete(config.urls.app, { ignoreVary: true }));
         }
@@ -352,6 +355,7 @@ function route() {
   const [name, id] = hash.split("/");
   if (name === "case" && id) return { name: "case", id };
   if (name === "new") return { name: "new" };
+  if (name === "map") return { name: "map" };
   return { name: "list" };
 }
 
@@ -363,6 +367,7 @@ async function refresh() {
   const where = route();
   if (where.name === "list") await renderList();
   else if (where.name === "case") await renderCase(where.id, false);
+  else if (where.name === "map") updateWardMap();
 }
 
 async function show() {
@@ -373,9 +378,13 @@ async function show() {
     newCaseMap.remove();
     newCaseMap = null;
   }
+  if (where.name !== "map") closeWardMap();
   await renderConnection();
   if (where.name === "new") {
     if (changed) renderNewCase();
+  } else if (where.name === "map") {
+    if (changed) await renderWardMap({ view, h, _, fill, config, authHeaders });
+    else updateWardMap();
   } else if (where.name === "case") {
     await renderCase(where.id, changed);
   } else {
@@ -429,6 +438,7 @@ async function renderList() {
     h("div", { class: "toolbar" },
       h("h1", {}, _("My open cases")),
       h("a", { class: "button primary", href: "#/new", id: "open-case-here" }, _("Open a case here")),
+      h("a", { class: "button", href: "#/map", id: "open-ward-map" }, _("Ward map")),
     ),
     h("p", { class: "muted position" }, positionLine()),
     searchBox,
@@ -771,6 +781,7 @@ async function claimPhotoCache() {
       names.filter((name) => name.startsWith(PHOTO_CACHE_PREFIX) && name !== mine).map((name) => caches.delete(name)),
     );
     await caches.open(mine);
+    await forgetOtherCopies(config.user);
   } catch (error) {
     console.warn("photo cache not available", error);
   }

@@ -19,6 +19,8 @@
           names.map((name) => {
             // One photo cache per user (templates/field/sw.js): drop them all.
             if (name.startsWith("ttxd-photos-")) return caches.delete(name);
+            // So is the ward map saved for offline use (field/offline.js).
+            if (name.startsWith("ttxd-offline-")) return caches.delete(name);
             // The app's page, kept for offline use, carries its user's name and settings.
             if (app && name.startsWith("ttxd-field-")) return caches.open(name).then((cache) => cache.delete(app, { ignoreVary: true }));
             return null;

@@ -3,9 +3,11 @@
 
 import * as L from 'leaflet';
 import { VectorTileLayer } from './vector-layer.js';
-import { caseRadius, drawCase, drawPermit, drawWard, stageColor } from './styles.js';
+import {
+  caseRadius, drawCase, drawPermit, drawSite, drawWard, siteColor, siteRadius, stageColor,
+} from './styles.js';
 import { fillForm, filterParams, readForm, readState, writeState } from './state.js';
-import { casePopup, clusterPopup, messagePopup, permitPopup } from './popup.js';
+import { casePopup, clusterPopup, messagePopup, permitPopup, sitePopup } from './popup.js';
 
 const config = JSON.parse(document.getElementById('map-config').textContent);
 const labels = config.labels;
@@ -22,6 +24,9 @@ let filters = readForm(form);
 
 for (const swatch of document.querySelectorAll('.stage-swatch[data-stage]')) {
   swatch.style.background = stageColor(swatch.dataset.stage);
+}
+for (const swatch of document.querySelectorAll('.site-swatch[data-site-status]')) {
+  swatch.style.background = siteColor(swatch.dataset.siteStatus);
 }
 
 function showError(text) {
@@ -96,15 +101,25 @@ const permits = new VectorTileLayer({
   minZoom: config.zoom.permits,
   maxNativeZoom: 19,
 });
+const sites = new VectorTileLayer({
+  layerName: 'sites',
+  url: tileUrl('sites'),
+  draw: drawSite,
+  radius: siteRadius,
+  zIndex: 4,
+  minZoom: config.zoom.sites,
+  maxNativeZoom: config.zoom.max,
+});
 const cases = new VectorTileLayer({
   layerName: 'cases',
   url: tileUrl('cases'),
   draw: drawCase,
   radius: caseRadius,
-  zIndex: 4,
+  zIndex: 5,
   maxNativeZoom: config.zoom.max,
 });
-for (const layer of [wards, permits, cases]) {
+mapElement.ttxdLayers = { wards, permits, sites, cases }; // for the browser tests
+for (const layer of [wards, permits, sites, cases]) {
   layer.addTo(map);
   layer.on('tileerror', () => showError(labels.loadFailed));
   layer.on('load', () => {
@@ -113,6 +128,7 @@ for (const layer of [wards, permits, cases]) {
 }
 overlays[labels.wards] = wards;
 overlays[labels.permits] = permits;
+overlays[labels.sites] = sites;
 overlays[labels.cases] = cases;
 L.control.layers(null, overlays, { collapsed: window.innerWidth < 900 }).addTo(map);
 L.control.scale({ imperial: false }).addTo(map);
@@ -164,9 +180,11 @@ async function refreshCounts() {
 }
 
 function refreshHint() {
-  const needZoom = map.hasLayer(permits) && map.getZoom() < config.zoom.permits;
-  hint.textContent = needZoom ? labels.zoomForPermits : '';
-  hint.hidden = !needZoom;
+  let text = '';
+  if (map.hasLayer(sites) && map.getZoom() < config.zoom.sites) text = labels.zoomForSites;
+  else if (map.hasLayer(permits) && map.getZoom() < config.zoom.permits) text = labels.zoomForPermits;
+  hint.textContent = text;
+  hint.hidden = !text;
 }
 
 map.on('moveend', () => {
@@ -183,6 +201,7 @@ function applyFilters() {
   cases.redraw();
   if (wardChanged) {
     permits.redraw();
+    sites.redraw();
     wards.redraw();
   }
   refreshCounts();
@@ -248,12 +267,26 @@ async function openPermit(id, latlng) {
   }
 }
 
+async function openSite(id, latlng) {
+  const popup = openPopup(latlng);
+  try {
+    popup.setContent(sitePopup(await getJson(withId(config.urls.site, id)), labels));
+    popup.update();
+  } catch (error) {
+    popup.setContent(messagePopup(error.status === 404 ? labels.notFound : labels.loadFailed));
+  }
+}
+
 map.on('popupclose', () => bearings.clearLayers());
 
 function hitAt(latlng) {
   if (map.hasLayer(cases)) {
     const hit = cases.featureAt(latlng);
     if (hit) return { layer: 'cases', ...hit };
+  }
+  if (map.hasLayer(sites)) {
+    const hit = sites.featureAt(latlng);
+    if (hit) return { layer: 'sites', ...hit };
   }
   if (map.hasLayer(permits)) {
     const hit = permits.featureAt(latlng);
@@ -268,6 +301,8 @@ map.on('click', (event) => {
   const props = hit.feature.properties;
   if (hit.layer === 'permits') {
     openPermit(hit.feature.id, event.latlng);
+  } else if (hit.layer === 'sites') {
+    openSite(hit.feature.id, hit.latlng);
   } else if (props.n === undefined) {
     openCase(hit.feature.id, hit.latlng);
   } else if (props.n === 1 && props.case_id) {

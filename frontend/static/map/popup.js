@@ -1,7 +1,7 @@
 // Popup contents for a case, a cluster and a permit parcel. Built from DOM
 // nodes with textContent: nothing from the server is parsed as HTML.
 
-import { OVERDUE_COLOR, stageColor } from './styles.js';
+import { DUE_COLOR, OVERDUE_COLOR, siteColor, stageColor } from './styles.js';
 
 export function fill(template, values) {
   return template.replace(/%\((\w+)\)s/g, (_, key) => String(values[key] ?? ''));
@@ -137,6 +137,51 @@ export function permitPopup(data, labels) {
   row(list, labels.worksClass, data.works_class);
   row(list, labels.ward, data.ward);
   root.append(list);
+  if (data.site_url) {
+    const open = el('a', 'popup-button', `${labels.openSite} (${data.site_status_label})`);
+    open.href = data.site_url;
+    root.append(open);
+  }
+  return root;
+}
+
+export function sitePopup(data, labels) {
+  const root = el('div', 'ttxd-popup site-popup');
+  root.dataset.siteId = String(data.id);
+  const title = el('h3');
+  const link = el('a', null, data.address || `${labels.site} #${data.id}`);
+  link.href = data.url;
+  title.append(link);
+  root.append(title);
+  const list = el('dl');
+  const status = el('span', 'popup-stage');
+  const dot = el('span', 'site-swatch');
+  dot.style.background = siteColor(data.status);
+  status.append(dot, document.createTextNode(` ${data.status_label} · ${data.status_since}`));
+  row(list, labels.siteStatus, status);
+  row(list, labels.origin, data.origin_label);
+  row(list, labels.owner, data.owner_name);
+  row(list, labels.permit, data.permit);
+  const storeys = data.permitted_storeys !== null && data.permitted_storeys !== undefined
+    ? `${data.storeys_built ?? '–'} / ${data.permitted_storeys}`
+    : data.storeys_built;
+  row(list, labels.storeysBuilt, storeys);
+  let due = data.next_visit_due;
+  if (due && data.inspection === 'overdue') due = `${due} · ${labels.inspectionOverdue}`;
+  else if (due && data.inspection === 'due') due = `${due} · ${labels.inspectionDue}`;
+  const dueCell = row(list, labels.nextVisit, due);
+  if (dueCell && data.inspection === 'overdue') {
+    dueCell.classList.add('overdue');
+    dueCell.style.color = OVERDUE_COLOR;
+  } else if (dueCell && data.inspection === 'due') {
+    dueCell.style.color = DUE_COLOR;
+  }
+  row(list, labels.lastVisit, data.last_visit_on || labels.notVisited);
+  row(list, labels.ward, data.ward);
+  root.append(list);
+  const open = el('a', 'popup-button', labels.openSite);
+  open.href = data.url;
+  root.append(open);
   return root;
 }
 

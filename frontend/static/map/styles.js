@@ -153,3 +153,46 @@ export function drawWard(ctx, feature, k) {
   ctx.stroke();
   ctx.setLineDash([]);
 }
+
+// Construction sites by status (squares, so they read apart from the case dots).
+export const SITE_STATUS_COLORS = {
+  not_started: '#94a3b8',
+  started: '#0ea5e9',
+  foundation: '#a16207',
+  structure: '#ea580c',
+  finishing: '#7c3aed',
+  completed: '#16a34a',
+  abandoned: '#475569',
+  permit_expired: '#be185d',
+};
+export const DUE_COLOR = '#f59e0b';
+
+export function siteColor(status) {
+  return SITE_STATUS_COLORS[status] || FALLBACK;
+}
+
+export function siteRadius(feature) {
+  const inspection = feature.properties.inspection;
+  return inspection === 'overdue' || inspection === 'due' ? 10 : 8;
+}
+
+export function drawSite(ctx, feature, k) {
+  const p = feature.rings[0] && feature.rings[0][0];
+  if (!p) return;
+  const x = p.x * k;
+  const y = p.y * k;
+  const inspection = feature.properties.inspection;
+  const ring = inspection === 'overdue' ? OVERDUE_COLOR : inspection === 'due' ? DUE_COLOR : null;
+  if (ring) {
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(x - 9, y - 9, 18, 18);
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = ring;
+    ctx.strokeRect(x - 9, y - 9, 18, 18);
+  }
+  ctx.fillStyle = siteColor(feature.properties.status);
+  ctx.fillRect(x - 5.5, y - 5.5, 11, 11);
+  ctx.lineWidth = 1.5;
+  ctx.strokeStyle = '#ffffff';
+  ctx.strokeRect(x - 5.5, y - 5.5, 11, 11);
+}

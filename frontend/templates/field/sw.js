@@ -26,6 +26,15 @@ const SHELL_PATHS = new Set(SHELL.map((url) => new URL(url, self.location.origin
 const DERIVATIVE = /^\/photos\/\d+\/(thumbnail|preview)\/$/;
 // One cache per user: "ttxd-photos-" + encodeURIComponent(username) (app.js, signed-out.js).
 const PHOTO_CACHE_PREFIX = "ttxd-photos-";
+// The ward map saved for offline use (field/offline.js): vector tiles, and the
+// base map's tiles where its server allows saving them (backend/field/offline.py),
+// in one cache per user, "ttxd-offline-" + encodeURIComponent(username), kept
+// and deleted like the photo caches.
+const OFFLINE_CACHE_PREFIX = "ttxd-offline-";
+const TILES = "{{ tiles_prefix }}";
+const BASEMAP_ORIGINS = new Set({{ basemap_origins|safe }});
+// With a saved copy, a tile the network has not sent by then comes from the copy.
+const TILE_WAIT_MS = 4000;
 
 async function cacheAppPage(cache) {
   // The page needs a session: keep it only if it really is the app, not a login redirect.
@@ -120,6 +129,28 @@ async function userPhotoCache() {
   return names.length === 1 ? caches.open(names[0]) : null;
 }
 
+async function userOfflineCache() {
+  const names = (await caches.keys()).filter((name) => name.startsWith(OFFLINE_CACHE_PREFIX));
+  return names.length === 1 ? caches.open(names[0]) : null;
+}
+
+/** A map tile: from the network (the server decides what this session may
+ * see), else, offline or on a network too slow to answer, the user's saved copy. */
+async function networkFirstTile(request) {
+  const cache = await userOfflineCache();
+  const cached = cache && (await cache.match(request.url, { ignoreVary: true }));
+  const fresh = fetch(request);
+  if (!cached) return fresh;
+  try {
+    return await Promise.race([
+      fresh,
+      new Promise((resolve, reject) => setTimeout(() => reject(new Error("slow network")), TILE_WAIT_MS)),
+    ]);
+  } catch (error) {
+    return cached;
+  }
+}
+
 async function networkFirstPhoto(request) {
   try {
     // Ask the server every time (not the browser's HTTP cache either): it
@@ -143,11 +174,16 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;
   const url = new URL(request.url);
-  if (url.origin !== self.location.origin) return;
+  if (url.origin !== self.location.origin) {
+    if (BASEMAP_ORIGINS.has(url.origin)) event.respondWith(networkFirstTile(request));
+    return;
+  }
   if (request.mode === "navigate" && url.pathname === APP) {
     event.respondWith(networkFirstPage(request));
   } else if (SHELL_PATHS.has(url.pathname)) {
     event.respondWith(staleWhileRevalidate(request, (response) => response.ok));
+  } else if (url.pathname.startsWith(TILES)) {
+    event.respondWith(networkFirstTile(request));
   } else if (DERIVATIVE.test(url.pathname)) {
     event.respondWith(networkFirstPhoto(request));
   }

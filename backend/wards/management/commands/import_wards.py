@@ -39,6 +39,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--valid-from", help="YYYY-MM-DD; today by default.")
         parser.add_argument("--dry-run", action="store_true", help="Report only; write nothing.")
+        parser.add_argument(
+            "--allow-closing",
+            default="",
+            metavar="CODE[,CODE]",
+            help="Confirm that the import may close these wards, which the file does not "
+            "contain (the new boundaries are drawn into them); otherwise it is refused.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         # The report is for the officer, in the site's language (Vietnamese).
@@ -59,6 +66,9 @@ class Command(BaseCommand):
             srs=options.get("srs"),
             vn2000_meridian=options.get("vn2000_meridian"),
             valid_from=valid_from,
+            allow_closing=tuple(
+                code.strip() for code in options.get("allow_closing", "").split(",") if code.strip()
+            ),
         )
         path = Path(options["file"])
         try:
