@@ -52,6 +52,7 @@ urlpatterns = [
     path("", include("backend.sites.visit_urls")),
     path("", include("backend.cases.urls")),
     path("", include("backend.reports.urls")),
+    path("", include("backend.sites.plan_urls")),
     path("", include("backend.audit.urls")),
     path("", include("backend.notifications.urls")),
     path("", include("backend.field.urls")),

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from backend.cases.selectors.query import CaseQuery
 from backend.core.errors import InvalidInput
+from backend.reports.coverage import coverage_figures
 from backend.reports.dashboard import WARD_BASES, audit_dashboard
 from backend.reports.selectors import case_for_timeline
 from backend.reports.timelines import case_timeline, stage_label, timeline_summary
@@ -78,7 +79,8 @@ class CaseTimelineView(APIView):
 
 class AuditDashboardView(APIView):
     """The audit dashboard's figures per ward (the same as the /audit/ page), by the
-    ward responsible today or the ward each case was opened in (`ward_basis`)."""
+    ward responsible today or the ward each case was opened in (`ward_basis`), and
+    the inspection coverage of construction sites this month (`coverage`)."""
 
     @extend_schema(
         parameters=[*DASHBOARD_FILTERS, WARD_BASIS], responses={200: OpenApiTypes.OBJECT}
@@ -87,4 +89,13 @@ class AuditDashboardView(APIView):
         filters = CaseQuery.from_params(request.query_params)
         basis = ward_basis_param(request)
         dashboard = audit_dashboard(request.user, filters, ward_basis=basis)
-        return Response({**dashboard.as_json(), "ward_basis": basis})
+        # Inspection coverage this month (backend.reports.coverage): the ward filter only.
+        coverage = coverage_figures(
+            request.user,
+            [(w.code, w.name) for w in dashboard.wards],
+            dashboard.filters.ward_codes,
+            dashboard.today,
+        )
+        return Response(
+            {**dashboard.as_json(), "ward_basis": basis, "coverage": coverage.as_json()}
+        )

@@ -29,8 +29,15 @@ from backend.cases.selectors import case_is_overdue
 from backend.cases.selectors.query import CaseQuery
 from backend.core.error_pages import json_error
 from backend.core.errors import InvalidInput
-from backend.reports import export_files, exports
-from backend.reports.dashboard import Dashboard, WardFigures, audit_dashboard, overdue_map_geojson
+from backend.reports import coverage_exports, export_files, exports
+from backend.reports.coverage import Coverage, coverage_figures
+from backend.reports.dashboard import (
+    Dashboard,
+    WardFigures,
+    audit_dashboard,
+    overdue_map_geojson,
+    visible_wards,
+)
 from backend.reports.selectors import OPEN_STAGE_VALUES, case_for_timeline, cases_matching
 from backend.reports.timelines import case_timeline, timeline_summary
 from backend.wards.selectors import wards_visible_to
@@ -123,6 +130,16 @@ def _ward_row(figures: WardFigures, links: _Links, stages: list[tuple[str, str]]
     }
 
 
+def dashboard_coverage(user: Any, dashboard: Dashboard) -> Coverage:
+    """The coverage figures of the wards the dashboard shows (its ward filter only)."""
+    return coverage_figures(
+        user,
+        [(w.code, w.name) for w in dashboard.wards],
+        dashboard.filters.ward_codes,
+        dashboard.today,
+    )
+
+
 def _page_context(dashboard: Dashboard) -> dict[str, Any]:
     links = _Links(dashboard.filters)
     stages = dashboard.open_stages
@@ -168,6 +185,7 @@ def audit_dashboard_page(request: HttpRequest) -> HttpResponse:
     )
     context = {
         **_page_context(dashboard),
+        "coverage": dashboard_coverage(request.user, dashboard),
         "error": error,
         "ward_choices": [(w.code, w.name) for w in wards],
         "violation_choices": ViolationType.choices,
@@ -213,6 +231,8 @@ def _file_response(path: Path, content_type: str, filename: str) -> FileResponse
 @login_required
 @require_safe
 def audit_export(request: HttpRequest, table: str, fmt: str) -> HttpResponseBase:
+    if (table, fmt) in coverage_exports.FORMATS:
+        return _coverage_export(request, table, fmt)
     content_type = exports.FORMATS.get((table, fmt))
     if content_type is None:
         raise Http404(_("No such export."))
@@ -241,5 +261,41 @@ def audit_export(request: HttpRequest, table: str, fmt: str) -> HttpResponseBase
         else export_files.gpkg_file(cases, today)
     )
     response = _file_response(path, content_type, filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _coverage_export(request: HttpRequest, table: str, fmt: str) -> HttpResponseBase:
+    """The dashboard's coverage figures (its ward filter only), as CSV or XLSX."""
+    filters, error = _filters_or_error(request)
+    if error:
+        return json_error(error, code="invalid_filter")
+    user = request.user
+    today = timezone.localdate()
+    scope = filters.scope
+
+    def compute() -> Coverage:
+        wards = [(w.code, w.name) for w in visible_wards(user, scope, today)]
+        return coverage_figures(
+            user, sorted(wards, key=lambda w: (w[1], w[0])), scope.ward_codes, today
+        )
+
+    content_type = coverage_exports.FORMATS[(table, fmt)]
+    filename = _download_name(table, fmt)
+    if fmt == "csv":
+        columns, rows = (
+            (coverage_exports.COVERAGE_COLUMNS, coverage_exports.coverage_rows(compute))
+            if table == "coverage"
+            else (coverage_exports.INSPECTOR_COLUMNS, coverage_exports.inspector_rows(compute))
+        )
+        streamed = StreamingHttpResponse(
+            exports.csv_stream(columns, rows), content_type=content_type
+        )
+        streamed["Content-Disposition"] = f'attachment; filename="{filename}"'
+        streamed["Cache-Control"] = "private, no-store"
+        return streamed
+    response = _file_response(
+        coverage_exports.coverage_xlsx_file(compute()), content_type, filename
+    )
     response["Cache-Control"] = "private, no-store"
     return response
