@@ -85,9 +85,9 @@ OPEN_CASES_QUERY = "stage=" + ",".join(str(stage) for stage in OPEN_STAGES)
 # them (backend.maps.tiles.PERMIT_MIN_ZOOM); open cases from z13 (clusters
 # below z14, points above). A ward of 20,000 parcels is ~360 tiles, ~4 MB
 # (bench/bench_offline_map.py). Adding a layer of backend.maps is one line.
-# The construction sites (backend.sites) join as soon as the map has a
-# `sites` tile layer (it has none yet); the field map draws a layer without
-# a style of its own as dots and outlines (static/field/ward-map.js).
+# The construction sites (backend.sites): the map's `sites` tile layer (from
+# z14); the field map draws a layer without a style of its own as dots and
+# outlines (static/field/ward-map.js).
 OFFLINE_LAYERS: tuple[OfflineLayer, ...] = tuple(
     layer
     for layer in (

@@ -88,6 +88,8 @@ def test_a_case_walks_from_detected_to_closed_as_the_right_users(
 
     # The inspector records the violation (MBB01) and orders building to stop.
     inspector_page = pages("can_bo")
+    # Inspectors land on the field app after signing in; the desk's case list is home.
+    inspector_page.goto(f"{live_server.url}/")
     inspector_page.click(f"text={case.code}")
     assert inspector_page.url == f"{live_server.url}/cases/{case.pk}/"
     assert stage_of(inspector_page) == Stage.DETECTED
