@@ -147,4 +147,7 @@ def open_field_app(page: Any, live_server: Any, username: str | None = None) -> 
         log_in(page, live_server, username, PASSWORD)
     page.goto(f"{live_server.url}/field/")
     page.wait_for_selector("#field[data-ready=true]")
+    # Signing in lands an inspector on /field/, so the service worker may
+    # already control this load: wait for the queues' first pass as well.
+    page.wait_for_selector("#field[data-sending=true]")
     wait_until(page, "() => navigator.serviceWorker.controller !== null")

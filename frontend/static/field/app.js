@@ -866,6 +866,9 @@ async function main() {
   routeTodayFrom(tracker.latest);
   await uploader.start();
   await visitSender.start();
+  // Both queues have made their first pass: what is put in them from now
+  // on waits for its own turn (tests and the status line rely on this).
+  root.dataset.sending = "true";
   registerServiceWorker();
 }
 
