@@ -98,3 +98,20 @@ TTXD_TABULAR_MAX_COLUMNS = env_int("TTXD_TABULAR_MAX_COLUMNS", 100)
 # A row whose position lies outside its ward is kept with a warning; this far
 # from the ward it cannot be in the city and the row is refused.
 TTXD_PERMIT_IMPORT_MAX_KM_FROM_WARD = env_float("TTXD_PERMIT_IMPORT_MAX_KM_FROM_WARD", 60.0)
+
+# --- Citizens' tips and Open311 (backend.intake): rate limits -----------------
+# Tips accepted per key in each fixed window (aligned on the clock), counted
+# in PostgreSQL (backend.core.rate_limits) so every web process and replica
+# shares them; 0 turns a limit off. Per client address: loose, since a
+# household or a café's Wi-Fi shares one; it needs the real address behind a
+# proxy (TTXD_TRUSTED_PROXY_COUNT), else every tip shares the proxy's and it
+# should be 0. Per device (the id the phone sends): the tightest, one person.
+# Per API key: a partner's Open311 client forwards many citizens' reports.
+TTXD_TIP_RATE_WINDOW_SECONDS = env_int("TTXD_TIP_RATE_WINDOW_SECONDS", 3600)
+TTXD_TIP_RATE_PER_IP = env_int("TTXD_TIP_RATE_PER_IP", 10)
+TTXD_TIP_RATE_PER_DEVICE = env_int("TTXD_TIP_RATE_PER_DEVICE", 5)
+TTXD_TIP_RATE_PER_API_KEY = env_int("TTXD_TIP_RATE_PER_API_KEY", 600)
+# `manage.py prune_rate_counters` (the scheduler, hourly) forgets windows that
+# began this long ago; keep it above the longest window, or counts still in
+# use would start again from zero.
+TTXD_RATE_COUNTER_RETENTION_HOURS = env_float("TTXD_RATE_COUNTER_RETENTION_HOURS", 24.0)

@@ -13,6 +13,9 @@ from rest_framework.test import APIClient
 from backend.accounts.models import Role
 from tests.factories import WARD_A_BOX, WARD_B_BOX, UserFactory, WardFactory, box
 
+# Fixtures of tests.support (pytest finds fixtures among this module's names).
+from tests.support.web_processes import two_web_processes, web_processes_env  # noqa: F401
+
 
 def _allow_history_truncate(sender: Any, connection: Any, **kwargs: Any) -> None:
     # History tables refuse TRUNCATE (backend/audit/migrations/0003) unless the

@@ -11,18 +11,21 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from backend.core.proxies import client_address_from_proxies
+from tests.support.web_processes import (
+    GUNICORN_CONF,
+    ROOT,
+    database_url_of_tests,
+    gunicorn_serving,
+    healthz_answers,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-GUNICORN_CONF = ROOT / "deploy" / "gunicorn.conf.py"
 NGINX_CONF = (ROOT / "deploy" / "nginx" / "ttxd.conf").read_text()
 
 
@@ -30,59 +33,6 @@ def gunicorn_settings() -> dict[str, Any]:
     values: dict[str, Any] = {}
     exec(compile(GUNICORN_CONF.read_text(), str(GUNICORN_CONF), "exec"), values)  # noqa: S102
     return values
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def database_url_of_tests() -> str:
-    db_settings = connection.settings_dict
-    return (
-        f"postgis://{db_settings['USER']}@{db_settings['HOST']}:{db_settings['PORT']}"
-        f"/{db_settings['NAME']}"
-    )
-
-
-@contextmanager
-def gunicorn_serving(env: dict[str, str], log_path: Path, ready: Any) -> Iterator[int]:
-    """gunicorn with deploy/gunicorn.conf.py and `env`, on a free loopback port."""
-    port = _free_port()
-    log = log_path.open("wb")
-    process = subprocess.Popen(  # noqa: S603
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "--config",
-            str(GUNICORN_CONF),
-            "backend.wsgi:application",
-        ],
-        cwd=ROOT,
-        env={**env, "PATH": os.environ["PATH"], "GUNICORN_BIND": f"127.0.0.1:{port}"},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while not ready(port):
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                pytest.fail("gunicorn did not get ready:\n" + log_path.read_text())
-            time.sleep(0.2)
-        yield port
-    finally:
-        process.terminate()
-        process.wait(30)
-        log.close()
-
-
-def healthz_answers(port: int) -> bool:
-    try:
-        urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).close()  # noqa: S310
-    except (OSError, urllib.error.URLError):
-        return False
-    return True
 
 
 @pytest.fixture

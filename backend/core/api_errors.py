@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from backend.core.errors import ServiceError
+from backend.core.errors import RateLimited, ServiceError
 from backend.core.middleware import request_too_large_body
 
 
@@ -20,7 +20,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         # As DRF does for its own errors: nothing of a refused request is kept,
         # even where a view wraps the request in a transaction.
         set_rollback()
-        return Response(exc.as_dict(), status=exc.status)
+        response = Response(exc.as_dict(), status=exc.status)
+        if isinstance(exc, RateLimited):
+            # As DRF's own throttles answer: clients wait this long, not guess.
+            response["Retry-After"] = str(exc.retry_after)
+        return response
     if isinstance(exc, SuspiciousOperation):
         # Django's guards (too many fields, a multipart body past its size
         # limit, …) raise this; outside DRF it becomes an HTML page, here JSON.

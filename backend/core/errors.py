@@ -52,3 +52,16 @@ class IdempotencyKeyReused(ServiceError):
     """The same Idempotency-Key came back with different content."""
 
     status = 422
+
+
+class RateLimited(ServiceError):
+    """Too many requests from one client address, device or key (backend.core.rate_limits).
+
+    `retry_after` is in seconds; the API sends it as the Retry-After header.
+    """
+
+    status = 429
+
+    def __init__(self, message: Any, *, retry_after: int, code: str = "rate_limited") -> None:
+        super().__init__(message, code=code)
+        self.retry_after = retry_after

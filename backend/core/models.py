@@ -1,4 +1,4 @@
-"""What the shared infrastructure keeps in the database: idempotency records."""
+"""What the shared infrastructure keeps in the database: idempotency records, rate counters."""
 
 from __future__ import annotations
 
@@ -47,3 +47,32 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"
+
+
+class RateCounter(models.Model):
+    """Hits of one key in one fixed window of one rate limit (backend.core.rate_limits).
+
+    In PostgreSQL because every web process and replica must count together.
+    The key (a client address, a device id, an API key) is kept only as an
+    HMAC under the site's secret: the table cannot tell who sent anything.
+    """
+
+    scope = models.CharField(_("scope"), max_length=40)
+    key_digest = models.CharField(_("key digest"), max_length=64)
+    window_start = models.DateTimeField(_("window start"))
+    count = models.PositiveIntegerField(_("count"), default=0)
+
+    class Meta:
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
+        constraints = [
+            # The conflict target of the counting upsert.
+            models.UniqueConstraint(
+                fields=["scope", "key_digest", "window_start"], name="unique_rate_counter_window"
+            ),
+        ]
+        # Pruning deletes by age alone.
+        indexes = [models.Index(fields=["window_start"], name="rate_counter_window_start")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key_digest[:12]}@{self.window_start:%Y-%m-%dT%H:%M:%SZ}"

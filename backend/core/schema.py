@@ -47,7 +47,7 @@ REFUSAL_DESCRIPTIONS = {
     413: "The body, or the file uploaded, is larger than its limit.",
     415: "A body (or file) of a type this operation does not read.",
     422: "The Idempotency-Key was already used for a different request.",
-    429: "Too many failed sign-ins; Retry-After says when to try again.",
+    429: "Too many requests, or failed sign-ins; Retry-After says when to try again.",
 }
 # Bodies naming the input at fault ({"<field>": ["message"], "code": ...}).
 INPUT_ERROR_CODES = {400, 409, 413, 415, 422}

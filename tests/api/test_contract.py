@@ -114,7 +114,7 @@ def server(contract_data: Any, tmp_path: Path) -> Iterator[str]:
         **os.environ,
         "DATABASE_URL": _database_url(),
         # The project's settings with the tests' password hashing (the module says why).
-        "DJANGO_SETTINGS_MODULE": "tests.api.server_settings",
+        "DJANGO_SETTINGS_MODULE": "tests.support.server_settings",
         "DJANGO_DEBUG": "0",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "TTXD_STORAGE": "local",
