@@ -8,7 +8,10 @@ DBURL = $${DATABASE_URL:-$$(cat var/database_url)}
 run: setup-run
 	@DATABASE_URL=$(DBURL) $(PY) manage.py demo_logins
 	@echo "TTXD is at http://127.0.0.1:8000  (admin: http://127.0.0.1:8000/admin/, API: http://127.0.0.1:8000/api/docs/)"
-	@DATABASE_URL=$(DBURL) DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:8000
+	@# The scheduler (deadline scan, …) runs beside the server and stops with it.
+	@export DATABASE_URL=$(DBURL); $(PY) manage.py run_scheduler & scheduler=$$!; \
+	  trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT INT TERM; \
+	  DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup-test
 	@$(MAKE) --no-print-directory lint

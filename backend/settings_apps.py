@@ -115,3 +115,18 @@ TTXD_TIP_RATE_PER_API_KEY = env_int("TTXD_TIP_RATE_PER_API_KEY", 600)
 # began this long ago; keep it above the longest window, or counts still in
 # use would start again from zero.
 TTXD_RATE_COUNTER_RETENTION_HOURS = env_float("TTXD_RATE_COUNTER_RETENTION_HOURS", 24.0)
+
+# --- The scheduler (backend.core.scheduler, `manage.py run_scheduler`) ---------
+# Jobs are management commands and how often they run, in minutes (0: off).
+# Every scheduler process shares these rows: a job runs once per period however
+# many schedulers run (`make run` starts one; the compose stack's `scheduler`).
+TTXD_SCHEDULED_JOBS = {
+    "scan_deadlines": {
+        "command": "scan_deadlines",
+        "every_minutes": env_int("TTXD_SCAN_DEADLINES_EVERY_MINUTES", 60),
+    },
+    "prune_rate_counters": {
+        "command": "prune_rate_counters",
+        "every_minutes": env_int("TTXD_PRUNE_RATE_COUNTERS_EVERY_MINUTES", 60),
+    },
+}

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
+from django.conf import settings
 from django.core.management import get_commands, load_command_class
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -151,7 +152,7 @@ def test_compose_describes_database_migrations_web_object_store_and_scheduler() 
     assert SERVICES["web"]["build"] == "." and (ROOT / "Dockerfile").exists()
     assert set(app_services()) == {"migrate", "web", "scheduler", "audit-heads"}
     assert "gunicorn" in SERVICES["web"]["command"]
-    assert "scan_deadlines" in SERVICES["scheduler"]["command"]
+    assert "run_scheduler" in SERVICES["scheduler"]["command"]
     assert "proxy" in SERVICES and SERVICES["proxy"]["image"].startswith("nginx:")
     assert "mc mb" in MINIO_INIT
     # Static files are collected in the image at build time.
@@ -218,9 +219,12 @@ def test_every_dependency_names_a_service() -> None:
 def test_management_commands_that_compose_runs_exist() -> None:
     commands = get_commands()
     names = re.findall(r"manage\.py (\w+)", COMPOSE_TEXT)
-    assert {"migrate", "grant_runtime_role", "scan_deadlines"} <= set(names)
+    assert {"migrate", "grant_runtime_role", "run_scheduler"} <= set(names)
     for name in names:
         assert name in commands, name
+    # … and so do the jobs the scheduler runs.
+    for job in settings.TTXD_SCHEDULED_JOBS.values():
+        assert job["command"] in commands, job
 
 
 def test_the_app_reads_every_variable_compose_sets() -> None:

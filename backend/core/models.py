@@ -76,3 +76,31 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key_digest[:12]}@{self.window_start:%Y-%m-%dT%H:%M:%SZ}"
+
+
+class ScheduledJob(models.Model):
+    """A periodic job (a management command) and when it runs next (backend.core.scheduler).
+
+    Rows are the schedule every scheduler process shares: whichever claims a
+    due row first (SELECT … FOR UPDATE SKIP LOCKED, next run moved on in the
+    same transaction) runs it; another scheduler on another machine skips it.
+    """
+
+    name = models.CharField(_("job"), max_length=60, unique=True)
+    command = models.CharField(_("command"), max_length=60)
+    every_minutes = models.PositiveIntegerField(_("every (minutes)"))
+    next_run_at = models.DateTimeField(_("next run"))
+    last_started_at = models.DateTimeField(_("last started"), null=True, blank=True)
+    last_finished_at = models.DateTimeField(_("last finished"), null=True, blank=True)
+    last_ok = models.BooleanField(_("last run succeeded"), null=True, blank=True)
+    last_output = models.TextField(_("last output"), blank=True)
+    # host:pid of the scheduler running it now (empty when idle).
+    running_on = models.CharField(_("running on"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled job")
+        verbose_name_plural = _("scheduled jobs")
+        ordering = ["next_run_at", "name"]
+
+    def __str__(self) -> str:
+        return self.name
