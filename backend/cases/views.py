@@ -49,6 +49,7 @@ from backend.cases.workflow.table import ACTIONS
 from backend.core.errors import ServiceError
 from backend.photos.selectors import case_photos, photo_warning_texts
 from backend.sites.selectors import sites_of_case
+from backend.wards.selectors import ward_outline_near
 
 DETAIL_FIELDS = (*VIOLATOR_FIELDS, *SITE_FIELDS)
 
@@ -323,6 +324,11 @@ def _page(
         "basemap_url": settings.TTXD_BASEMAP_URL,
         "basemap_attribution": settings.TTXD_BASEMAP_ATTRIBUTION,
         "footprint_geojson": case.footprint.geojson if case.footprint else "",
+        # Context without a base map: the ward's boundary nearby and the permit's parcel.
+        "ward_outline": ward_outline_near(case.ward_id, case.location),
+        "parcel_geojson": case.permit.parcel.geojson
+        if case.permit is not None and case.permit.parcel is not None
+        else "",
     }
     return render(request, "cases/case_detail.html", context, status=status)
 

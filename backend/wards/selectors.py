@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib.gis.geos import Point
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from backend.accounts.selectors import Viewer, restrict_to_user_wards
@@ -46,3 +48,47 @@ def ward_today_for(point: Point, then: Ward, today: datetime.date) -> Ward | Non
         succession = WardSuccession.objects.filter(old=ward).order_by("-share").first()
         ward = succession.new if succession is not None else None
     return None
+
+
+# The case page's small map shows this much of the ward's boundary around the site.
+OUTLINE_WINDOW_M = 600.0
+
+_OUTLINE_NEAR = """
+SELECT ST_AsGeoJSON(
+         ST_Simplify(
+           ST_Intersection(
+             ST_Boundary(w.boundary), ST_Envelope(ST_Buffer(%s::geography, %s)::geometry)),
+           0.000005),
+         6),
+       ST_AsGeoJSON(ST_ClosestPoint(ST_Boundary(w.boundary), %s::geometry), 6)
+FROM wards_ward AS w
+WHERE w.id = %s
+  AND ST_DWithin(ST_Boundary(w.boundary)::geography, %s::geography, %s)
+"""
+
+
+@dataclass(frozen=True)
+class WardOutline:
+    """GeoJSON of the boundary's piece near a point, and of its point nearest to it."""
+
+    lines: str
+    nearest: str
+
+
+def ward_outline_near(
+    ward_id: int, point: Point, radius_m: float = OUTLINE_WINDOW_M
+) -> WardOutline | None:
+    """The ward's boundary line within about `radius_m` of the point (None if none is).
+
+    Only the piece a small map shows, cut in PostGIS and simplified to about
+    half a metre (a pixel at the map's zoom): a real ward's boundary has tens
+    of thousands of vertices, which the page need not carry. The nearest
+    point lets the map frame the site and its boundary together.
+    """
+    ewkt = f"SRID=4326;POINT({point.x} {point.y})"
+    with connection.cursor() as cursor:
+        cursor.execute(_OUTLINE_NEAR, [ewkt, radius_m, ewkt, ward_id, ewkt, radius_m])
+        row = cursor.fetchone()
+    if row is None or not row[0] or '"coordinates":[]' in row[0]:
+        return None
+    return WardOutline(lines=str(row[0]), nearest=str(row[1]))
