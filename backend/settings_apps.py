@@ -98,3 +98,10 @@ TTXD_TABULAR_MAX_COLUMNS = env_int("TTXD_TABULAR_MAX_COLUMNS", 100)
 # A row whose position lies outside its ward is kept with a warning; this far
 # from the ward it cannot be in the city and the row is refused.
 TTXD_PERMIT_IMPORT_MAX_KM_FROM_WARD = env_float("TTXD_PERMIT_IMPORT_MAX_KM_FROM_WARD", 60.0)
+
+# --- Citizens' reports through the public page (backend.intake) --------------
+# A report sent sooner than this after the form was opened is refused (a robot).
+TTXD_TIP_MIN_FILL_SECONDS = env_float("TTXD_TIP_MIN_FILL_SECONDS", 5.0)
+# Photos a report takes, and for how long after it was sent.
+TTXD_TIP_MAX_PHOTOS = env_int("TTXD_TIP_MAX_PHOTOS", 5)
+TTXD_TIP_PHOTO_WINDOW_HOURS = env_float("TTXD_TIP_PHOTO_WINDOW_HOURS", 72.0)

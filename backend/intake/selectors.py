@@ -23,6 +23,7 @@ from backend.accounts.selectors import Viewer, restrict_to_user_wards, ward_ids_
 from backend.cases.models import Stage, ViolationCase
 from backend.cases.selectors import cases_visible_to
 from backend.intake.models import OPEN_STATUSES, Tip, TipStatus
+from backend.photos.models import SitePhoto
 
 # Suggested duplicates lie within this distance of the tip (issue 15 §3).
 DUPLICATE_RADIUS_M = 50.0
@@ -173,3 +174,8 @@ def tip_public_status(tip: Tip) -> dict[str, Any]:
         else {"code": case.code, "stage": case.stage, "stage_label": case.get_stage_display()},
         "history": history,
     }
+
+
+def tip_public_photos(tip: Tip) -> QuerySet[SitePhoto]:
+    """The report's own photos, oldest first: what its public page shows (as derivatives)."""
+    return SitePhoto.objects.filter(tip=tip, case__isnull=True).order_by("uploaded_at", "id")
