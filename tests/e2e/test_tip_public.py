@@ -127,3 +127,42 @@ def test_a_report_made_offline_arrives_once_and_its_status_page_follows(
     assert "0901234567" not in phone.content()
     screenshot(phone, "tip_public_status")
     assert refused == []  # no inline script or style on either page
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_a_pin_outside_the_city_is_refused_with_the_servers_message_then_corrected(
+    phone: Any, live_server: Any, public_site: Any
+) -> None:
+    phone.goto(f"{live_server.url}/phan-anh/")
+    phone.wait_for_selector("#tip-page[data-ready=true]")
+    # The map opens on the city's centre, east of the only ward here.
+    phone.click("#tip-map", position={"x": 200, "y": 120})
+    phone.wait_for_selector(".leaflet-marker-icon")
+    assert float(phone.input_value("#tip-lon")) > 106.70
+    phone.check("input[name=category][value=encroachment]")
+    phone.fill("#tip-email", "dan@example.com")
+    phone.check("#tip-notify")
+    phone.wait_for_timeout(2100)
+    phone.click("#tip-submit")
+    refused = phone.locator("#queue-list li[data-state=refused]")
+    refused.wait_for()
+    assert "ngoài" in refused.inner_text()
+    assert Tip.objects.count() == 0
+
+    # Corrected: the form comes back filled in, with the message by the map.
+    refused.locator("button.tip-edit").click()
+    error = phone.locator("[data-error-for=location]")
+    assert "ngoài" in error.inner_text() and error.is_visible()
+    assert phone.input_value("#tip-email") == "dan@example.com"
+    assert phone.is_checked("input[name=category][value=encroachment]")
+    assert phone.locator("#queue-list li").count() == 0
+    phone.click("#use-position")
+    wait_until(
+        phone, "() => Math.abs(Number(document.querySelector('#tip-lon').value) - 106.69005) < 1e-6"
+    )
+    phone.click("#tip-submit")
+    phone.locator("#queue-list li[data-state=sent]").wait_for()
+    tip = Tip.objects.get()
+    assert tip.category == "encroachment" and tip.notify_by_email
+    assert tip.reporter_email == "dan@example.com"

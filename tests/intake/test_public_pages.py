@@ -97,3 +97,13 @@ def test_an_unknown_code_is_a_404_page_with_a_message(ward_a: Any, code: str) ->
         html = response.content.decode()
         assert "Không có phản ánh nào mang mã này" in html
         assert "<script>" not in html.split("</head>", 1)[1]
+
+
+def test_the_pages_are_in_english_through_the_language_switch(ward_a: Any) -> None:
+    tip = file_tip()
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/phan-anh/"})
+    html = client.get("/phan-anh/").content.decode()
+    assert "Report a construction violation" in html and "Use my position" in html
+    status = client.get(f"/phan-anh/theo-doi/{tip.code}/").content.decode()
+    assert "Received: the ward will look at it" in status
