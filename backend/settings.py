@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "backend.cases",
     "backend.photos",
     "backend.sites",
+    "backend.intake",
     "backend.audit",
     "backend.maps",
     "backend.reports",

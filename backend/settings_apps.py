@@ -130,3 +130,10 @@ TTXD_SCHEDULED_JOBS = {
         "every_minutes": env_int("TTXD_PRUNE_RATE_COUNTERS_EVERY_MINUTES", 60),
     },
 }
+
+# --- Citizens' reports through the public page (backend.intake) --------------
+# A report sent sooner than this after the form was opened is refused (a robot).
+TTXD_TIP_MIN_FILL_SECONDS = env_float("TTXD_TIP_MIN_FILL_SECONDS", 5.0)
+# Photos a report takes, and for how long after it was sent.
+TTXD_TIP_MAX_PHOTOS = env_int("TTXD_TIP_MAX_PHOTOS", 5)
+TTXD_TIP_PHOTO_WINDOW_HOURS = env_float("TTXD_TIP_PHOTO_WINDOW_HOURS", 72.0)

@@ -26,6 +26,8 @@ class EventKind(models.TextChoices):
     RECORD_SEALED = "record_sealed", _("Record sealed")
     # A boundary import moved the case to the ward now responsible for its site.
     WARD_CHANGED = "ward_changed", _("Ward changed")
+    # A citizen's report (backend.intake) led to the case, or was linked to it.
+    TIP_LINKED = "tip_linked", _("Citizen's report linked")
 
 
 class CaseEvent(models.Model):

@@ -318,6 +318,14 @@ DEFAULT_RULES: dict[str, tuple[int, str, str]] = {
         "tạm giữ, người ra quyết định tạm giữ phải báo cáo thủ trưởng trực tiếp (Nghị định "
         "118/2021/NĐ-CP, Điều 12 khoản 3 điểm a: biện pháp ngăn chặn).",
     ),
+    # LAW.md §6: no national day count for answering a citizen's report was
+    # verified; a configurable default, shown to the reporter.
+    "tip_response": (
+        10,
+        "working_days",
+        "Mặc định của TTXD (chưa có thời hạn chung được xác minh): trả lời phản ánh, kiến nghị "
+        "của người dân về trật tự xây dựng trong 10 ngày làm việc kể từ khi tiếp nhận.",
+    ),
 }
 
 # Rates (LegalRate rows), in millionths, with the same fallback as the rules.

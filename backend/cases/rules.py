@@ -50,6 +50,8 @@ class DeadlineRuleCode(models.TextChoices):
     )
     LAWSUIT_WINDOW = "lawsuit_window", _("Period to sue against a decision")
     PREVENTIVE_REPORT = "preventive_report", _("Preventive measure to be reported to the head")
+    # Not a case's: the ward's answer to a citizen's report (backend.intake).
+    TIP_RESPONSE = "tip_response", _("Citizen's report to be answered")
 
 
 class DeadlineRule(models.Model):

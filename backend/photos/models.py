@@ -36,6 +36,16 @@ class SitePhoto(models.Model):
         related_name="photos",
         verbose_name=_("site visit"),
     )
+    # A photo a citizen sent with a report (backend.intake), recorded under the
+    # system account; a case opened from the report gets its own rows of it.
+    tip = models.ForeignKey(
+        "intake.Tip",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="photos",
+        verbose_name=_("citizen's report"),
+    )
     original = models.FileField(_("original"), max_length=300)
     original_filename = models.CharField(_("file name on the device"), max_length=255, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
@@ -76,10 +86,17 @@ class SitePhoto(models.Model):
                 condition=models.Q(visit__isnull=False),
                 name="unique_photo_per_visit",
             ),
-            # Every photo is evidence of something: a case, or a visit.
+            models.UniqueConstraint(
+                fields=["tip", "sha256"],
+                condition=models.Q(tip__isnull=False),
+                name="unique_photo_per_tip",
+            ),
+            # Every photo is evidence of something: a case, a visit or a citizen's report.
             models.CheckConstraint(
-                condition=models.Q(case__isnull=False) | models.Q(visit__isnull=False),
-                name="photo_of_case_or_visit",
+                condition=models.Q(case__isnull=False)
+                | models.Q(visit__isnull=False)
+                | models.Q(tip__isnull=False),
+                name="photo_of_case_visit_or_tip",
             ),
         ]
         # The orphan cleanup and the duplicate check look photos up by content.
@@ -87,4 +104,6 @@ class SitePhoto(models.Model):
 
     def __str__(self) -> str:
         owner = self.case_id if self.case_id is not None else f"visit{self.visit_id}"
+        if self.tip_id is not None and self.case_id is None:
+            owner = f"tip{self.tip_id}"
         return f"{owner}/{self.sha256[:12]}"

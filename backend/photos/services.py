@@ -27,10 +27,16 @@ from backend.cases.models import ViolationCase
 from backend.core.errors import Conflict
 from backend.core.idempotency import Kept, idempotency_once
 from backend.core.models import IdempotencyRecord, IdempotencyScope
-from backend.photos.imaging import PreparedPhoto, photo_prepare
+from backend.intake.models import Tip
+from backend.photos.imaging import PreparedPhoto, photo_prepare, sha256_hex
 from backend.photos.models import SitePhoto
 from backend.photos.storage import object_store, photo_key, photo_storage
-from backend.photos.upload_checks import PhotoUpload, photo_upload_check
+from backend.photos.upload_checks import (
+    FILENAME_MAX_LENGTH,
+    PhotoUpload,
+    capture_time,
+    photo_upload_check,
+)
 from backend.photos.upload_checks import device_accuracy as device_accuracy
 from backend.photos.upload_checks import device_point as device_point
 from backend.photos.warnings import PhotoFacts, photo_warnings
@@ -183,6 +189,98 @@ def visit_photo_ingest(
         replay=_replayed,
         kept=lambda result: Kept(result_id=result.photo.pk),
     )
+
+
+@transaction.atomic
+def tip_photo_ingest(
+    *,
+    actor: User,
+    tip: Tip,
+    data: bytes,
+    filename: str = "",
+    device_lat: Any = None,
+    device_lon: Any = None,
+    captured_at: Any = None,
+) -> PhotoIngestResult:
+    """Keep a photo a citizen sent with a report: the same decoding, storage and warnings.
+
+    `actor` is the account such photos are recorded under (the system's);
+    who may add one (the reporter, by the report's code) is the caller's
+    check. The same bytes sent again are the same photo (a retried upload is
+    recorded once). Distances and warnings are measured from the report's pin.
+    """
+    sha256 = sha256_hex(data)
+    prepared = photo_prepare(
+        data,
+        max_pixels=settings.TTXD_PHOTO_MAX_PIXELS,
+        preview_px=settings.TTXD_PHOTO_PREVIEW_PX,
+        thumbnail_px=settings.TTXD_PHOTO_THUMBNAIL_PX,
+    )
+    _lock_content(sha256)
+    existing = SitePhoto.objects.filter(tip=tip, sha256=sha256).first()
+    if existing is not None:
+        return PhotoIngestResult(photo=existing, created=False, duplicate=True)
+    written = _store_objects(prepared)
+    try:
+        photo = _photo_record(
+            actor=actor,
+            case=None,
+            tip=tip,
+            site=tip.location,
+            prepared=prepared,
+            device=device_point(device_lat, device_lon),
+            accuracy=None,
+            captured=capture_time(captured_at),
+            note="",
+            filename=(filename or "").replace("\x00", "")[:FILENAME_MAX_LENGTH],
+        )
+    except BaseException:
+        _forget_objects(written)
+        raise
+    return PhotoIngestResult(photo=photo, created=True)
+
+
+@transaction.atomic
+def tip_photos_to_case(*, actor: User, tip: Tip, case: ViolationCase) -> dict[int, SitePhoto]:
+    """A report's photos as evidence of the case it led to: {tip photo id: case photo}.
+
+    Each becomes a photo row of the case (same stored objects and warnings;
+    distances from the case's position) with its PHOTO_ADDED event naming the
+    report. Bytes already on the case are not added twice; a closed case takes none.
+    """
+    if not case.is_open:
+        return {}
+    copies: dict[int, SitePhoto] = {}
+    for photo in tip.photos.filter(case__isnull=True).order_by("uploaded_at", "id"):
+        _lock_content(photo.sha256)
+        if SitePhoto.objects.filter(case=case, sha256=photo.sha256).exists():
+            continue
+        copy = SitePhoto.objects.create(
+            case=case,
+            original=photo.original.name,
+            original_filename=photo.original_filename,
+            sha256=photo.sha256,
+            content_type=photo.content_type,
+            size_bytes=photo.size_bytes,
+            width=photo.width,
+            height=photo.height,
+            preview=photo.preview.name,
+            thumbnail=photo.thumbnail.name,
+            exif_location=photo.exif_location,
+            exif_taken_at=photo.exif_taken_at,
+            exif_distance_m=_distance(photo.exif_location, case.location),
+            device_location=photo.device_location,
+            device_accuracy_m=photo.device_accuracy_m,
+            device_distance_m=_distance(photo.device_location, case.location),
+            captured_at=photo.captured_at,
+            note=photo.note,
+            metadata={**photo.metadata, "tip_code": tip.code, "tip_photo_id": photo.pk},
+            warnings=photo.warnings,
+            uploaded_by=photo.uploaded_by,
+        )
+        _photo_event(case, actor, copy, {"tip_code": tip.code, "tip_photo_id": photo.pk})
+        copies[photo.pk] = copy
+    return copies
 
 
 def _replayed(record: IdempotencyRecord) -> PhotoIngestResult | None:
@@ -375,6 +473,7 @@ def _photo_record(
     filename: str,
     visit: Visit | None = None,
     site: Point | None = None,
+    tip: Tip | None = None,
 ) -> SitePhoto:
     """The photo's row; distances from `site` (default: the case's location)."""
     exif = prepared.exif
@@ -396,6 +495,7 @@ def _photo_record(
     return SitePhoto.objects.create(
         case=case,
         visit=visit,
+        tip=tip,
         original=photo_key("original", prepared.sha256),
         original_filename=filename,
         sha256=prepared.sha256,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from backend.photos import api, views
+from backend.photos import api, tip_api, tip_views, views
 
 urlpatterns = [
     path("api/cases/<int:pk>/photos/", api.CasePhotosView.as_view(), name="case-photos"),
@@ -10,4 +10,18 @@ urlpatterns = [
         name="site-visit-photos",
     ),
     path("photos/<int:pk>/<str:variant>/", views.photo_file, name="photo_file"),
+]
+
+# A citizen's report (backend.intake): its photos, by the report's code, without sign-in.
+urlpatterns += [
+    path(
+        "api/public/tips/<str:code>/photos/",
+        tip_api.TipPhotosView.as_view(),
+        name="public-tip-photos",
+    ),
+    path(
+        "phan-anh/anh/<str:code>/<int:photo_id>.jpg",
+        tip_views.tip_photo_public,
+        name="tip_photo_public",
+    ),
 ]

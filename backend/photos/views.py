@@ -32,15 +32,22 @@ def photo_file(request: HttpRequest, pk: int, variant: str) -> HttpResponseBase:
     if variant not in VARIANTS:
         raise Http404
     photo = get_object_or_404(photos_visible_to(request.user), pk=pk)
-    name = getattr(photo, variant).name
-    if not name:
-        raise Http404
     content_type = photo.content_type if variant == "original" else "image/jpeg"
     extension = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}.get(
         content_type, content_type.rsplit("/", 1)[-1]
     )
     owner = photo.case.code if photo.case is not None else f"visit{photo.visit_id}"
     filename = f"{owner}-{photo.pk}-{variant}.{extension}"
+    return serve_photo_file(request, photo, variant, content_type=content_type, filename=filename)
+
+
+def serve_photo_file(
+    request: HttpRequest, photo: Any, variant: str, *, content_type: str, filename: str
+) -> HttpResponseBase:
+    """A stored photo file: from local storage with an ETag, or a short-lived signed URL."""
+    name = getattr(photo, variant).name
+    if not name:
+        raise Http404
     etag = f'"{photo.sha256}-{variant}"'
     storage: Any = photo_storage()
     if not storage_is_local(storage):

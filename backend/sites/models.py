@@ -23,6 +23,7 @@ class SiteOrigin(models.TextChoices):
     PERMIT = "permit", _("Construction permit")
     NOTIFIED = "notified", _("Permit-exempt works that notified their start")
     PATROL = "patrol", _("Found on patrol")
+    TIP = "tip", _("Reported by a citizen")
 
 
 class SiteStatus(models.TextChoices):
@@ -94,6 +95,11 @@ class Site(models.Model):
     storeys_built = models.PositiveSmallIntegerField(_("storeys built"), null=True, blank=True)
     # Kept by backend.sites.services.schedule (never by hand): what the plan asks next.
     next_visit_due = models.DateField(_("next visit due"), null=True, blank=True, editable=False)
+    # A visit asked for outside the plan (a citizen's report): due that day
+    # until a visit on or after it (backend.sites.services.schedule).
+    visit_requested_on = models.DateField(
+        _("visit requested for"), null=True, blank=True, editable=False
+    )
     plan_rule = models.ForeignKey(
         "sites.InspectionPlanRule",
         on_delete=models.PROTECT,
@@ -155,6 +161,7 @@ class SiteEventKind(models.TextChoices):
     CASE_LINKED = "case_linked", _("Case linked")
     PERMIT_UPDATED = "permit_updated", _("Permit changed")
     WARD_CHANGED = "ward_changed", _("Moved to another ward")
+    VISIT_REQUESTED = "visit_requested", _("Visit requested")
 
 
 class SiteEvent(models.Model):

@@ -19,6 +19,7 @@ from backend.cases.appeals import case_appeals as case_appeals
 from backend.cases.deadlines import WorkCalendar as WorkCalendar
 from backend.cases.deadlines import add_period as add_period
 from backend.cases.deadlines import calendar_seeded_until
+from backend.cases.deadlines import deadline_from as deadline_from
 from backend.cases.deadlines import work_calendar as work_calendar
 from backend.cases.fine_payment import FineStatus, fine_status
 from backend.cases.fines import case_fines as case_fines

@@ -71,9 +71,10 @@ def site_record(
 ) -> Site:
     """A site without a permit: permit-exempt works that notified their start
     (small works: visited at start and at completion), or found on patrol."""
-    if origin not in (SiteOrigin.NOTIFIED, SiteOrigin.PATROL):
+    if origin not in (SiteOrigin.NOTIFIED, SiteOrigin.PATROL, SiteOrigin.TIP):
         raise InvalidInput(
-            _("A site comes from a permit, a notice of start or a patrol."), field="origin"
+            _("A site comes from a permit, a notice of start, a patrol or a citizen's report."),
+            field="origin",
         )
     if status not in (SiteStatus.NOT_STARTED, *ACTIVE_STATUSES):
         raise InvalidInput(_("A new site is not started or under construction."), field="status")
@@ -254,5 +255,32 @@ def site_case_link(*, actor: User, site: Site, case: Any, on: datetime.date, how
         evidence=how,
         data={"case_id": case.pk, "case_code": case.code},
         actor=actor,
+    )
+    return site_schedule_refresh(site)
+
+
+@transaction.atomic
+def site_visit_request(*, actor: User, site: Site, on: datetime.date, reason: str) -> Site:
+    """Ask for a visit of the site on `on`, ahead of its plan (a citizen's report).
+
+    The site is due that day (on Today's list) until a visit on or after it;
+    a completed site takes no visit until it is reopened.
+    """
+    site = _locked(site, None)
+    who = _require_ward_staff(actor, site.ward_id)
+    if site.status in CLOSED_STATUSES:
+        raise Conflict(
+            _("The site is completed and takes no visit until it is reopened."),
+            code="site_completed",
+        )
+    if (
+        site.visit_requested_on is None
+        or site.visit_requested_on > on
+        or (site.last_visit_on is not None and site.last_visit_on >= site.visit_requested_on)
+    ):
+        site.visit_requested_on = on
+        site.save(update_fields=["visit_requested_on"])
+    SiteEvent.objects.create(
+        site=site, kind=SiteEventKind.VISIT_REQUESTED, on=on, evidence=reason.strip(), actor=who
     )
     return site_schedule_refresh(site)

@@ -110,14 +110,22 @@ FROM sites_schedule_facts GROUP BY 1, 2, 3, 4, 5, 6
 _NEVER = datetime.date(1, 1, 1)
 _UPDATE = """
 UPDATE sites_site AS s
-SET next_visit_due = v.due, plan_rule_id = v.rule, had_violation = v.hv
+SET next_visit_due = {due}, plan_rule_id = v.rule, had_violation = v.hv
 FROM sites_schedule_facts AS f
 JOIN (VALUES {values}) AS v(code, status, since, last, small, hv, due, rule)
   ON f.code = v.code AND f.status = v.status AND f.status_since = v.since
  AND COALESCE(f.last_visit_on, %s) = v.last AND f.small_works = v.small AND f.hv = v.hv
 WHERE s.id = f.id
-  AND (s.next_visit_due, s.plan_rule_id, s.had_violation) IS DISTINCT FROM (v.due, v.rule, v.hv)
+  AND (s.next_visit_due, s.plan_rule_id, s.had_violation) IS DISTINCT FROM ({due}, v.rule, v.hv)
 """
+# A requested visit (a citizen's report) not yet made brings the plan's day forward
+# (LEAST ignores NULL); a completed site takes no visit, requested or not.
+_DUE = """CASE
+  WHEN s.status IN ({closed}) THEN v.due
+  WHEN s.visit_requested_on IS NOT NULL
+   AND (s.last_visit_on IS NULL OR s.last_visit_on < s.visit_requested_on)
+  THEN LEAST(v.due, s.visit_requested_on)
+  ELSE v.due END"""
 _ROW = "(%s::text, %s::text, %s::date, %s::date, %s::boolean, %s::boolean, %s::date, %s::bigint)"
 # Combinations per UPDATE: a city's sites share a few thousand (ward, status, day).
 _CHUNK = 2000
@@ -166,12 +174,17 @@ def sites_schedule_refresh(
         for start in range(0, len(rows), _CHUNK):
             chunk = rows[start : start + _CHUNK]
             cursor.execute(
-                _UPDATE.format(values=", ".join([_ROW] * len(chunk))),
+                _UPDATE.format(values=", ".join([_ROW] * len(chunk)), due=_due_sql()),
                 [value for row in chunk for value in row] + [_NEVER],
             )
             changed += cursor.rowcount
         cursor.execute("DROP TABLE sites_schedule_facts")
     return changed
+
+
+def _due_sql() -> str:
+    closed = ", ".join(f"'{status}'" for status in sorted(CLOSED_STATUSES))
+    return _DUE.format(closed=closed)
 
 
 def _schedule_of(

@@ -1,0 +1,1 @@
+"""Every write of citizens' reports: filing one (submission), the ward's triage (triage)."""
