@@ -149,18 +149,22 @@ def _error(fmt: str, status: int, description: str) -> HttpResponse:
     )
 
 
+def _language_of(request: HttpRequest) -> str | None:
+    """`?locale=en` (or vi) overrides Accept-Language, which LocaleMiddleware has applied."""
+    locale = request.GET.get("locale", "")[:2].lower()
+    return locale if locale in ("vi", "en") else None
+
+
 def _endpoint(methods: Iterable[str]) -> Callable[..., Callable[..., HttpResponse]]:
     """Checks the format and method, answers in the chosen language, turns every refusal
     into the specification's error format (never a 500 for bad input)."""
-    allowed = tuple(methods)
+    allowed = tuple(methods) + (("HEAD",) if "GET" in methods else ())
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @csrf_exempt
         def wrapped(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
             fmt = fmt.lower()
-            locale = request.GET.get("locale", "")
-            language = locale[:2].lower() if locale[:2].lower() in ("vi", "en") else None
-            with translation.override(language or translation.get_language()):
+            with translation.override(_language_of(request) or translation.get_language()):
                 if fmt not in FORMATS:
                     return _error(
                         "json", 404, _("The format must be json or xml, such as services.json.")
@@ -509,3 +513,17 @@ def request_detail(request: HttpRequest, service_request_id: str, *, fmt: str) -
             % {"id": re.sub(r"[^A-Za-z0-9-]", "", service_request_id)[:40]},
         )
     return _render(fmt, [request_fields(tip)], root="service_requests", item="request")
+
+
+def not_found(request: HttpRequest) -> HttpResponse:
+    """No such resource: the specification's error list (JSON unless the path asks for XML)."""
+    fmt = "xml" if request.path.lower().endswith(".xml") else "json"
+    with translation.override(_language_of(request) or translation.get_language()):
+        return _error(
+            fmt,
+            404,
+            _(
+                "No such Open311 resource: use services.json, services/{service_code}.json, "
+                "requests.json or requests/{service_request_id}.json (or .xml)."
+            ),
+        )

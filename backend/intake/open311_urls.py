@@ -25,4 +25,6 @@ urlpatterns = [
         open311.request_detail,
         name="open311-request",
     ),
+    # Anything else under open311/v2/ is a 404 in the specification's format, not the site's page.
+    re_path(r"^.*$", open311.not_found, name="open311-not-found"),
 ]

@@ -24,7 +24,13 @@ from django.utils import timezone
 
 from backend.intake.models import IntegrationClient, Tip, TipCategory, TipChannel
 from backend.intake.services.clients import integration_client_issue
-from backend.intake.services.triage import tip_dismiss, tip_open_case
+from backend.intake.services.triage import (
+    tip_dismiss,
+    tip_merge,
+    tip_open_case,
+    tip_verify,
+    tips_mark_spam,
+)
 from backend.photos.models import SitePhoto
 from tests.conftest import admin_staff_client
 from tests.factories import UserFactory
@@ -219,6 +225,9 @@ def test_an_unknown_format_and_a_wrong_method_are_answered_in_the_error_format(
     client: Client, db: Any
 ) -> None:
     assert_error(client.get(f"{BASE}/services.csv"), "json", 404, "json", "xml")
+    assert_error(client.get(f"{BASE}/nothing-here.xml"), "xml", 404, "services.json")
+    assert_error(client.get(f"{BASE}/requests/PA-..json"), "json", 404)
+    assert client.head(f"{BASE}/services.json").status_code == 200
     response = client.post(f"{BASE}/services.xml")
     assert_error(response, "xml", 405)
     assert "GET" in response["Allow"]
@@ -733,3 +742,41 @@ def test_an_open311_client_files_and_reads_reports_over_http(live_server: Any, w
     status, body = app.create(service_code="encroachment", address_string="Hẻm 34 Lê Lợi")
     assert status == 400 and "lat/long" in json.loads(body)[0]["description"]
     assert Tip.objects.count() == 1
+
+
+def test_status_notes_of_merged_spam_and_open_reports_name_no_other_reporter(
+    client: Client, app_key: tuple[IntegrationClient, str]
+) -> None:
+    _, key = app_key
+    earlier = file_tip()  # someone else's report from the public page
+    merged = filed(client, key)
+    spam = filed(client, key)
+    verifying = filed(client, key)
+    received = filed(client, key)
+    leader = UserFactory(username="leader", role="ward_leader", wards=[earlier.ward])
+    tip_open_case(actor=leader, tip=earlier)
+    earlier.refresh_from_db()
+    tip_merge(actor=leader, tip=merged, into=earlier)
+    tips_mark_spam(actor=leader, tip_ids=[spam.pk])
+    tip_verify(actor=leader, tip=verifying)
+    raw = client.get(f"{BASE}/requests.json", {"api_key": key}).content
+    rows = {row["service_request_id"]: row for row in json.loads(raw)}
+    assert earlier.code.encode() not in raw  # another reporter's code
+    assert rows[merged.code]["status"] == "closed"
+    assert earlier.case.code in rows[merged.code]["status_notes"]
+    assert rows[spam.code]["status"] == "closed"
+    assert rows[spam.code]["status_notes"] == "Không được tiếp nhận"
+    assert rows[verifying.code]["status"] == "open"
+    assert rows[received.code]["status"] == "open"
+    assert rows[verifying.code]["status_notes"] != rows[received.code]["status_notes"]
+
+
+def test_errors_are_in_english_when_asked(
+    client: Client, app_key: tuple[IntegrationClient, str]
+) -> None:
+    response = client.get(f"{BASE}/requests.json", {"locale": "en"})
+    assert_error(response, "json", 403, "api_key is required")
+    response = client.get(
+        f"{BASE}/requests.xml", {"api_key": app_key[1], "status": "x"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert_error(response, "xml", 400, "status must be open or closed")
