@@ -46,6 +46,7 @@ from backend.photos.models import SitePhoto
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 FORMATS = ("json", "xml")
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 # GeoReport v2, GET service requests: "a span of 90 days or first 1000 requests
 # returned, whichever is smallest"; a range may not span more than 90 days.
 DEFAULT_SPAN = datetime.timedelta(days=90)
@@ -155,23 +156,23 @@ def _language_of(request: HttpRequest) -> str | None:
     return locale if locale in ("vi", "en") else None
 
 
-def _endpoint(methods: Iterable[str]) -> Callable[..., Callable[..., HttpResponse]]:
-    """Checks the format and method, answers in the chosen language, turns every refusal
-    into the specification's error format (never a 500 for bad input)."""
+def _endpoint(
+    methods: Iterable[str], *, keyed: bool = False
+) -> Callable[..., Callable[..., HttpResponse]]:
+    """Checks the method, the app's key (`keyed`: the view gets `client=`) and the format,
+    in that order; answers in the chosen language and turns every refusal into the
+    specification's error format (never a 500 for bad input)."""
     allowed = tuple(methods) + (("HEAD",) if "GET" in methods else ())
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @csrf_exempt
         def wrapped(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
             fmt = fmt.lower()
+            answer_in = fmt if fmt in FORMATS else "json"
             with translation.override(_language_of(request) or translation.get_language()):
-                if fmt not in FORMATS:
-                    return _error(
-                        "json", 404, _("The format must be json or xml, such as services.json.")
-                    )
                 if request.method not in allowed:
                     response = _error(
-                        fmt,
+                        answer_in,
                         405,
                         _("This method is not allowed here: use %(methods)s.")
                         % {"methods": ", ".join(allowed)},
@@ -179,11 +180,17 @@ def _endpoint(methods: Iterable[str]) -> Callable[..., Callable[..., HttpRespons
                     response["Allow"] = ", ".join(allowed)
                     return response
                 try:
+                    if keyed:
+                        kwargs["client"] = _client_of(request)
+                    if fmt not in FORMATS:
+                        raise Open311Error(
+                            404, _("The format must be json or xml, such as services.json.")
+                        )
                     return view(request, *args, fmt=fmt, **kwargs)
                 except Open311Error as error:
-                    return _error(fmt, error.status, error.description)
+                    return _error(answer_in, error.status, error.description)
                 except ServiceError as error:
-                    return _error(fmt, error.status, _service_error_text(error))
+                    return _error(answer_in, error.status, _service_error_text(error))
 
         wrapped.__name__ = view.__name__
         wrapped.__doc__ = view.__doc__
@@ -232,8 +239,17 @@ def service_definition(request: HttpRequest, service_code: str, *, fmt: str) -> 
 
 
 def _client_of(request: HttpRequest) -> IntegrationClient:
-    key = request.POST.get("api_key") if request.method == "POST" else None
+    form = request.method == "POST" and request.content_type in FORM_TYPES
+    key = request.POST.get("api_key") if form else None
     key = key or request.GET.get("api_key")
+    if not key and request.method == "POST" and not form:
+        raise Open311Error(
+            403,
+            _(
+                "api_key is required: send the request form-encoded "
+                "(application/x-www-form-urlencoded) with api_key among its fields."
+            ),
+        )
     if not key:
         raise Open311Error(
             403, _("api_key is required: ask the city's administrator for your app's key.")
@@ -482,11 +498,10 @@ def _file_request(request: HttpRequest, client: IntegrationClient, fmt: str) -> 
     return _render(fmt, body, root="service_requests", item="request")
 
 
-@_endpoint(["GET", "POST"])
-def requests(request: HttpRequest, *, fmt: str) -> HttpResponse:
+@_endpoint(["GET", "POST"], keyed=True)
+def requests(request: HttpRequest, *, fmt: str, client: IntegrationClient) -> HttpResponse:
     if request.method == "POST":
-        content_type = request.content_type or ""
-        if content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        if request.content_type not in FORM_TYPES:
             raise Open311Error(
                 400,
                 _(
@@ -494,16 +509,15 @@ def requests(request: HttpRequest, *, fmt: str) -> HttpResponse:
                     "multipart/form-data."
                 ),
             )
-        client = _client_of(request)
         return _file_request(request, client, fmt)
-    client = _client_of(request)
     return _requests_list(request, client, fmt)
 
 
-@_endpoint(["GET"])
-def request_detail(request: HttpRequest, service_request_id: str, *, fmt: str) -> HttpResponse:
+@_endpoint(["GET"], keyed=True)
+def request_detail(
+    request: HttpRequest, service_request_id: str, *, fmt: str, client: IntegrationClient
+) -> HttpResponse:
     """One report this app filed, as a list of one (the specification's form)."""
-    client = _client_of(request)
     code = _code_of(service_request_id)
     tip = tips_of_client(client).filter(code=code).first() if code else None
     if tip is None:

@@ -25,6 +25,7 @@ urlpatterns = [
         open311.request_detail,
         name="open311-request",
     ),
-    # Anything else under open311/v2/ is a 404 in the specification's format, not the site's page.
-    re_path(r"^.*$", open311.not_found, name="open311-not-found"),
+    # Anything else under open311/v2/ is a 404 in the specification's format, not the
+    # site's page (unnamed: there is nothing to reverse to).
+    re_path(r"^.*$", open311.not_found),
 ]

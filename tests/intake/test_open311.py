@@ -325,6 +325,13 @@ def test_a_json_body_is_refused_with_a_clear_message(
     response = client.post(
         f"{BASE}/requests.json", data=json.dumps(form(app_key[1])), content_type="application/json"
     )
+    # The key is looked for where the specification puts it: in the form (or the query).
+    assert_error(response, "json", 403, "api_key", "application/x-www-form-urlencoded")
+    response = client.post(
+        f"{BASE}/requests.json?api_key={app_key[1]}",
+        data=json.dumps(form(app_key[1])),
+        content_type="application/json",
+    )
     assert_error(response, "json", 400, "application/x-www-form-urlencoded")
     assert not Tip.objects.exists()
 
