@@ -88,12 +88,16 @@ class Open311Error(Exception):
 # --- Rendering ---------------------------------------------------------------
 
 
+# Characters XML 1.0 cannot carry at all (even escaped): dropped from the XML answers.
+XML_INVALID = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def _xml_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return XML_INVALID.sub("", str(value))
 
 
 def _xml_fill(parent: ElementTree.Element, name: str, value: Any) -> None:

@@ -787,3 +787,26 @@ def test_errors_are_in_english_when_asked(
         f"{BASE}/requests.xml", {"api_key": app_key[1], "status": "x"}, HTTP_ACCEPT_LANGUAGE="en"
     )
     assert_error(response, "xml", 400, "status must be open or closed")
+
+
+def test_markup_in_a_report_is_escaped_in_both_formats(
+    client: Client, app_key: tuple[IntegrationClient, str]
+) -> None:
+    _, key = app_key
+    text = 'Xây <b>lấn</b> hẻm & "vỉa hè"'
+    tip = filed(client, key, description=text)
+    raw = client.get(f"{BASE}/requests/{tip.code}.xml", {"api_key": key}).content
+    assert b"<b>" not in raw
+    root = xml_root(raw)
+    assert root.findtext("request/description") == text
+    assert (
+        client.get(f"{BASE}/requests/{tip.code}.json", {"api_key": key}).json()[0]["description"]
+        == text
+    )
+
+
+def test_characters_xml_cannot_carry_are_dropped_from_xml_answers() -> None:
+    from backend.intake.open311 import _render
+
+    response = _render("xml", [{"note": "a\ufffeb\x0bc\U0001f3e0"}], root="r", item="i")
+    assert xml_root(response.content).findtext("i/note") == "abc\U0001f3e0"
