@@ -59,6 +59,7 @@ urlpatterns = [
     path("", include("backend.ogc.urls")),
     path("", include("backend.sites.urls")),
     path("", include("backend.intake.public_urls")),
+    path("open311/v2/", include("backend.intake.open311_urls")),
 ]
 
 # Error answers: escaped pages, JSON under /api/ (backend.core.error_pages).

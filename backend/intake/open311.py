@@ -1,0 +1,547 @@
+"""Open311 GeoReport v2 for the city's apps: services, filing and reading reports.
+
+The specification is https://wiki.open311.org/GeoReport_v2 (frozen). What is
+served here, in JSON and XML alike (the format is the path's extension):
+
+- GET  services.{fmt}                 one service per TipCategory (no API key)
+- GET  services/{service_code}.{fmt}  its definition: no attributes (metadata=false)
+- POST requests.{fmt}                 file a report (api_key required)
+- GET  requests.{fmt}                 the reports this app filed (api_key required)
+- GET  requests/{id}.{fmt}            one of them, as a list of one
+
+Errors follow the specification: a list of {code, description} (XML
+<errors><error>), with the HTTP status as the code. An app sees only the tips
+it filed, and never anyone's personal data or a member of staff's name. A
+`media_url` an app sends is kept as a link and never fetched; `jurisdiction_id`,
+`device_id` and `account_id` are accepted and ignored.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+from xml.etree import ElementTree
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from backend.core.errors import ServiceError
+from backend.intake.models import OPEN_STATUSES, IntegrationClient, Tip, TipCategory, TipChannel
+from backend.intake.selectors import public_status_label, tip_root
+from backend.intake.services.clients import integration_client_by_key, integration_client_seen
+from backend.intake.services.submission import tip_check, tip_file, tip_photo_add
+from backend.photos.models import SitePhoto
+
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+FORMATS = ("json", "xml")
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# GeoReport v2, GET service requests: "a span of 90 days or first 1000 requests
+# returned, whichever is smallest"; a range may not span more than 90 days.
+DEFAULT_SPAN = datetime.timedelta(days=90)
+MAX_REQUESTS = 1000
+MEDIA_URL_MAX_LENGTH = 200  # Tip.external_media_url is a URLField of Django's default length
+MAX_PHOTOS = 5
+PHOTO_WINDOW_HOURS = 72.0
+
+# Our service codes are TipCategory values; the group the city's apps show them under.
+SERVICE_KEYWORDS: dict[str, str] = {
+    TipCategory.NO_PERMIT: "giấy phép, xây không phép, xây dựng",
+    TipCategory.BEYOND_PERMIT: "sai phép, thêm tầng, lấn diện tích, xây dựng",
+    TipCategory.ENCROACHMENT: "lấn chiếm, vỉa hè, hẻm, đất công",
+    TipCategory.NO_SCREENING: "che chắn, vật liệu, rơi vãi, bụi",
+    TipCategory.DAMAGE: "nứt, lún, nhà liền kề, hư hỏng",
+    TipCategory.CONTINUED: "đình chỉ, tiếp tục thi công",
+    TipCategory.OTHER: "xây dựng, khác",
+}
+
+# Which Open311 parameter the submission check's field names stand for.
+PARAMETER_OF_FIELD = {
+    "location": "lat/long",
+    "category": "service_code",
+    "description": "description",
+    "address": "address_string",
+    "name": "first_name/last_name",
+    "phone": "phone",
+    "email": "email",
+}
+
+
+class Open311Error(Exception):
+    def __init__(self, status: int, description: str) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+
+
+# --- Rendering ---------------------------------------------------------------
+
+
+# Characters XML 1.0 cannot carry at all (even escaped): dropped from the XML answers.
+XML_INVALID = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return XML_INVALID.sub("", str(value))
+
+
+def _xml_fill(parent: ElementTree.Element, name: str, value: Any) -> None:
+    element = ElementTree.SubElement(parent, name)
+    if isinstance(value, list):
+        # The specification's lists nest one element per item (attributes/attribute).
+        item_name = name[:-1] if name.endswith("s") else "item"
+        for item in value:
+            child = ElementTree.SubElement(element, item_name)
+            for key, sub in item.items():
+                _xml_fill(child, key, sub)
+    elif isinstance(value, dict):
+        for key, sub in value.items():
+            _xml_fill(element, key, sub)
+    else:
+        element.text = _xml_text(value)
+
+
+def _render(
+    fmt: str, body: Any, *, root: str, item: str | None = None, status: int = 200
+) -> HttpResponse:
+    """`body` a list of dicts (rendered as <root><item>…</item></root>) or one dict (<root>…)."""
+    if fmt == "xml":
+        element = ElementTree.Element(root)
+        if isinstance(body, list):
+            for row in body:
+                child = ElementTree.SubElement(element, item or "item")
+                for key, value in row.items():
+                    _xml_fill(child, key, value)
+        else:
+            for key, value in body.items():
+                _xml_fill(element, key, value)
+        text = '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(
+            element, encoding="unicode"
+        )
+        return HttpResponse(
+            text.encode("utf-8"), status=status, content_type="text/xml; charset=utf-8"
+        )
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False).encode("utf-8"),
+        status=status,
+        content_type="application/json; charset=utf-8",
+    )
+
+
+def _error(fmt: str, status: int, description: str) -> HttpResponse:
+    """The specification's error answer: a list of {code, description}."""
+    return _render(
+        fmt if fmt in FORMATS else "json",
+        [{"code": status, "description": description}],
+        root="errors",
+        item="error",
+        status=status,
+    )
+
+
+def _language_of(request: HttpRequest) -> str | None:
+    """`?locale=en` (or vi) overrides Accept-Language, which LocaleMiddleware has applied."""
+    locale = request.GET.get("locale", "")[:2].lower()
+    return locale if locale in ("vi", "en") else None
+
+
+def _endpoint(
+    methods: Iterable[str], *, keyed: bool = False
+) -> Callable[..., Callable[..., HttpResponse]]:
+    """Checks the method, the app's key (`keyed`: the view gets `client=`) and the format,
+    in that order; answers in the chosen language and turns every refusal into the
+    specification's error format (never a 500 for bad input)."""
+    allowed = tuple(methods) + (("HEAD",) if "GET" in methods else ())
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @csrf_exempt
+        def wrapped(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
+            fmt = fmt.lower()
+            answer_in = fmt if fmt in FORMATS else "json"
+            with translation.override(_language_of(request) or translation.get_language()):
+                if request.method not in allowed:
+                    response = _error(
+                        answer_in,
+                        405,
+                        _("This method is not allowed here: use %(methods)s.")
+                        % {"methods": ", ".join(allowed)},
+                    )
+                    response["Allow"] = ", ".join(allowed)
+                    return response
+                try:
+                    if keyed:
+                        kwargs["client"] = _client_of(request)
+                    if fmt not in FORMATS:
+                        raise Open311Error(
+                            404, _("The format must be json or xml, such as services.json.")
+                        )
+                    return view(request, *args, fmt=fmt, **kwargs)
+                except Open311Error as error:
+                    return _error(answer_in, error.status, error.description)
+                except ServiceError as error:
+                    return _error(answer_in, error.status, _service_error_text(error))
+
+        wrapped.__name__ = view.__name__
+        wrapped.__doc__ = view.__doc__
+        return wrapped
+
+    return decorate
+
+
+def _service_error_text(error: ServiceError) -> str:
+    parameter = PARAMETER_OF_FIELD.get(error.field or "", error.field or "")
+    return f"{parameter}: {error.message}" if parameter else str(error.message)
+
+
+# --- Services ----------------------------------------------------------------
+
+
+def _service(code: str, label: str) -> dict[str, Any]:
+    # GeoReport v2, "GET Service List", response fields.
+    return {
+        "service_code": code,
+        "service_name": label,
+        "description": _("Report to the ward: %(what)s.") % {"what": label},
+        "metadata": False,
+        "type": "realtime",
+        "keywords": SERVICE_KEYWORDS.get(code, ""),
+        "group": _("Construction order"),
+    }
+
+
+@_endpoint(["GET"])
+def services(request: HttpRequest, *, fmt: str) -> HttpResponse:
+    """The kinds of report the city takes: one per TipCategory."""
+    body = [_service(str(code), str(label)) for code, label in TipCategory.choices]
+    return _render(fmt, body, root="services", item="service")
+
+
+@_endpoint(["GET"])
+def service_definition(request: HttpRequest, service_code: str, *, fmt: str) -> HttpResponse:
+    """No service takes extra attributes (metadata=false): the definition has none."""
+    if service_code not in TipCategory.values:
+        raise Open311Error(404, _("service_code %(code)s not found.") % {"code": service_code})
+    return _render(fmt, {"service_code": service_code, "attributes": []}, root="service_definition")
+
+
+# --- Service requests --------------------------------------------------------
+
+
+def _client_of(request: HttpRequest) -> IntegrationClient:
+    form = request.method == "POST" and request.content_type in FORM_TYPES
+    key = request.POST.get("api_key") if form else None
+    key = key or request.GET.get("api_key")
+    if not key and request.method == "POST" and not form:
+        raise Open311Error(
+            403,
+            _(
+                "api_key is required: send the request form-encoded "
+                "(application/x-www-form-urlencoded) with api_key among its fields."
+            ),
+        )
+    if not key:
+        raise Open311Error(
+            403, _("api_key is required: ask the city's administrator for your app's key.")
+        )
+    client = integration_client_by_key(key)
+    if client is None:
+        raise Open311Error(403, _("api_key is not valid or has been revoked."))
+    integration_client_seen(client)
+    return client
+
+
+def w3c(value: datetime.datetime) -> str:
+    return value.astimezone(LOCAL_TZ).isoformat(timespec="seconds")
+
+
+def _expected(day: datetime.date) -> str:
+    return w3c(datetime.datetime.combine(day, datetime.time(23, 59, 59), tzinfo=LOCAL_TZ))
+
+
+def _service_notice(tip: Tip) -> str:
+    return _("The ward will answer by %(date)s.") % {
+        "date": tip.response_due_on.strftime("%d/%m/%Y")
+    }
+
+
+def _status_notes(tip: Tip) -> str:
+    """Why it is open or closed, in public words: no staff names, no personal data,
+    and not another reporter's code."""
+    if tip.status == "case_opened" and tip.case is not None:
+        return _("A case was opened: %(code)s") % {"code": tip.case.code}
+    if tip.status == "not_violation":
+        label = public_status_label(tip.status)
+        return f"{label}: {tip.status_reason}" if tip.status_reason else label
+    if tip.status == "merged":
+        root = tip_root(tip)
+        case = tip.case or root.case
+        label = public_status_label(tip.status)
+        if case is not None:
+            return f"{label}. " + _("A case was opened: %(code)s") % {"code": case.code}
+        return label
+    return public_status_label(tip.status)
+
+
+def _media_url(tip: Tip) -> str:
+    photos = [p for p in tip.photos.all() if p.preview]
+    if photos:
+        base = settings.TTXD_SITE_URL.rstrip("/")
+        return f"{base}/phan-anh/anh/{tip.code}/{photos[0].pk}.jpg"
+    return tip.external_media_url
+
+
+def request_fields(tip: Tip) -> dict[str, Any]:
+    """One service request, GeoReport v2 "GET Service Requests" response fields, in order."""
+    return {
+        "service_request_id": tip.code,
+        "status": "open" if tip.status in OPEN_STATUSES else "closed",
+        "status_notes": _status_notes(tip),
+        "service_name": tip.get_category_display(),
+        "service_code": tip.category,
+        "description": tip.description,
+        "agency_responsible": _("People's Committee of %(ward)s") % {"ward": tip.ward.name},
+        "service_notice": _service_notice(tip),
+        "requested_datetime": w3c(tip.received_at),
+        "updated_datetime": w3c(tip.updated_at),
+        "expected_datetime": _expected(tip.response_due_on),
+        "address": tip.address,
+        "address_id": "",
+        "zipcode": "",
+        "lat": tip.location.y,
+        "long": tip.location.x,
+        "media_url": _media_url(tip),
+    }
+
+
+def tips_of_client(client: IntegrationClient) -> QuerySet[Tip]:
+    """The tips this app filed, with what their answers read."""
+    return (
+        Tip.objects.filter(client=client, channel=TipChannel.OPEN311)
+        .select_related("ward", "case", "merged_into")
+        .prefetch_related(Prefetch("photos", queryset=SitePhoto.objects.order_by("pk")))
+    )
+
+
+def _code_of(value: str) -> str | None:
+    cleaned = "".join(ch for ch in value.upper() if ch.isalnum())
+    if cleaned.startswith("PA"):
+        cleaned = cleaned[2:]
+    if len(cleaned) != 12:
+        return None
+    return f"PA-{cleaned[0:4]}-{cleaned[4:8]}-{cleaned[8:12]}"
+
+
+def _date_param(request: HttpRequest, name: str) -> datetime.datetime | None:
+    text = request.GET.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        value = parse_datetime(text.replace(" ", "+"))  # a '+' left unescaped in a query
+    except ValueError:
+        value = None
+    if value is None:
+        raise Open311Error(
+            400,
+            _("%(name)s must be a W3C date and time, such as 2026-11-05T08:15:30+07:00.")
+            % {"name": name},
+        )
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=LOCAL_TZ)
+    return value
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _requests_list(request: HttpRequest, client: IntegrationClient, fmt: str) -> HttpResponse:
+    qs = tips_of_client(client)
+    ids = _split(request.GET.get("service_request_id", ""))
+    if ids:
+        # "This overrides all other arguments."
+        if len(ids) > MAX_REQUESTS:
+            raise Open311Error(
+                400,
+                _("At most %(count)d service_request_id at once.") % {"count": MAX_REQUESTS},
+            )
+        codes = {code for code in (_code_of(i) for i in ids) if code}
+        tips = list(qs.filter(code__in=codes).order_by("-received_at", "-id"))
+        return _render(
+            fmt, [request_fields(t) for t in tips], root="service_requests", item="request"
+        )
+    service_codes = _split(request.GET.get("service_code", ""))
+    unknown = [code for code in service_codes if code not in TipCategory.values]
+    if unknown:
+        raise Open311Error(404, _("service_code %(code)s not found.") % {"code": unknown[0]})
+    if service_codes:
+        qs = qs.filter(category__in=service_codes)
+    statuses = _split(request.GET.get("status", "").lower())
+    if any(s not in ("open", "closed") for s in statuses):
+        raise Open311Error(400, _("status must be open or closed."))
+    if statuses and set(statuses) != {"open", "closed"}:
+        qs = (
+            qs.filter(status__in=OPEN_STATUSES)
+            if statuses[0] == "open"
+            else qs.exclude(status__in=OPEN_STATUSES)
+        )
+    start = _date_param(request, "start_date")
+    end = _date_param(request, "end_date")
+    if start is None and end is None:
+        end = timezone.now()
+        start = end - DEFAULT_SPAN
+    elif start is None:
+        assert end is not None
+        start = end - DEFAULT_SPAN
+    elif end is None:
+        end = start + DEFAULT_SPAN
+    if start > end:
+        raise Open311Error(400, _("start_date must be before end_date."))
+    if end - start > DEFAULT_SPAN:
+        raise Open311Error(400, _("start_date and end_date may not span more than 90 days."))
+    qs = qs.filter(received_at__gte=start, received_at__lte=end)
+    tips = list(qs.order_by("-received_at", "-id")[:MAX_REQUESTS])
+    return _render(fmt, [request_fields(t) for t in tips], root="service_requests", item="request")
+
+
+def _media_url_checked(value: str) -> str:
+    text = value.strip()
+    if not text:
+        return ""
+    if len(text) > MEDIA_URL_MAX_LENGTH:
+        raise Open311Error(
+            400,
+            _("media_url is limited to %(limit)d characters.") % {"limit": MEDIA_URL_MAX_LENGTH},
+        )
+    try:
+        URLValidator(schemes=["http", "https"])(text)
+    except ValidationError:
+        raise Open311Error(400, _("media_url must be an http or https address.")) from None
+    return text
+
+
+def _file_request(request: HttpRequest, client: IntegrationClient, fmt: str) -> HttpResponse:
+    data = request.POST
+    service_code = data.get("service_code", "").strip()
+    if not service_code:
+        raise Open311Error(400, _("service_code is required."))
+    if service_code not in TipCategory.values:
+        raise Open311Error(400, _("service_code %(code)s not found.") % {"code": service_code})
+    lat, lon = data.get("lat", "").strip(), data.get("long", "").strip()
+    if not lat or not lon:
+        raise Open311Error(
+            400,
+            _(
+                "lat/long required: give the position of the site (WGS 84 latitude and "
+                "longitude); an address_string or address_id alone is not enough."
+            ),
+        )
+    name = " ".join(
+        part
+        for part in (data.get("last_name", "").strip(), data.get("first_name", "").strip())
+        if part
+    )
+    draft = tip_check(
+        lat=lat,
+        lon=lon,
+        category=service_code,
+        description=data.get("description", ""),
+        address=data.get("address_string", ""),
+        reporter_name=name,
+        reporter_phone=data.get("phone", ""),
+        reporter_email=data.get("email", ""),
+    )
+    media_url = _media_url_checked(data.get("media_url", ""))
+    upload = request.FILES.get("media")
+    if upload is not None and (upload.size or 0) > settings.TTXD_PHOTO_MAX_BYTES:
+        raise Open311Error(
+            413,
+            _("media is larger than %(mb)d MB.")
+            % {"mb": settings.TTXD_PHOTO_MAX_BYTES // (1024 * 1024)},
+        )
+    key = request.headers.get("Idempotency-Key")
+    with transaction.atomic():
+        filed = tip_file(
+            draft,
+            channel=TipChannel.OPEN311,
+            submission_key=key,
+            client=client,
+            external_media_url=media_url,
+        )
+        if upload is not None:
+            tip_photo_add(
+                tip=filed.tip,
+                data=upload.read(),
+                filename=upload.name or "",
+                max_photos=getattr(settings, "TTXD_TIP_MAX_PHOTOS", MAX_PHOTOS),
+                window_hours=getattr(settings, "TTXD_TIP_PHOTO_WINDOW_HOURS", PHOTO_WINDOW_HOURS),
+            )
+    tip = filed.tip
+    body = [
+        {
+            "service_request_id": tip.code,
+            "service_notice": _service_notice(tip),
+            "account_id": None,
+        }
+    ]
+    # GeoReport v2, POST Service Request: 200 with the list of one created request.
+    return _render(fmt, body, root="service_requests", item="request")
+
+
+@_endpoint(["GET", "POST"], keyed=True)
+def requests(request: HttpRequest, *, fmt: str, client: IntegrationClient) -> HttpResponse:
+    if request.method == "POST":
+        if request.content_type not in FORM_TYPES:
+            raise Open311Error(
+                400,
+                _(
+                    "Send the request form-encoded (application/x-www-form-urlencoded) or as "
+                    "multipart/form-data."
+                ),
+            )
+        return _file_request(request, client, fmt)
+    return _requests_list(request, client, fmt)
+
+
+@_endpoint(["GET"], keyed=True)
+def request_detail(
+    request: HttpRequest, service_request_id: str, *, fmt: str, client: IntegrationClient
+) -> HttpResponse:
+    """One report this app filed, as a list of one (the specification's form)."""
+    code = _code_of(service_request_id)
+    tip = tips_of_client(client).filter(code=code).first() if code else None
+    if tip is None:
+        raise Open311Error(
+            404,
+            _("service_request_id %(id)s not found.")
+            % {"id": re.sub(r"[^A-Za-z0-9-]", "", service_request_id)[:40]},
+        )
+    return _render(fmt, [request_fields(tip)], root="service_requests", item="request")
+
+
+def not_found(request: HttpRequest) -> HttpResponse:
+    """No such resource: the specification's error list (JSON unless the path asks for XML)."""
+    fmt = "xml" if request.path.lower().endswith(".xml") else "json"
+    with translation.override(_language_of(request) or translation.get_language()):
+        return _error(
+            fmt,
+            404,
+            _(
+                "No such Open311 resource: use services.json, services/{service_code}.json, "
+                "requests.json or requests/{service_request_id}.json (or .xml)."
+            ),
+        )
