@@ -38,8 +38,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from backend.core.errors import ServiceError
+from backend.intake.abuse import tip_rate_limits
 from backend.intake.models import OPEN_STATUSES, IntegrationClient, Tip, TipCategory, TipChannel
-from backend.intake.selectors import public_status_label, tip_root
+from backend.intake.selectors import public_status_label, tip_already_filed, tip_root
 from backend.intake.services.clients import integration_client_by_key, integration_client_seen
 from backend.intake.services.submission import tip_check, tip_file, tip_photo_add
 from backend.photos.models import SitePhoto
@@ -52,8 +53,6 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 DEFAULT_SPAN = datetime.timedelta(days=90)
 MAX_REQUESTS = 1000
 MEDIA_URL_MAX_LENGTH = 200  # Tip.external_media_url is a URLField of Django's default length
-MAX_PHOTOS = 5
-PHOTO_WINDOW_HOURS = 72.0
 
 # Our service codes are TipCategory values; the group the city's apps show them under.
 SERVICE_KEYWORDS: dict[str, str] = {
@@ -194,7 +193,11 @@ def _endpoint(
                 except Open311Error as error:
                     return _error(answer_in, error.status, error.description)
                 except ServiceError as error:
-                    return _error(answer_in, error.status, _service_error_text(error))
+                    response = _error(answer_in, error.status, _service_error_text(error))
+                    retry_after = getattr(error, "retry_after", None)
+                    if retry_after:
+                        response["Retry-After"] = str(int(retry_after))
+                    return response
 
         wrapped.__name__ = view.__name__
         wrapped.__doc__ = view.__doc__
@@ -474,6 +477,12 @@ def _file_request(request: HttpRequest, client: IntegrationClient, fmt: str) -> 
             % {"mb": settings.TTXD_PHOTO_MAX_BYTES // (1024 * 1024)},
         )
     key = request.headers.get("Idempotency-Key")
+    if not tip_already_filed(
+        channel=TipChannel.OPEN311, submission_key=(key or "").strip(), client_id=client.pk
+    ):
+        # Per API key and per citizen's device_id, not per address: the app's server
+        # sends for many citizens (counted outside the transaction).
+        tip_rate_limits(address=None, device=data.get("device_id"), api_client_id=client.pk)
     with transaction.atomic():
         filed = tip_file(
             draft,
@@ -487,8 +496,8 @@ def _file_request(request: HttpRequest, client: IntegrationClient, fmt: str) -> 
                 tip=filed.tip,
                 data=upload.read(),
                 filename=upload.name or "",
-                max_photos=getattr(settings, "TTXD_TIP_MAX_PHOTOS", MAX_PHOTOS),
-                window_hours=getattr(settings, "TTXD_TIP_PHOTO_WINDOW_HOURS", PHOTO_WINDOW_HOURS),
+                max_photos=settings.TTXD_TIP_MAX_PHOTOS,
+                window_hours=settings.TTXD_TIP_PHOTO_WINDOW_HOURS,
             )
     tip = filed.tip
     body = [

@@ -26,9 +26,19 @@ from rest_framework.views import APIView
 
 from backend.core.errors import InvalidInput
 from backend.core.idempotency import HEADER, REPLAY_HEADER
-from backend.intake.abuse import tip_abuse_check
+from backend.intake.abuse import (
+    DEVICE_HEADER,
+    client_address,
+    tip_abuse_check,
+    tip_rate_limits,
+)
 from backend.intake.models import Tip, TipChannel
-from backend.intake.selectors import tip_by_code, tip_public_photos, tip_public_status
+from backend.intake.selectors import (
+    tip_already_filed,
+    tip_by_code,
+    tip_public_photos,
+    tip_public_status,
+)
 from backend.intake.services.submission import tip_check, tip_file
 
 
@@ -137,6 +147,10 @@ class PublicTipsView(PublicView):
                 code="idempotency_key_missing",
             )
         tip_abuse_check(honeypot=data.get("website"), elapsed_ms=_elapsed_ms(data))
+        if not tip_already_filed(channel=TipChannel.WEB, submission_key=key.strip()):
+            tip_rate_limits(
+                address=client_address(request), device=request.headers.get(DEVICE_HEADER)
+            )
         draft = tip_check(
             lat=data.get("lat"),
             lon=data.get("lon"),

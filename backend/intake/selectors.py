@@ -179,3 +179,12 @@ def tip_public_status(tip: Tip) -> dict[str, Any]:
 def tip_public_photos(tip: Tip) -> QuerySet[SitePhoto]:
     """The report's own photos, oldest first: what its public page shows (as derivatives)."""
     return SitePhoto.objects.filter(tip=tip, case__isnull=True).order_by("uploaded_at", "id")
+
+
+def tip_already_filed(*, channel: str, submission_key: str, client_id: int | None = None) -> bool:
+    """Has a report already come in with this key (a retry, not a new report)?"""
+    if not submission_key:
+        return False
+    return Tip.objects.filter(
+        channel=channel, client_id=client_id, submission_key=submission_key
+    ).exists()

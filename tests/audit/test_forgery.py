@@ -387,8 +387,8 @@ def test_every_column_of_a_step_and_a_photo_is_in_its_record_hash(
                 [row_id],
             )
             content = json.loads(cursor.fetchone()[0])
-            # visit_id joins a photo's hash (form 2) when it is set: see the next test.
-            assert set(content) - {"form", "table"} == columns - {"visit_id"}, table
+            # visit_id (form 2) and tip_id (form 3) join a photo's hash when set: see below.
+            assert set(content) - {"form", "table"} == columns - {"visit_id", "tip_id"}, table
 
 
 def test_a_visit_photo_hashes_its_visit_and_stays_out_of_case_history(
@@ -424,6 +424,31 @@ def test_a_visit_photo_hashes_its_visit_and_stays_out_of_case_history(
         )
         content = json.loads(cursor.fetchone()[0])
     assert (content["form"], content["visit_id"]) == (2, visit.pk)
+    report = chain_verify()
+    assert not [p for p in report.record_problems if p.row_id == photo.pk]
+
+
+def test_a_tip_photo_hashes_its_report_and_stays_out_of_case_history(
+    case: Any, inspector_a: Any
+) -> None:
+    from tests.intake.conftest import file_tip
+
+    tip = file_tip()
+    photo = SitePhoto.objects.create(
+        tip=tip,
+        original="photos/original/ef/x.jpg",
+        sha256="ef" * 32,
+        content_type="image/jpeg",
+        size_bytes=1,
+        uploaded_by=inspector_a,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT audit_sitephoto_content(t) FROM photos_sitephoto AS t WHERE id = %s",
+            [photo.pk],
+        )
+        content = json.loads(cursor.fetchone()[0])
+    assert (content["form"], content["tip_id"]) == (3, tip.pk)
     report = chain_verify()
     assert not [p for p in report.record_problems if p.row_id == photo.pk]
 

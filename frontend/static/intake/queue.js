@@ -22,6 +22,21 @@ export const REFUSED = "refused";
 
 let dbPromise = null;
 
+// This browser's id for the per-device rate limit (random; nothing about the person).
+const DEVICE_KEY = "ttxd-tip-device";
+export function deviceId() {
+  try {
+    let id = localStorage.getItem(DEVICE_KEY);
+    if (!id) {
+      id = newKey();
+      localStorage.setItem(DEVICE_KEY, id);
+    }
+    return id;
+  } catch (error) {
+    return ""; // storage refused (private mode): the address limit still applies
+  }
+}
+
 export function openDb() {
   if (!dbPromise) {
     dbPromise = new Promise((resolve, reject) => {
@@ -166,7 +181,7 @@ export class TipSender {
         response = await fetch(this.tipsUrl, {
           method: "POST",
           credentials: "omit",
-          headers: { "Content-Type": "application/json", "Idempotency-Key": item.key },
+          headers: { "Content-Type": "application/json", "Idempotency-Key": item.key, "X-Device-Id": deviceId() },
           body: JSON.stringify(item.payload),
         });
       } catch (error) {
