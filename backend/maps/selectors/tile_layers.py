@@ -14,14 +14,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.gis.db.models.functions import Transform
-from django.db.models import BooleanField, Case, FloatField, Value, When
+from django.db.models import FloatField
 from django.db.models.functions import TruncDate
 
 from backend.accounts.selectors import user_sees_all_wards, ward_ids_of
 from backend.cases.selectors import cases_visible_to, overdue_flag
 from backend.cases.selectors.query import CaseQuery
-from backend.intake.models import OPEN_STATUSES
-from backend.intake.selectors import tips_visible_to
+from backend.intake.selectors import tip_overdue_flag, tips_visible_to
 from backend.maps.selectors.coordinates import X, Y
 from backend.maps.selectors.visible_wards import visible_wards_today
 from backend.maps.sql import compiled
@@ -141,15 +140,6 @@ def sites_statement(user: Any, query: CaseQuery, today: datetime.date) -> TileSt
     )
     layer_sql, layer_params = mvt_sql(*compiled(rows), "sites", "id")
     return TileStatement.wrapping("sites", layer_sql, layer_params, ("sites", "wards"))
-
-
-def tip_overdue_flag(today: datetime.date) -> Case:
-    """True while a tip waits for the ward's answer after its response date."""
-    return Case(
-        When(status__in=sorted(OPEN_STATUSES), response_due_on__lt=today, then=Value(True)),
-        default=Value(False),
-        output_field=BooleanField(),
-    )
 
 
 def tips_statement(user: Any, query: CaseQuery, today: datetime.date) -> TileStatement | str:
