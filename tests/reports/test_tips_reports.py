@@ -191,6 +191,7 @@ def test_each_role_sees_its_wards_figures_in_the_page_the_api_and_the_exports(
         cells = [re.sub(r"<[^>]+>", "", "<td" + c).strip() for c in row.split("<td")[1:]]
         assert [int(c) for c in cells] == [expected[code][k] for k in FIELDS]
     assert reverse("audit_export", args=["tips", "csv"]) in section
+    assert "Phản ánh của người dân, tháng 03/2026" in section and "Dẫn đến hồ sơ vi phạm" in section
 
     data = client.get(reverse("api-audit-dashboard")).json()["tips"]
     assert {w["code"] for w in data["wards"]} == wards
