@@ -397,3 +397,22 @@ def test_typed_text_never_becomes_a_formula(two: dict[str, Tip], leader_a: Any) 
     book = openpyxl.load_workbook(io.BytesIO(data))
     values = [c for r in book.worksheets[0].iter_rows(values_only=True) for c in r]
     assert "'" + FORMULA in values and FORMULA not in values
+
+
+def test_a_case_opened_from_a_tip_counts_as_found_from_a_citizens_report(
+    ward_a: Any, inspector_a: Any, auditor: Any
+) -> None:
+    from backend.intake.services.triage import tip_link_case, tip_open_case
+    from backend.reports.coverage import coverage_figures
+
+    opened = tip_open_case(actor=inspector_a, tip=_file("A", submission_key="o"))
+    earlier = CaseFactory(ward=ward_a, opened_by=inspector_a, code="HS-EARLIER")
+    tip_link_case(actor=inspector_a, tip=_file("A", submission_key="l"), case=earlier)
+    today = opened.detected_at.astimezone(HCM).date()
+    coverage = coverage_figures(auditor, WARDS[:1], today=today)
+    # The case opened from the tip; the earlier one a tip was only linked to is "other".
+    assert (coverage.city.violations_tip, coverage.city.violations_patrol) == (1, 0)
+    assert coverage.city.violations_other == 1
+    figures = tip_figures(auditor, WARDS[:1], today=today)
+    assert (figures.city.answered, figures.city.led_to_case, figures.city.open) == (2, 2, 0)
+    assert figures.city.answered_on_time == 2
