@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.measure import D
-from django.db.models import QuerySet
+from django.db.models import BooleanField, Case, QuerySet, Value, When
 from django.utils import timezone
 
 from backend.accounts.models import WARD_ROLES
@@ -63,6 +63,16 @@ def tips_overdue(qs: QuerySet[Tip], today: datetime.date | None = None) -> Query
     """Tips still waiting for the ward's answer after their response period."""
     day = today or timezone.localdate()
     return qs.filter(status__in=OPEN_STATUSES, response_due_on__lt=day)
+
+
+def tip_overdue_flag(today: datetime.date) -> Case:
+    """tips_overdue as a column: True while a tip waits for the ward's answer after its
+    response date (the map's tiles, the OGC collection)."""
+    return Case(
+        When(status__in=sorted(OPEN_STATUSES), response_due_on__lt=today, then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
 
 
 def tip_is_overdue(tip: Tip, today: datetime.date | None = None) -> bool:

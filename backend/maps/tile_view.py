@@ -79,7 +79,7 @@ def tile_http_response(result: RenderedTile) -> HttpResponse:
 
 @require_safe
 def tile(request: HttpRequest, layer: str, z: str, x: str, y: str) -> HttpResponse:
-    """GET /api/tiles/{cases|permits|sites|wards}/{z}/{x}/{y}.pbf with the map's filters.
+    """GET /api/tiles/{cases|permits|sites|tips|wards}/{z}/{x}/{y}.pbf with the map's filters.
 
     The ordinary path: authenticate, build (or reuse) the statement, run it,
     and leave a snapshot of the authentication for the next tiles (see

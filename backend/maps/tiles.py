@@ -33,6 +33,9 @@ PERMIT_MIN_ZOOM = 15
 # Construction sites (one point each, about one per permit) from here: a z14
 # tile spans ~2.4 km, a few thousand sites at most in the densest ward.
 SITE_MIN_ZOOM = 14
+# Citizens' reports (one point each) from here: a z13 tile spans ~5 km, a
+# ward's few hundred open reports at most.
+TIP_MIN_ZOOM = 13
 # Cluster cells per tile side: 8 cells of 32 px on a 256 px tile.
 CLUSTER_CELLS = 8
 CLUSTER_BUFFER = EXTENT // CLUSTER_CELLS

@@ -8,20 +8,35 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from backend.accounts.selectors import user_sees_all_wards
 from backend.cases.models import Stage, ViolationType
+from backend.intake.models import TipCategory, TipStatus
 from backend.maps.selectors.popups import case_page_url
 from backend.maps.selectors.visible_wards import map_extent, map_wards
-from backend.maps.tiles import CASE_POINT_MIN_ZOOM, MAX_ZOOM, PERMIT_MIN_ZOOM, SITE_MIN_ZOOM
+from backend.maps.tiles import (
+    CASE_POINT_MIN_ZOOM,
+    MAX_ZOOM,
+    PERMIT_MIN_ZOOM,
+    SITE_MIN_ZOOM,
+    TIP_MIN_ZOOM,
+)
 from backend.sites.models import SiteStatus
 
 # Placeholders the page's script replaces in URL templates.
 ID_PLACEHOLDER = 999999999
+
+
+def tip_page_url(pk: int) -> str:
+    """The ward's page of one citizen's report (the desk's /tips/{id}/)."""
+    try:
+        return reverse("tip_detail", args=[pk])
+    except NoReverseMatch:
+        return f"/tips/{pk}/"
 
 
 def _labels() -> dict[str, str]:
@@ -82,6 +97,14 @@ def _labels() -> dict[str, str]:
         "inspectionDue": _("Due within a week"),
         "openSite": _("Open the site"),
         "zoomForSites": _("Zoom in to see construction sites."),
+        "tips": _("Citizens' reports"),
+        "tip": _("Citizen's report"),
+        "tipCategory": _("What is happening"),
+        "tipReceived": _("Received"),
+        "tipResponse": _("Response"),
+        "tipOverdue": _("Response overdue"),
+        "openTip": _("Open the report"),
+        "zoomForTips": _("Zoom in to see citizens' reports."),
     }
 
 
@@ -101,6 +124,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
             "permit": reverse("map_permit", args=[ID_PLACEHOLDER]),
             "site": reverse("map_site", args=[ID_PLACEHOLDER]),
             "casePage": case_page_url(ID_PLACEHOLDER),
+            "tipPage": tip_page_url(ID_PLACEHOLDER),
         },
         "idPlaceholder": str(ID_PLACEHOLDER),
         "basemap": {
@@ -114,8 +138,11 @@ def map_page(request: HttpRequest) -> HttpResponse:
             "casePoints": CASE_POINT_MIN_ZOOM,
             "permits": PERMIT_MIN_ZOOM,
             "sites": SITE_MIN_ZOOM,
+            "tips": TIP_MIN_ZOOM,
         },
         "stages": [{"code": s.value, "label": str(s.label)} for s in Stage],
+        "tipStatuses": {s.value: str(s.label) for s in TipStatus},
+        "tipCategories": {c.value: str(c.label) for c in TipCategory},
         "labels": _labels(),
     }
     return render(
@@ -125,6 +152,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
             "config": config,
             "stages": list(Stage),
             "site_statuses": list(SiteStatus),
+            "tip_statuses": list(TipStatus),
             "violation_types": list(ViolationType),
             "wards": wards,
             "show_ward_filter": len(wards) > 1 or user_sees_all_wards(user),

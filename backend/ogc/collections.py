@@ -1,9 +1,13 @@
-"""The built-in collections: ward boundaries, permits, construction sites and violation cases.
+"""The built-in collections: ward boundaries, permits, construction sites, violation cases
+and citizens' reports.
 
 Each reads its rows through its app's "visible to" selector. Case properties
 leave out the violator's personal data (name, ID number, birth date,
 address): a GIS layer is copied into desktop projects and shared files, and
-the case page is where an officer with a reason reads them.
+the case page is where an officer with a reason reads them. Citizens'
+reports likewise leave out who reported them (name, phone, e-mail) and what
+they wrote (a description may name people); the tips collection is never
+public (its codes open the reporters' status pages).
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from backend.accounts.selectors import Viewer
 from backend.cases.models import Outcome, Stage, ViolationCase, ViolationType
 from backend.cases.selectors import cases_visible_to, overdue_flag
+from backend.intake.models import Tip, TipCategory, TipChannel, TipStatus
+from backend.intake.selectors import tip_overdue_flag, tips_visible_to
 from backend.ogc.registry import CollectionDefinition, Property, register
 from backend.permits.models import Permit, PermitStatus, WorksClass
 from backend.permits.selectors import permits_visible_to
@@ -211,6 +217,56 @@ CASES = register(
             Property("closed_on", "string", _("closed on"), format="date"),
             Property("outcome", "string", _("outcome"), queryable=True, enum=Outcome.choices),
             Property("permit_number", "string", _("permit number"), source="permit__number"),
+        ),
+    )
+)
+
+
+def _tips_visible(user: Viewer, today: datetime.date) -> QuerySet[Any]:
+    return tips_visible_to(user)
+
+
+def _no_tips(today: datetime.date) -> QuerySet[Any]:
+    # Never public: listed in TTXD_OGC_PUBLIC_COLLECTIONS, the collection is empty.
+    return Tip.objects.none()
+
+
+def _tip_overdue(today: datetime.date) -> Expression:
+    return tip_overdue_flag(today)
+
+
+TIPS = register(
+    CollectionDefinition(
+        id="tips",
+        title=_("Citizens' reports"),
+        description=_(
+            "Reports of construction violations sent by residents, where they saw them: "
+            "what, status and response date (as of today); not who reported them."
+        ),
+        geometry_field="location",
+        geometry_type="Point",
+        visible_rows=_tips_visible,
+        all_rows=_no_tips,
+        time_start="received_at",
+        order=35,
+        properties=(
+            Property("code", "string", _("report code"), queryable=True),
+            Property("ward_code", "string", _("ward"), source="ward__code", queryable=True),
+            Property(
+                "category",
+                "string",
+                _("what is happening"),
+                queryable=True,
+                enum=TipCategory.choices,
+            ),
+            Property("status", "string", _("status"), queryable=True, enum=TipStatus.choices),
+            Property("channel", "string", _("channel"), enum=TipChannel.choices),
+            Property("address", "string", _("address")),
+            Property("received_at", "string", _("received at"), format="date-time"),
+            Property("response_due_on", "string", _("response due"), format="date"),
+            Property("settled_at", "string", _("answered at"), format="date-time"),
+            Property("overdue", "boolean", _("response overdue"), source=_tip_overdue),
+            Property("case_code", "string", _("case code"), source="case__code"),
         ),
     )
 )

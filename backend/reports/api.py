@@ -16,6 +16,7 @@ from backend.reports.coverage import coverage_figures
 from backend.reports.dashboard import WARD_BASES, audit_dashboard
 from backend.reports.selectors import case_for_timeline
 from backend.reports.timelines import case_timeline, stage_label, timeline_summary
+from backend.reports.tip_figures import tip_figures
 
 # The dashboard's figures count what its scope selects (CaseQuery.SCOPE).
 DASHBOARD_FILTERS = CaseQuery.openapi_parameters(*CaseQuery.SCOPE)
@@ -80,7 +81,9 @@ class CaseTimelineView(APIView):
 class AuditDashboardView(APIView):
     """The audit dashboard's figures per ward (the same as the /audit/ page), by the
     ward responsible today or the ward each case was opened in (`ward_basis`), and
-    the inspection coverage of construction sites this month (`coverage`)."""
+    the inspection coverage of construction sites this month (`coverage`) and the
+    citizens' reports of the month (`tips`: received, open, overdue, answered, answered
+    on time, led to a case)."""
 
     @extend_schema(
         parameters=[*DASHBOARD_FILTERS, WARD_BASIS], responses={200: OpenApiTypes.OBJECT}
@@ -96,6 +99,18 @@ class AuditDashboardView(APIView):
             dashboard.filters.ward_codes,
             dashboard.today,
         )
+        # Citizens' reports this month (backend.reports.tip_figures): the ward filter only.
+        tips = tip_figures(
+            request.user,
+            [(w.code, w.name) for w in dashboard.wards],
+            dashboard.filters.ward_codes,
+            dashboard.today,
+        )
         return Response(
-            {**dashboard.as_json(), "ward_basis": basis, "coverage": coverage.as_json()}
+            {
+                **dashboard.as_json(),
+                "ward_basis": basis,
+                "coverage": coverage.as_json(),
+                "tips": tips.as_json(),
+            }
         )

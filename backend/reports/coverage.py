@@ -18,10 +18,18 @@ stand as of `today`:
 - visits: visits made this month to the ward's sites (any status), and per
   inspector the visits, the sites they covered and the visits that found a
   violation;
-- violations found on patrol: cases detected this month that a visit opened
-  (Visit.case) or that belong to a site found on patrol (origin "patrol");
-  by other means: every other case detected this month (tips, reports,
-  referrals).
+- violations found from a citizen's report: cases detected this month that
+  the ward opened from a tip (the case's history holds the "tip_linked" event
+  with how "opened", written by backend.intake's tip_open_case; a tip linked
+  to a case that already existed does not make it one);
+- violations found on patrol: the other cases detected this month that a
+  visit opened (Visit.case) or that belong to a site found on patrol (origin
+  "patrol");
+- by other means: every other case detected this month (reports to the
+  ward, referrals, cases opened at the desk).
+
+The three make up every case detected this month, each counted once: a
+citizen's report first, then patrol.
 
 Sites and visits are read through sites_visible_to, cases through
 cases_visible_to: a ward user sees their wards, the city every ward. Each
@@ -38,6 +46,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from backend.audit.models import CaseEvent, EventKind
 from backend.cases.selectors import cases_visible_to
 from backend.sites.models import ACTIVE_STATUSES, Site, SiteOrigin, Visit, VisitOutcome
 from backend.sites.selectors import sites_visible_to
@@ -75,6 +84,7 @@ class WardCoverage:
     overdue: int = 0
     never_visited: int = 0
     visits: int = 0
+    violations_tip: int = 0
     violations_patrol: int = 0
     violations_other: int = 0
     inspectors: list[InspectorFigures] = field(default_factory=list)
@@ -85,7 +95,7 @@ class WardCoverage:
 
     @property
     def violations(self) -> int:
-        return self.violations_patrol + self.violations_other
+        return self.violations_tip + self.violations_patrol + self.violations_other
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -98,6 +108,7 @@ class WardCoverage:
             "overdue": self.overdue,
             "never_visited": self.never_visited,
             "visits": self.visits,
+            "violations_from_citizen_reports": self.violations_tip,
             "violations_on_patrol": self.violations_patrol,
             "violations_other_means": self.violations_other,
             "inspectors": [i.as_json() for i in self.inspectors],
@@ -181,6 +192,9 @@ VIOLATIONS_SQL = """
 WITH sel AS ({selection}),
 c AS (
     SELECT w.code,
+           EXISTS (SELECT 1 FROM {case_event} e
+                   WHERE e.case_id = c.id AND e.kind = %(tip_linked)s
+                     AND e.payload ->> 'how' = %(opened)s) AS tip,
            EXISTS (SELECT 1 FROM {visit} vi WHERE vi.case_id = c.id)
            OR EXISTS (SELECT 1 FROM {site_cases} sc JOIN {site} st ON st.id = sc.site_id
                       WHERE sc.violationcase_id = c.id AND st.origin = %(patrol)s) AS patrol
@@ -189,7 +203,9 @@ c AS (
     JOIN wards_ward w ON w.id = c.ward_id
     WHERE c.detected_at >= %(since)s AND c.detected_at < %(until)s
 )
-SELECT code, count(*) FILTER (WHERE patrol), count(*) FILTER (WHERE NOT patrol)
+SELECT code, count(*) FILTER (WHERE tip),
+       count(*) FILTER (WHERE patrol AND NOT tip),
+       count(*) FILTER (WHERE NOT patrol AND NOT tip)
 FROM c
 GROUP BY GROUPING SETS ((code), ())
 """
@@ -202,6 +218,7 @@ def _tables() -> dict[str, str]:
         "site": str(Site._meta.db_table),
         "visit": str(Visit._meta.db_table),
         "site_cases": str(through.db_table),
+        "case_event": str(CaseEvent._meta.db_table),
     }
 
 
@@ -270,16 +287,19 @@ def coverage_figures(
         )
 
     selection, params = _selection(cases)
-    for code, patrol, other in _rows(
+    for code, tip, patrol, other in _rows(
         VIOLATIONS_SQL.format(selection=selection, **tables),
         {
             **params,
+            "tip_linked": EventKind.TIP_LINKED.value,
+            "opened": "opened",
             "patrol": SiteOrigin.PATROL.value,
             "since": _local_midnight(first),
             "until": _local_midnight(last + datetime.timedelta(days=1)),
         },
     ):
         target = figures(code)
+        target.violations_tip = tip
         target.violations_patrol, target.violations_other = patrol, other
 
     # The city's inspectors: one line per inspector over every ward shown.

@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -29,7 +30,7 @@ from backend.cases.selectors import case_is_overdue
 from backend.cases.selectors.query import CaseQuery
 from backend.core.error_pages import json_error
 from backend.core.errors import InvalidInput
-from backend.reports import coverage_exports, export_files, exports
+from backend.reports import coverage_exports, export_files, exports, tip_exports
 from backend.reports.coverage import Coverage, coverage_figures
 from backend.reports.dashboard import (
     Dashboard,
@@ -40,6 +41,7 @@ from backend.reports.dashboard import (
 )
 from backend.reports.selectors import OPEN_STAGE_VALUES, case_for_timeline, cases_matching
 from backend.reports.timelines import case_timeline, timeline_summary
+from backend.reports.tip_figures import TipFigures, tip_figures
 from backend.wards.selectors import wards_visible_to
 
 
@@ -140,6 +142,16 @@ def dashboard_coverage(user: Any, dashboard: Dashboard) -> Coverage:
     )
 
 
+def dashboard_tips(user: Any, dashboard: Dashboard) -> TipFigures:
+    """The citizens' reports figures of the wards the dashboard shows (its ward filter only)."""
+    return tip_figures(
+        user,
+        [(w.code, w.name) for w in dashboard.wards],
+        dashboard.filters.ward_codes,
+        dashboard.today,
+    )
+
+
 def _page_context(dashboard: Dashboard) -> dict[str, Any]:
     links = _Links(dashboard.filters)
     stages = dashboard.open_stages
@@ -186,6 +198,8 @@ def audit_dashboard_page(request: HttpRequest) -> HttpResponse:
     context = {
         **_page_context(dashboard),
         "coverage": dashboard_coverage(request.user, dashboard),
+        "tips": dashboard_tips(request.user, dashboard),
+        "tips_query": _tips_query(dashboard),
         "error": error,
         "ward_choices": [(w.code, w.name) for w in wards],
         "violation_choices": ViolationType.choices,
@@ -233,6 +247,8 @@ def _file_response(path: Path, content_type: str, filename: str) -> FileResponse
 def audit_export(request: HttpRequest, table: str, fmt: str) -> HttpResponseBase:
     if (table, fmt) in coverage_exports.FORMATS:
         return _coverage_export(request, table, fmt)
+    if (table, fmt) in tip_exports.FORMATS:
+        return _tips_export(request, table, fmt)
     content_type = exports.FORMATS.get((table, fmt))
     if content_type is None:
         raise Http404(_("No such export."))
@@ -297,5 +313,57 @@ def _coverage_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse
     response = _file_response(
         coverage_exports.coverage_xlsx_file(compute()), content_type, filename
     )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _tips_query(dashboard: Dashboard) -> str:
+    """The dashboard's ward filter, as the tip export reads it."""
+    codes = dashboard.filters.ward_codes
+    return urlencode({"ward": ",".join(codes)}) if codes else ""
+
+
+def _streamed(rows: Any, content_type: str, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(rows, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _tips_export(request: HttpRequest, table: str, fmt: str) -> HttpResponseBase:
+    """Citizens' reports (tips.csv, tips.xlsx: the reporter's details only for who may
+    read them) and the dashboard's figures about them (tip-figures.csv, .xlsx)."""
+    user = request.user
+    today = timezone.localdate()
+    content_type = tip_exports.FORMATS[(table, fmt)]
+    filename = _download_name(table, fmt)
+    columns: list[exports.Column]
+    if table == "tips":
+        try:
+            query = tip_exports.TipExportQuery.from_params(request.GET)
+        except InvalidInput as exc:
+            return json_error(str(exc.message), code="invalid_filter")
+        tips = tip_exports.tips_for_export(user, query)
+        columns = tip_exports.tip_columns(user)
+        rows = tip_exports.tip_rows(user, tips, today)
+        title = "Phản ánh của người dân"
+    else:
+        filters, error = _filters_or_error(request)
+        if error:
+            return json_error(error, code="invalid_filter")
+        scope = filters.scope
+
+        def compute() -> TipFigures:
+            wards = [(w.code, w.name) for w in visible_wards(user, scope, today)]
+            return tip_figures(
+                user, sorted(wards, key=lambda w: (w[1], w[0])), scope.ward_codes, today
+            )
+
+        columns = tip_exports.TIP_FIGURE_COLUMNS
+        rows = tip_exports.figure_rows(compute)
+        title = "Phản ánh theo phường"
+    if fmt == "csv":
+        return _streamed(exports.csv_stream(columns, rows), content_type, filename)
+    response = _file_response(tip_exports.xlsx_file(title, columns, rows), content_type, filename)
     response["Cache-Control"] = "private, no-store"
     return response

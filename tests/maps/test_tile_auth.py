@@ -78,8 +78,10 @@ def session_of(client: Any) -> Session:
         ("inspector_a", "cases", 11),
         ("inspector_a", "wards", 12),
         ("inspector_a", "permits", 16),
+        ("inspector_a", "tips", 15),
         ("auditor", "cases", 15),
         ("auditor", "wards", 12),
+        ("auditor", "tips", 15),
     ],
 )
 def test_after_the_first_tile_each_tile_is_one_statement(

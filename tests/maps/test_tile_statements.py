@@ -181,7 +181,9 @@ def test_if_none_match_star_is_a_304(client, inspector_a, ward_a):
     assert response.status_code == 304
 
 
-@pytest.mark.parametrize(("layer", "z"), [("cases", 10), ("cases", 15), ("wards", 12)])
+@pytest.mark.parametrize(
+    ("layer", "z"), [("cases", 10), ("cases", 15), ("wards", 12), ("tips", 15)]
+)
 def test_query_counts_are_the_same_on_a_cold_and_a_warm_cache(
     client, inspector_a, auditor, ward_a, django_assert_num_queries, layer, z
 ):

@@ -27,7 +27,8 @@ from tests.factories import (
 
 @pytest.fixture
 def city(ward_a: Any, ward_b: Any) -> dict[str, Any]:
-    """Ward A: 3 cases, 2 permits; ward B: 2 cases, 1 permit; and a closed old version of A."""
+    """Ward A: 3 cases, 2 permits, 2 tips; ward B: 2 cases, 1 permit, 1 tip; and a closed old
+    version of A."""
     old_a = WardFactory(
         code=ward_a.code,
         slug="WARDAOLD",
@@ -70,7 +71,14 @@ def city(ward_a: Any, ward_b: Any) -> dict[str, Any]:
     ]
     # Every permit with a place becomes a construction site (the sites collection).
     sites_sync_from_permits()
+    # Citizens' reports (the tips collection): two in ward A, one in ward B.
+    from tests.intake.conftest import file_tip
+
+    tips_a = [file_tip(lon=106.6905 + i * 0.001, submission_key=f"a{i}") for i in range(2)]
+    tips_b = [file_tip(lat=10.77, lon=106.711, submission_key="b0")]
     return {
+        "tips_a": tips_a,
+        "tips_b": tips_b,
         "old_a": old_a,
         "cases_a": cases_a,
         "cases_b": cases_b,

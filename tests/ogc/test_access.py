@@ -38,7 +38,13 @@ def test_each_role_reads_its_wards_rows_in_every_collection(
 ) -> None:
     client: Client = how(request.getfixturevalue(who))
     listed = get_json(client, "/ogc/collections")
-    assert [c["id"] for c in listed["collections"]] == ["wards", "permits", "sites", "cases"]
+    assert [c["id"] for c in listed["collections"]] == [
+        "wards",
+        "permits",
+        "sites",
+        "cases",
+        "tips",
+    ]
     expected = _expected(city, ward_a, ward_b, wards)
     for collection, rows in expected.items():
         body = get_json(client, f"/ogc/collections/{collection}/items")

@@ -16,13 +16,14 @@ from django.contrib.gis.geos import GEOSGeometry
 
 from backend.accounts.services import device_token_issue
 from backend.cases.models import ViolationCase
+from backend.intake.models import Tip
 from backend.permits.models import Permit
 from backend.sites.models import Site
 from backend.wards.selectors import wards_valid_on
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-COLLECTIONS = ["wards", "permits", "sites", "cases"]
+COLLECTIONS = ["wards", "permits", "sites", "cases", "tips"]
 
 
 def expected_rows() -> dict[str, dict[int, GEOSGeometry | None]]:
@@ -33,6 +34,7 @@ def expected_rows() -> dict[str, dict[int, GEOSGeometry | None]]:
         "permits": {p.pk: p.parcel for p in Permit.objects.all()},
         "sites": {s.pk: s.location for s in Site.objects.all()},
         "cases": {c.pk: c.location for c in ViolationCase.objects.all()},
+        "tips": {t.pk: t.location for t in Tip.objects.all()},
     }
 
 

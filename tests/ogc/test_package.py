@@ -15,7 +15,7 @@ from tests.ogc.conftest import session_client, token_client
 
 pytestmark = pytest.mark.django_db
 
-LAYERS = ["wards", "permits", "sites", "cases", "photos"]
+LAYERS = ["wards", "permits", "sites", "cases", "tips", "photos"]
 
 
 @pytest.fixture

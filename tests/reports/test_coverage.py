@@ -43,6 +43,8 @@ from django.test import Client
 from django.urls import reverse
 
 from backend.accounts.models import Role
+from backend.audit.models import CaseEvent, EventKind
+from backend.audit.services import case_event_record
 from backend.cases.models import ViolationCase
 from backend.reports.coverage import coverage_figures, month_of
 from backend.sites.models import (
@@ -164,13 +166,18 @@ def recompute(ward_codes: set[str], today: datetime.date) -> dict[str, dict[str,
         until = datetime.datetime.combine(
             last + datetime.timedelta(days=1), datetime.time(0), tzinfo=HCM
         )
-        patrol = other = 0
+        from_tips = patrol = other = 0
         for c in ViolationCase.objects.filter(ward__code=code):
             if not since <= c.detected_at < until:
                 continue
             from_visit = Visit.objects.filter(case=c).exists()
             from_patrol_site = c.sites.filter(origin=SiteOrigin.PATROL).exists()
-            if from_visit or from_patrol_site:
+            opened_from_tip = CaseEvent.objects.filter(
+                case=c, kind=EventKind.TIP_LINKED, payload__how="opened"
+            ).exists()
+            if opened_from_tip:
+                from_tips += 1
+            elif from_visit or from_patrol_site:
                 patrol += 1
             else:
                 other += 1
@@ -183,6 +190,7 @@ def recompute(ward_codes: set[str], today: datetime.date) -> dict[str, dict[str,
             ),
             "never_visited": sum(1 for s in active if s.pk not in ever),
             "visits": sum(in_month[s.pk] for s in sites),
+            "violations_tip": from_tips,
             "violations_patrol": patrol,
             "violations_other": other,
         }
@@ -196,6 +204,7 @@ FIELDS = (
     "overdue",
     "never_visited",
     "visits",
+    "violations_tip",
     "violations_patrol",
     "violations_other",
 )
@@ -217,12 +226,12 @@ def test_the_figures_of_each_ward_and_of_the_city(watched: Watched, auditor: Any
         "2026-03",
     )
     expected = {
-        "90001": dict(zip(FIELDS, (5, 3, 1, 2, 2, 5, 2, 2), strict=True)),
-        "90002": dict(zip(FIELDS, (3, 2, 1, 0, 2, 1, 0, 1), strict=True)),
+        "90001": dict(zip(FIELDS, (5, 3, 1, 2, 2, 5, 0, 2, 2), strict=True)),
+        "90002": dict(zip(FIELDS, (3, 2, 1, 0, 2, 1, 0, 0, 1), strict=True)),
     }
     assert {code: as_dict(row) for code, row in rows.items()} == expected
     assert expected == recompute({"90001", "90002"}, TODAY)
-    assert as_dict(coverage.city) == dict(zip(FIELDS, (8, 5, 2, 2, 4, 6, 2, 3), strict=True))
+    assert as_dict(coverage.city) == dict(zip(FIELDS, (8, 5, 2, 2, 4, 6, 0, 2, 3), strict=True))
     assert rows["90001"].on_schedule_share == pytest.approx(1 / 3)
     assert coverage.city.on_schedule_share == 0.4
     by_inspector = {(i.name, i.visits, i.sites, i.violations) for i in rows["90001"].inspectors}
@@ -280,6 +289,17 @@ def test_random_sites_match_the_figures_recomputed_in_python(
     for _ in range(10):
         ward, who = rng.choice([(ward_a, inspector_a), (ward_b, inspector_b)])
         case(ward, who, NOW - datetime.timedelta(hours=rng.randint(0, 24 * 40)))
+    # Cases a citizen's report led to: opened from it (counted as such, even when a
+    # patrol site holds them), or an earlier case it was linked to (not counted).
+    for _ in range(12):
+        ward, who = rng.choice([(ward_a, inspector_a), (ward_b, inspector_b)])
+        one = case(ward, who, NOW - datetime.timedelta(hours=rng.randint(0, 24 * 40)))
+        how = rng.choice(["opened", "opened", "linked"])
+        case_event_record(
+            case=one, actor=who, kind=EventKind.TIP_LINKED, payload={"tip_code": "PA", "how": how}
+        )
+        if rng.random() < 0.3:
+            site(ward, SiteStatus.STRUCTURE, None, origin=SiteOrigin.PATROL).cases.add(one)
     coverage = coverage_figures(auditor, WARDS, today=TODAY)
     expected = recompute({"90001", "90002"}, TODAY)
     # A draw where every figure has something to count.

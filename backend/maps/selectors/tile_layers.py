@@ -15,10 +15,12 @@ from typing import Any
 
 from django.contrib.gis.db.models.functions import Transform
 from django.db.models import FloatField
+from django.db.models.functions import TruncDate
 
 from backend.accounts.selectors import user_sees_all_wards, ward_ids_of
 from backend.cases.selectors import cases_visible_to, overdue_flag
 from backend.cases.selectors.query import CaseQuery
+from backend.intake.selectors import tip_overdue_flag, tips_visible_to
 from backend.maps.selectors.coordinates import X, Y
 from backend.maps.selectors.visible_wards import visible_wards_today
 from backend.maps.sql import compiled
@@ -30,6 +32,7 @@ from backend.maps.tiles import (
     POINT_BUFFER,
     POLYGON_BUFFER,
     SITE_MIN_ZOOM,
+    TIP_MIN_ZOOM,
     AsMVTGeom,
     SimplifyPreserveTopology,
     TileAddress,
@@ -139,6 +142,27 @@ def sites_statement(user: Any, query: CaseQuery, today: datetime.date) -> TileSt
     return TileStatement.wrapping("sites", layer_sql, layer_params, ("sites", "wards"))
 
 
+def tips_statement(user: Any, query: CaseQuery, today: datetime.date) -> TileStatement | str:
+    """Citizens' reports: id, code, category, status, overdue (as of `today`) and
+    received (the day, in the project's time zone). Never who reported them:
+    the reporter's name, phone and e-mail stay off the map."""
+    visible = query.with_ward_codes(tips_visible_to(user), "ward__code")
+    if visible.query.is_empty():
+        return NOTHING_VISIBLE
+    rows = (
+        visible.order_by()
+        .filter(location__bboverlaps=tile_box_4326(POINT_BUFFER))
+        .annotate(
+            geom=AsMVTGeom(Transform("location", 3857), POINT_BUFFER),
+            overdue=tip_overdue_flag(today),
+            received=TruncDate("received_at"),
+        )
+        .values("id", "geom", "code", "category", "status", "overdue", "received")
+    )
+    layer_sql, layer_params = mvt_sql(*compiled(rows), "tips", "id")
+    return TileStatement.wrapping("tips", layer_sql, layer_params, ("tips", "wards"))
+
+
 def wards_statement(user: Any, query: CaseQuery, today: datetime.date) -> TileStatement | str:
     """Current ward boundaries (id, code, name), simplified to a quarter pixel."""
     visible = query.with_ward_codes(visible_wards_today(user, today), "code")
@@ -161,7 +185,7 @@ def wards_statement(user: Any, query: CaseQuery, today: datetime.date) -> TileSt
 
 
 StatementBuilder = Callable[[Any, CaseQuery, datetime.date], "TileStatement | str"]
-TILE_LAYER_NAMES = ("cases", "permits", "sites", "wards")
+TILE_LAYER_NAMES = ("cases", "permits", "sites", "tips", "wards")
 
 
 def _band(layer: str, tile: TileAddress) -> tuple[str, StatementBuilder] | None:
@@ -174,6 +198,8 @@ def _band(layer: str, tile: TileAddress) -> tuple[str, StatementBuilder] | None:
         return ("permits", permits_statement) if tile.z >= PERMIT_MIN_ZOOM else None
     if layer == "sites":
         return ("sites", sites_statement) if tile.z >= SITE_MIN_ZOOM else None
+    if layer == "tips":
+        return ("tips", tips_statement) if tile.z >= TIP_MIN_ZOOM else None
     if layer == "wards":
         return "wards", wards_statement
     raise ValueError(f"unknown tile layer {layer!r}")

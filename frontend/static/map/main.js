@@ -4,10 +4,13 @@
 import * as L from 'leaflet';
 import { VectorTileLayer } from './vector-layer.js';
 import {
-  caseRadius, drawCase, drawPermit, drawSite, drawWard, siteColor, siteRadius, stageColor,
+  caseRadius, drawCase, drawPermit, drawSite, drawTip, drawWard, siteColor, siteRadius, stageColor,
+  tipColor, tipRadius,
 } from './styles.js';
 import { fillForm, filterParams, readForm, readState, writeState } from './state.js';
-import { casePopup, clusterPopup, messagePopup, permitPopup, sitePopup } from './popup.js';
+import {
+  casePopup, clusterPopup, messagePopup, permitPopup, sitePopup, tipPopup,
+} from './popup.js';
 
 const config = JSON.parse(document.getElementById('map-config').textContent);
 const labels = config.labels;
@@ -27,6 +30,9 @@ for (const swatch of document.querySelectorAll('.stage-swatch[data-stage]')) {
 }
 for (const swatch of document.querySelectorAll('.site-swatch[data-site-status]')) {
   swatch.style.background = siteColor(swatch.dataset.siteStatus);
+}
+for (const swatch of document.querySelectorAll('.tip-swatch[data-tip-status]')) {
+  swatch.style.background = tipColor(swatch.dataset.tipStatus);
 }
 
 function showError(text) {
@@ -110,6 +116,15 @@ const sites = new VectorTileLayer({
   minZoom: config.zoom.sites,
   maxNativeZoom: config.zoom.max,
 });
+const tips = new VectorTileLayer({
+  layerName: 'tips',
+  url: tileUrl('tips'),
+  draw: drawTip,
+  radius: tipRadius,
+  zIndex: 6,
+  minZoom: config.zoom.tips,
+  maxNativeZoom: config.zoom.max,
+});
 const cases = new VectorTileLayer({
   layerName: 'cases',
   url: tileUrl('cases'),
@@ -118,8 +133,8 @@ const cases = new VectorTileLayer({
   zIndex: 5,
   maxNativeZoom: config.zoom.max,
 });
-mapElement.ttxdLayers = { wards, permits, sites, cases }; // for the browser tests
-for (const layer of [wards, permits, sites, cases]) {
+mapElement.ttxdLayers = { wards, permits, sites, cases, tips }; // for the browser tests
+for (const layer of [wards, permits, sites, cases, tips]) {
   layer.addTo(map);
   layer.on('tileerror', () => showError(labels.loadFailed));
   layer.on('load', () => {
@@ -130,6 +145,7 @@ overlays[labels.wards] = wards;
 overlays[labels.permits] = permits;
 overlays[labels.sites] = sites;
 overlays[labels.cases] = cases;
+overlays[labels.tips] = tips;
 L.control.layers(null, overlays, { collapsed: window.innerWidth < 900 }).addTo(map);
 L.control.scale({ imperial: false }).addTo(map);
 
@@ -181,6 +197,7 @@ async function refreshCounts() {
 
 function refreshHint() {
   let text = '';
+  if (map.hasLayer(tips) && map.getZoom() < config.zoom.tips) text = labels.zoomForTips;
   if (map.hasLayer(sites) && map.getZoom() < config.zoom.sites) text = labels.zoomForSites;
   else if (map.hasLayer(permits) && map.getZoom() < config.zoom.permits) text = labels.zoomForPermits;
   hint.textContent = text;
@@ -202,6 +219,7 @@ function applyFilters() {
   if (wardChanged) {
     permits.redraw();
     sites.redraw();
+    tips.redraw();
     wards.redraw();
   }
   refreshCounts();
@@ -280,6 +298,10 @@ async function openSite(id, latlng) {
 map.on('popupclose', () => bearings.clearLayers());
 
 function hitAt(latlng) {
+  if (map.hasLayer(tips)) {
+    const hit = tips.featureAt(latlng);
+    if (hit) return { layer: 'tips', ...hit };
+  }
   if (map.hasLayer(cases)) {
     const hit = cases.featureAt(latlng);
     if (hit) return { layer: 'cases', ...hit };
@@ -299,7 +321,13 @@ map.on('click', (event) => {
   const hit = hitAt(event.latlng);
   if (!hit) return;
   const props = hit.feature.properties;
-  if (hit.layer === 'permits') {
+  if (hit.layer === 'tips') {
+    bearings.clearLayers();
+    L.popup({ maxWidth: 360, minWidth: 240, autoPanPadding: [24, 24] })
+      .setLatLng(hit.latlng)
+      .setContent(tipPopup(hit.feature, config, labels))
+      .openOn(map);
+  } else if (hit.layer === 'permits') {
     openPermit(hit.feature.id, event.latlng);
   } else if (hit.layer === 'sites') {
     openSite(hit.feature.id, hit.latlng);

@@ -1,7 +1,9 @@
 // Popup contents for a case, a cluster and a permit parcel. Built from DOM
 // nodes with textContent: nothing from the server is parsed as HTML.
 
-import { DUE_COLOR, OVERDUE_COLOR, siteColor, stageColor } from './styles.js';
+import {
+  DUE_COLOR, OVERDUE_COLOR, siteColor, stageColor, tipColor,
+} from './styles.js';
 
 export function fill(template, values) {
   return template.replace(/%\((\w+)\)s/g, (_, key) => String(values[key] ?? ''));
@@ -181,6 +183,40 @@ export function sitePopup(data, labels) {
   root.append(list);
   const open = el('a', 'popup-button', labels.openSite);
   open.href = data.url;
+  root.append(open);
+  return root;
+}
+
+// A citizen's report, from its tile feature alone (no personal data is in the tile).
+export function tipPopup(feature, config, labels) {
+  const props = feature.properties;
+  const root = el('div', 'ttxd-popup tip-popup');
+  root.dataset.tipId = String(feature.id);
+  const url = config.urls.tipPage.replace(config.idPlaceholder, String(feature.id));
+  const title = el('h3');
+  const link = el('a', null, props.code || `${labels.tip} #${feature.id}`);
+  link.href = url;
+  title.append(link);
+  root.append(title);
+  const list = el('dl');
+  const status = el('span', 'popup-stage');
+  const dot = el('span', 'tip-swatch');
+  dot.style.background = tipColor(props.status);
+  status.append(dot, document.createTextNode(` ${config.tipStatuses[props.status] || props.status}`));
+  row(list, labels.status, status);
+  row(list, labels.tipCategory, config.tipCategories[props.category] || props.category);
+  const received = typeof props.received === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(props.received)
+    ? props.received.split('-').reverse().join('/')
+    : props.received;
+  row(list, labels.tipReceived, received);
+  if (props.overdue === true) {
+    const late = row(list, labels.tipResponse, labels.tipOverdue);
+    late.classList.add('overdue');
+    late.style.color = OVERDUE_COLOR;
+  }
+  root.append(list);
+  const open = el('a', 'popup-button', labels.openTip);
+  open.href = url;
   root.append(open);
   return root;
 }

@@ -196,3 +196,53 @@ export function drawSite(ctx, feature, k) {
   ctx.strokeStyle = '#ffffff';
   ctx.strokeRect(x - 5.5, y - 5.5, 11, 11);
 }
+
+// Citizens' reports by status (diamonds, apart from case dots and site squares);
+// an open report past its response date gets the red ring of "overdue".
+export const TIP_STATUS_COLORS = {
+  received: '#e11d48',
+  verifying: '#f97316',
+  case_opened: '#2563eb',
+  not_violation: '#64748b',
+  merged: '#94a3b8',
+  spam: '#cbd5e1',
+};
+
+export function tipColor(status) {
+  return TIP_STATUS_COLORS[status] || FALLBACK;
+}
+
+export function tipRadius(feature) {
+  return feature.properties.overdue === true ? 10 : 8;
+}
+
+function traceDiamond(ctx, x, y, r) {
+  ctx.beginPath();
+  ctx.moveTo(x, y - r);
+  ctx.lineTo(x + r, y);
+  ctx.lineTo(x, y + r);
+  ctx.lineTo(x - r, y);
+  ctx.closePath();
+}
+
+export function drawTip(ctx, feature, k) {
+  const p = feature.rings[0] && feature.rings[0][0];
+  if (!p) return;
+  const x = p.x * k;
+  const y = p.y * k;
+  if (feature.properties.overdue === true) {
+    ctx.beginPath();
+    ctx.arc(x, y, 10, 0, 2 * Math.PI);
+    ctx.fillStyle = '#ffffff';
+    ctx.fill();
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = OVERDUE_COLOR;
+    ctx.stroke();
+  }
+  traceDiamond(ctx, x, y, 7);
+  ctx.fillStyle = tipColor(feature.properties.status);
+  ctx.fill();
+  ctx.lineWidth = 1.5;
+  ctx.strokeStyle = '#ffffff';
+  ctx.stroke();
+}
