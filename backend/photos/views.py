@@ -39,7 +39,12 @@ def photo_file(request: HttpRequest, pk: int, variant: str) -> HttpResponseBase:
     extension = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}.get(
         content_type, content_type.rsplit("/", 1)[-1]
     )
-    owner = photo.case.code if photo.case is not None else f"visit{photo.visit_id}"
+    if photo.case is not None:
+        owner = photo.case.code
+    elif photo.tip is not None:
+        owner = photo.tip.code
+    else:
+        owner = f"visit{photo.visit_id}"
     filename = f"{owner}-{photo.pk}-{variant}.{extension}"
     etag = f'"{photo.sha256}-{variant}"'
     storage: Any = photo_storage()
