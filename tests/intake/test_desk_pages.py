@@ -46,6 +46,7 @@ def test_the_queue_by_role(
         assert 'data-testid="nav-tips"' in html
         assert not any(p in html for p in PRIVATE)
     staff = signed_in(leader_a).get("/tips/").content.decode()
+    assert "Đánh dấu là rác" in staff and "Phản ánh <span" in staff and "quá hạn" in staff
     assert f'name="ids" value="{tip_a.pk}"' in staff
     audit = signed_in(auditor).get("/tips/").content.decode()
     assert 'name="ids"' not in audit and 'name="ward"' in audit

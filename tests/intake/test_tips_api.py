@@ -163,7 +163,8 @@ def test_link_send_merge_and_spam(
     case = CaseFactory(ward=ward_a)
     first, second, third, fourth = (file_tip() for _ in range(4))
     unknown = client.post(f"/api/tips/{first.pk}/link-case/", {"case": "NOPE-1"}, format="json")
-    assert unknown.status_code == 400 and "case" in unknown.json()
+    assert unknown.status_code == 400
+    assert unknown.json()["case"] == ["Không có vụ việc NOPE-1 ở phường của bạn."]
     linked = client.post(f"/api/tips/{first.pk}/link-case/", {"case": case.code}, format="json")
     assert linked.status_code == 200 and linked.json()["case"]["code"] == case.code
     wrong = client.post(
