@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -97,6 +98,10 @@ def tip_queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 def tip_queue_spam(request: HttpRequest) -> HttpResponse:
     """The queue's bulk action: the ticked reports are spam (all or none)."""
+    if getattr(request.user, "role", "") not in WARD_ROLES:
+        raise PermissionDenied(
+            _("Only the ward's inspectors and leaders can handle citizens' reports.")
+        )
     query = request.POST.get("query", "")
     back = reverse("tip_queue") + (f"?{query}" if query and "\n" not in query else "")
     try:
@@ -164,6 +169,13 @@ SUCCESS = {
 @require_POST
 def tip_page_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """A form of the report's page: one triage action, then back to the page."""
+    if getattr(request.user, "role", "") not in WARD_ROLES:
+        # The city's roles read; the page says so where it can.
+        readable = tips_visible_to(request.user).filter(pk=pk).first()
+        refusal = _("Only the ward's inspectors and leaders can handle citizens' reports.")
+        if readable is None:
+            raise PermissionDenied(refusal)
+        return _page(request, readable, error=refusal, status=403)
     tip = get_object_or_404(tips_visible_to(request.user), pk=pk)
     submitted = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
     if action not in ACTIONS:

@@ -58,8 +58,11 @@ def test_the_queue_by_role(
     assert Client().get("/tips/").status_code == 302
 
 
-def test_bulk_spam_from_the_queue(ward_a: Any, leader_a: Any, inspector_b: Any) -> None:
+def test_bulk_spam_from_the_queue(
+    ward_a: Any, leader_a: Any, inspector_b: Any, auditor: Any
+) -> None:
     first, second, kept = file_tip(), file_tip(), file_tip()
+    assert signed_in(auditor).post("/tips/spam/", {"ids": [first.pk]}).status_code == 403
     answer = signed_in(leader_a).post(
         "/tips/spam/", {"ids": [first.pk, second.pk], "query": "overdue=1"}
     )
