@@ -46,6 +46,7 @@ urlpatterns = [
     # Before the API router: map tiles are the most frequent request, and
     # URL resolution tries patterns in order.
     path("", include("backend.maps.urls")),
+    path("", include("backend.intake.urls")),
     path("api/", include(router.urls)),
     # Each app's own pages and endpoints (paths are spelled out inside).
     path("", include("backend.photos.urls")),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from backend.accounts.selectors import ward_ids_of
+from backend.audit.models import EventKind
 from backend.cases.documents.generation import GENERATED_TYPES
 from backend.cases.documents.required_data import document_missing
 from backend.cases.fine_payment import vnd
@@ -47,6 +48,7 @@ from backend.cases.workflow.input_cleaning import (
 from backend.cases.workflow.stages import MAIN_PATH
 from backend.cases.workflow.table import ACTIONS
 from backend.core.errors import ServiceError
+from backend.intake.selectors import tips_visible_to
 from backend.photos.selectors import case_photos, photo_warning_texts
 from backend.sites.selectors import sites_of_case
 from backend.wards.selectors import ward_outline_near
@@ -227,6 +229,19 @@ def _progress(case: ViolationCase, steps: list[Any]) -> list[dict[str, Any]]:
     return out
 
 
+def _tip_link(event: Any, tip_ids: dict[str, int]) -> dict[str, Any] | None:
+    """A citizen's report that led to the case: its code, how, and its page if visible."""
+    if event.kind != EventKind.TIP_LINKED:
+        return None
+    payload = event.payload or {}
+    code = payload.get("tip_code") or ""
+    return {
+        "code": code,
+        "id": tip_ids.get(code),
+        "opened": payload.get("how") == "opened",
+    }
+
+
 def _page(
     request: HttpRequest,
     case: ViolationCase,
@@ -269,8 +284,20 @@ def _page(
         if s.document_type in GENERATED_TYPES
     ]
     can_edit = case.ward_id in ward_ids_of(user) and case.is_open
+    events = list(case_history(case))
+    tip_codes = {
+        (e.payload or {}).get("tip_code")
+        for e in events
+        if e.kind == EventKind.TIP_LINKED and (e.payload or {}).get("tip_code")
+    }
+    # The report's page for those who may see it (its ward's staff, the city's roles).
+    tip_ids = (
+        dict(tips_visible_to(user).filter(code__in=tip_codes).values_list("code", "pk"))
+        if tip_codes
+        else {}
+    )
     history = []
-    for event in case_history(case):
+    for event in events:
         payload = event.payload or {}
         taken = ACTIONS.get(payload.get("action", ""))
         history.append(
@@ -291,6 +318,7 @@ def _page(
                 "days_late": payload.get("days_late") or 0,
                 "note": payload.get("note"),
                 "details": _step_details(taken, case, payload.get("data") or {}),
+                "tip": _tip_link(event, tip_ids),
             }
         )
     deadline = case_deadline(case)

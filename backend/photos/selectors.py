@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from backend.accounts.selectors import Viewer
 from backend.cases.models import ViolationCase
 from backend.cases.selectors import cases_visible_to
+from backend.intake.selectors import tips_visible_to
 from backend.photos.imaging import jpeg_within_square
 from backend.photos.models import SitePhoto
 from backend.photos.warnings import warning_message
@@ -20,13 +21,25 @@ log = logging.getLogger(__name__)
 def photos_visible_to(user: Viewer) -> QuerySet[SitePhoto]:
     """Every photo list, detail and file download starts here.
 
-    A photo is visible exactly when its case is (cases_visible_to), or, for
-    a photo of a site visit, when the visited site is (sites_visible_to).
+    A photo is visible exactly when its case is (cases_visible_to); for
+    a photo of a site visit, when the visited site is (sites_visible_to); for
+    a photo of a citizen's report not (yet) on a case, when the report is
+    (tips_visible_to: the ward's staff and the city's roles).
     """
     return SitePhoto.objects.filter(
         Q(case__in=cases_visible_to(user).values("pk"))
         | Q(visit__site__in=sites_visible_to(user).values("pk"))
+        | Q(case__isnull=True, tip__in=tips_visible_to(user).values("pk"))
     ).select_related("uploaded_by")
+
+
+def photos_of_tip(user: Viewer, tip_id: int) -> QuerySet[SitePhoto]:
+    """The report's own photos (not their copies on a case), oldest first."""
+    return (
+        photos_visible_to(user)
+        .filter(tip_id=tip_id, case__isnull=True)
+        .order_by("uploaded_at", "id")
+    )
 
 
 def photos_of_case(user: Viewer, case_id: int) -> QuerySet[SitePhoto]:

@@ -36,7 +36,12 @@ def photo_file(request: HttpRequest, pk: int, variant: str) -> HttpResponseBase:
     extension = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}.get(
         content_type, content_type.rsplit("/", 1)[-1]
     )
-    owner = photo.case.code if photo.case is not None else f"visit{photo.visit_id}"
+    if photo.case is not None:
+        owner = photo.case.code
+    elif photo.tip is not None:
+        owner = photo.tip.code
+    else:
+        owner = f"visit{photo.visit_id}"
     filename = f"{owner}-{photo.pk}-{variant}.{extension}"
     return serve_photo_file(request, photo, variant, content_type=content_type, filename=filename)
 
