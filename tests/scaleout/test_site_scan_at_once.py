@@ -4,12 +4,10 @@
 the sites' pass (backend.sites.services.scan) after it: a second scan started
 as the first leaves its lock runs its sites' pass beside the first one's.
 Both would read the same stray sites (their permit moved ward, or ended) and
-write their own WARD_CHANGED and STATUS_CHANGED events for them. What
-serialises the two passes today is the maps layer-version row: every
-statement writing sites_site bumps it (statement trigger, maps migration
-0002) and holds its lock until commit, so the second pass's first write waits
-for the first pass to commit and then reads what it did. This test keeps
-that true if the trigger changes. Threads here, each with its own
+write their own WARD_CHANGED and STATUS_CHANGED events for them. The sync
+takes a transaction-level advisory lock (backend.sites.services.permit_sync),
+so the second pass waits for the first to commit and then reads what it did
+(the maps layer-version row's lock used to be all that serialised them). Threads here, each with its own
 connection, so the two passes meet reliably rather than by the processes' timing.
 """
 

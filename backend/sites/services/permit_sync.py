@@ -94,6 +94,11 @@ def sites_sync_from_permits(
     """
     who = actor or system_actor()
     day = today or timezone.localdate()
+    with connection.cursor() as cursor:
+        # Two syncs at once (two schedulers, a scan beside a permit import) take
+        # turns: the second then finds nothing left to create. Without this the
+        # only thing serialising them was the map layer-version trigger's row lock.
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended('sites_sync', 0))")
     qs = Permit.objects.all() if permits is None else permits
     permits_sql, permits_params = qs.values("pk").query.sql_with_params()
     ended = [str(status) for status in ENDED_PERMIT_STATUSES]
