@@ -1,5 +1,6 @@
 """The public report page in Chromium: a resident files a report with a photo while
-offline; it arrives once when the network comes back; the status page follows."""
+offline; it arrives once when the network comes back; the ward triages it into a
+case; the status page follows."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from typing import Any
 
 import pytest
 
+from backend.accounts.models import Role
 from backend.intake.models import Tip, TipStatus
 from backend.photos.models import SitePhoto
-from tests.e2e.conftest import PHONE_POSITION, screenshot, wait_until
-from tests.factories import WARD_A_BOX, WardFactory, box
+from tests.e2e.conftest import PASSWORD, PHONE_POSITION, log_in, screenshot, wait_until
+from tests.factories import WARD_A_BOX, UserFactory, WardFactory, box
 from tests.photos import imagery
 
 READ_TIPS = """
@@ -127,6 +129,37 @@ def test_a_report_made_offline_arrives_once_and_its_status_page_follows(
     assert "0901234567" not in phone.content()
     screenshot(phone, "tip_public_status")
     assert refused == []  # no inline script or style on either page
+
+    # The ward triages it into a case, in its own browser: the report's photo becomes evidence.
+    leader = UserFactory(
+        username="leader_a", full_name="Trần Lãnh Đạo", role=Role.WARD_LEADER, wards=[public_site]
+    )
+    desk = phone.context.browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+    page = desk.new_page()
+    try:
+        log_in(page, live_server, leader.username, PASSWORD)
+        page.goto(f"{live_server.url}/tips/")
+        page.locator(f"a:text('{tip.code}')").click()
+        page.wait_for_selector("#tip-map[data-ready='1']")
+        page.locator("details[data-action=open-case] summary").click()
+        assert page.locator("#oc-type").input_value() == "art16_7"  # "no permit" suggests 16.7
+        page.click("[data-testid=open-case]")
+        page.wait_for_selector("[data-testid=tip-case]")
+    finally:
+        desk.close()
+    tip.refresh_from_db()
+    assert tip.status == TipStatus.CASE_OPENED and tip.case is not None
+    assert SitePhoto.objects.filter(case=tip.case).count() == 1
+
+    # The reporter's status page follows: the case and its stage, no staff name.
+    phone.reload()
+    phone.wait_for_selector("#tip-code")
+    assert phone.inner_text("#tip-status").startswith("Đã lập hồ sơ vụ việc")
+    assert tip.case.code in phone.inner_text("main")
+    content = phone.content()
+    assert leader.username not in content, content[content.find(leader.username) - 300 :][:600]
+    assert leader.full_name not in content
+    screenshot(phone, "tip_public_status_case_opened")
 
 
 @pytest.mark.e2e
