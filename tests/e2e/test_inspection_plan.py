@@ -95,8 +95,9 @@ def test_a_leader_adds_a_plan_version_and_reads_the_coverage(
     page.goto(f"{live_server.url}/audit/")
     row = page.locator('#coverage-wards tbody tr[data-ward="90001"]')
     cells = [c.strip() for c in row.locator("td").all_inner_texts()]
-    # active, due, visited on schedule, share, overdue, never visited, visits, patrol, other
-    assert cells == ["2", "2", "1", "50%", "1", "1", "1", "1", "0"]
+    # active, due, visited on schedule, share, overdue, never visited, visits,
+    # violations from citizens' reports, on patrol, by other means
+    assert cells == ["2", "2", "1", "50%", "1", "1", "1", "0", "1", "0"]
     inspector = page.locator("#coverage-inspectors tbody tr").first
     assert "inspector_a" in inspector.inner_text()
     screenshot(page, "audit-coverage")
