@@ -1,0 +1,82 @@
+"""`GET /api/periodic-reports/?ward=CODE&period=2026-11`: a report's indicators as JSON.
+
+The live figures (computed now) and, when the report was generated, the
+stored snapshot with its status. `POST /api/periodic-reports/<id>/sent/`: the
+ward leader marks the report sent.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.reports.periodic.access import requested_scope
+from backend.reports.periodic.indicators import periodic_figures
+from backend.reports.periodic.models import PeriodicReport
+from backend.reports.periodic.selectors import is_late, periodic_reports_visible_to
+from backend.reports.periodic.services import check_may_send_reports, periodic_report_mark_sent
+
+
+def report_json(report: PeriodicReport, today: datetime.date) -> dict[str, object]:
+    return {
+        "id": report.pk,
+        "ward_code": report.ward_code or None,
+        "ward_name": report.ward_name,
+        "kind": report.kind,
+        "label": report.label,
+        "start": report.start.isoformat(),
+        "end": report.end.isoformat(),
+        "due_on": report.due_on.isoformat(),
+        "generated_at": report.generated_at.isoformat(),
+        "status": report.status,
+        "sent_at": report.sent_at.isoformat() if report.sent_at else None,
+        "sent_by": report.sent_by.get_username() if report.sent_by else None,
+        "late": is_late(report, today),
+    }
+
+
+class PeriodicReportView(APIView):
+    """The indicators of a ward's (or, without `ward`, the city's) periodic report."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "period", str, required=True, description="2026-11, 2026-Q4, 2026-H2 or 2026"
+            ),
+            OpenApiParameter("ward", str, description="ward code; none: the city"),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> Response:
+        code, period = requested_scope(request.user, request.query_params)
+        stored = PeriodicReport.objects.filter(
+            ward_code=code or "", kind=period.kind, label=period.label
+        ).first()
+        today = timezone.localdate()
+        return Response(
+            {
+                "live": periodic_figures(period, code),
+                "computed_at": timezone.now().isoformat(),
+                "report": report_json(stored, today) if stored else None,
+                "snapshot": stored.figures if stored else None,
+            }
+        )
+
+
+class PeriodicReportSentView(APIView):
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request: Request, pk: int) -> Response:
+        check_may_send_reports(request.user)
+        report = periodic_reports_visible_to(request.user).filter(pk=pk).first()
+        if report is None:
+            raise Http404(_("No such report in your wards."))
+        report = periodic_report_mark_sent(report, actor=request.user)
+        return Response(report_json(report, timezone.localdate()))
