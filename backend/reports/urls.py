@@ -28,6 +28,11 @@ urlpatterns = [
         name="api-periodic-reports",
     ),
     path(
+        "api/periodic-reports/list/",
+        periodic_api.PeriodicReportListView.as_view(),
+        name="api-periodic-report-list",
+    ),
+    path(
         "api/periodic-reports/<int:pk>/sent/",
         periodic_api.PeriodicReportSentView.as_view(),
         name="api-periodic-report-sent",

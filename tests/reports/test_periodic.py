@@ -620,3 +620,59 @@ def test_api_answers_live_figures_and_the_snapshot(dataset: dict[str, Any], lead
         assert (
             api.get("/api/periodic-reports/", {"ward": "90001", "period": label}).status_code == 200
         )
+
+
+@pytest.mark.django_db
+def test_a_missed_reporting_date_is_caught_up_within_a_week(dataset: dict[str, Any]) -> None:
+    assert periodic_reports_generate(D(2026, 11, 18)) == 3  # the scheduler was down on 15/11
+    assert periodic_reports_generate(D(2026, 11, 19)) == 0
+    assert periodic_reports_generate(D(2026, 11, 23)) == 0
+
+
+@pytest.mark.django_db
+def test_the_list_api_shows_the_late_reports_to_the_city(
+    dataset: dict[str, Any], auditor: Any, inspector_a: Any
+) -> None:
+    periodic_reports_generate(D(2026, 11, 15))
+    PeriodicReport.objects.update(due_on=timezone.localdate() - datetime.timedelta(days=1))
+    api = APIClient()
+    api.force_authenticate(auditor)
+    body = api.get("/api/periodic-reports/list/", {"late": "1"}).json()
+    assert body["count"] == 3 and all(r["late"] for r in body["results"])
+    assert api.get("/api/periodic-reports/list/", {"ward": "city"}).json()["count"] == 1
+    api.force_authenticate(inspector_a)
+    mine = api.get("/api/periodic-reports/list/").json()
+    assert [r["ward_code"] for r in mine["results"]] == ["90001"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("source", ["patrol", "citizen", "other"])
+def test_the_new_case_filters_work_on_the_map_too(
+    dataset: dict[str, Any], auditor: Any, source: str
+) -> None:
+    api = APIClient()
+    api.force_login(auditor)  # the tiles are a plain view: the session
+    params = {
+        "source": source,
+        "overdue_on": "2026-11-14",
+        "step": "record_violation",
+        "step_to": "2026-12-01",
+    }
+    for url in ("/api/map/counts/", "/api/cases/", "/api/tiles/cases/0/0/0.pbf"):
+        assert api.get(url, params).status_code == 200, url
+    geojson = api.get("/api/map/cases.geojson", params | {"bbox": "106.6,10.7,106.8,10.9"})
+    assert geojson.status_code == 200, geojson.content
+    refused = api.get("/api/cases/", {"step_from": "2026-11-01"})
+    assert refused.status_code == 400 and "step" in refused.json()
+
+
+@pytest.mark.django_db
+def test_the_built_in_template_is_what_the_builder_writes() -> None:
+    import zipfile
+
+    from backend.reports.periodic.documents import BUILT_IN, build_template
+
+    out = io.BytesIO()
+    build_template().save(out)
+    with zipfile.ZipFile(out) as built, zipfile.ZipFile(BUILT_IN) as stored:
+        assert built.read("word/document.xml") == stored.read("word/document.xml")

@@ -12,7 +12,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.apps import apps
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Case, CharField, Exists, OuterRef, Q, Subquery, Value, When
 from django.db.models import F as Field
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThanOrEqual
@@ -70,9 +70,19 @@ def case_source_q(source: str) -> Q:
     if source == SOURCE_PATROL:
         return Q(patrol)
     if source == SOURCE_CITIZEN:
-        return Q(tip) & ~Q(patrol) if tip is not None else Q(pk__in=[])
+        return Q(tip) & ~Q(patrol) if tip is not None else Q(pk__isnull=True)  # none
     other = ~Q(patrol)
     return other & ~Q(tip) if tip is not None else other
+
+
+def case_source() -> Case:
+    """case_source_q as a column (patrol, citizen or other): one pass over the cases
+    for the three counts."""
+    tip = _from_tip()
+    whens = [When(_from_visit(), then=Value(SOURCE_PATROL))]
+    if tip is not None:
+        whens.append(When(tip, then=Value(SOURCE_CITIZEN)))
+    return Case(*whens, default=Value(SOURCE_OTHER), output_field=CharField())
 
 
 def _answering(day: datetime.date, column: str) -> Subquery:

@@ -21,8 +21,10 @@ from rest_framework.views import APIView
 from backend.reports.periodic.access import requested_scope
 from backend.reports.periodic.indicators import periodic_figures
 from backend.reports.periodic.models import PeriodicReport
-from backend.reports.periodic.selectors import is_late, periodic_reports_visible_to
+from backend.reports.periodic.selectors import is_late, late_q, periodic_reports_visible_to
 from backend.reports.periodic.services import check_may_send_reports, periodic_report_mark_sent
+
+LIST_LIMIT = 1000
 
 
 def report_json(report: PeriodicReport, today: datetime.date) -> dict[str, object]:
@@ -80,3 +82,39 @@ class PeriodicReportSentView(APIView):
             raise Http404(_("No such report in your wards."))
         report = periodic_report_mark_sent(report, actor=request.user)
         return Response(report_json(report, timezone.localdate()))
+
+
+class PeriodicReportListView(APIView):
+    """The stored reports the user may see (ward staff: their wards; city roles:
+    every ward's and the city's), newest first; `late=1` only those past their
+    due date and not sent; `period`, `kind` and `ward` (`city` for the city's) narrow."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("late", str, description="1: only late reports"),
+            OpenApiParameter("period", str, description="a period label, e.g. 2026-11"),
+            OpenApiParameter("kind", str, description="month, quarter, half_year or year"),
+            OpenApiParameter("ward", str, description="ward code, or city"),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> Response:
+        today = timezone.localdate()
+        qs = periodic_reports_visible_to(request.user)
+        params = request.query_params
+        if params.get("late") == "1":
+            qs = qs.filter(late_q(today))
+        if params.get("period"):
+            qs = qs.filter(label=str(params["period"])[:10])
+        if params.get("kind"):
+            qs = qs.filter(kind=str(params["kind"])[:20])
+        if params.get("ward"):
+            ward = str(params["ward"])[:10]
+            qs = qs.filter(ward_code="" if ward == "city" else ward)
+        rows = qs.order_by("-end", "kind", "ward_code")[:LIST_LIMIT]
+        return Response(
+            {
+                "count": qs.count(),
+                "results": [report_json(r, today) for r in rows],
+            }
+        )

@@ -59,7 +59,7 @@ from django.utils.translation import gettext as _
 from backend.cases.models import CaseStep, Outcome, Stage, ViolationCase, ViolationType
 from backend.cases.selectors.history import (
     SOURCES,
-    case_source_q,
+    case_source,
     closing_actions,
     overdue_at_q,
     stage_at,
@@ -221,10 +221,8 @@ def _cases(table: Table, periods: dict[str, Period], wards: list[str] | None) ->
                 "id", filter=within & Q(violation_type=code)
             )
         for source in SOURCES:
-            aggregates[f"source_{source}__{name}"] = Count(
-                "id", filter=within & case_source_q(source)
-            )
-    rows = qs.values("ward__code").annotate(**aggregates).order_by()
+            aggregates[f"source_{source}__{name}"] = Count("id", filter=within & Q(source=source))
+    rows = qs.alias(source=case_source()).values("ward__code").annotate(**aggregates).order_by()
     keys = ["detected", *(f"detected_{c}" for c in ViolationType.values)]
     _put(table, rows, "ward__code", [*keys, *(f"source_{s}" for s in SOURCES)])
 

@@ -135,12 +135,17 @@ def _shift(year: int, month: int, by: int) -> tuple[int, int]:
     return total // 12, total % 12 + 1
 
 
-def rule_in_force(kind: str, day: datetime.date) -> Rule:
-    row = (
-        ReportingRule.objects.filter(kind=kind, effective_from__lte=day)
-        .order_by("-effective_from")
-        .first()
-    )
+def rule_in_force(kind: str, day: datetime.date, rows: list[ReportingRule] | None = None) -> Rule:
+    """The version in force on `day` (from `rows` when the caller read them all)."""
+    if rows is None:
+        row = (
+            ReportingRule.objects.filter(kind=kind, effective_from__lte=day)
+            .order_by("-effective_from")
+            .first()
+        )
+    else:
+        versions = [r for r in rows if r.kind == kind and r.effective_from <= day]
+        row = max(versions, key=lambda r: r.effective_from, default=None)
     if row is None:
         return Rule(DEFAULT_CUTOFF_DAY, DEFAULT_DUE_DAYS, DEFAULT_BASIS, DEFAULT_NOTE, None)
     return Rule(row.cutoff_day, row.due_days, row.basis, row.note, row.effective_from)
@@ -154,14 +159,14 @@ def _bounds(kind: str, year: int, index: int, cutoff: int) -> tuple[datetime.dat
     return datetime.date(start_year, start_month, cutoff), end
 
 
-def period_of(kind: str, label: str) -> Period:
+def period_of(kind: str, label: str, rows: list[ReportingRule] | None = None) -> Period:
     """The period of a label (its kind must match): its first and last day, by the
     rule in force on its last day under the default cut-off."""
     parsed_kind, year, index = parse_label(label)
     if kind and parsed_kind != kind:
         raise _refuse(label)
     _, nominal_end = _bounds(parsed_kind, year, index, DEFAULT_CUTOFF_DAY)
-    rule = rule_in_force(parsed_kind, nominal_end)
+    rule = rule_in_force(parsed_kind, nominal_end, rows)
     start, end = _bounds(parsed_kind, year, index, rule.cutoff_day)
     due_on = end + datetime.timedelta(days=rule.due_days)
     return Period(
@@ -177,10 +182,11 @@ def period_of_label(label: str) -> Period:
 def periods_ending(day: datetime.date) -> list[Period]:
     """Every period (of each kind) whose last day is `day`."""
     found = []
+    rows = list(ReportingRule.objects.all())
     for kind, months in _MONTHS.items():
         for year in (day.year, day.year + 1):
             for index in range(1, 12 // months + 1):
-                period = period_of(kind, _label(kind, year, index))
+                period = period_of(kind, _label(kind, year, index), rows)
                 if period.end == day:
                     found.append(period)
     return found

@@ -64,13 +64,21 @@ def periodic_report_generate(period: Period) -> int:
     return created
 
 
+# A scheduler that was down on the reporting date makes the drafts when it is
+# back, within this many days (a choice of this system).
+CATCH_UP_DAYS = 7
+
+
 def periodic_reports_generate(today: datetime.date | None = None) -> int:
     """On the reporting date (the day after a period ends) the drafts of every
-    period that ended the day before. Safe to run again: nothing is made twice."""
+    period that ended the day before (or up to CATCH_UP_DAYS before, when a run
+    was missed). Safe to run again: nothing is made twice."""
     day = today or timezone.localdate()
-    return sum(
-        periodic_report_generate(p) for p in periods_ending(day - datetime.timedelta(days=1))
-    )
+    created = 0
+    for back in range(CATCH_UP_DAYS, 0, -1):
+        for period in periods_ending(day - datetime.timedelta(days=back)):
+            created += periodic_report_generate(period)
+    return created
 
 
 def check_may_send_reports(actor: Any) -> None:

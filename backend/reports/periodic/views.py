@@ -20,12 +20,13 @@ from backend.reports.periodic.indicators import periodic_figures
 from backend.reports.periodic.models import PeriodicReport, ReportKind
 from backend.reports.periodic.selectors import (
     is_late,
+    late_q,
     periodic_reports_visible_to,
     ward_codes_of,
 )
 from backend.reports.periodic.services import check_may_send_reports, periodic_report_mark_sent
 
-PAGE_SIZE = 200
+PAGE_SIZE = 500
 
 
 @require_safe
@@ -36,15 +37,20 @@ def periodic_reports_page(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind") or ""
     if kind in ReportKind.values:
         reports = reports.filter(kind=kind)
+    label = (request.GET.get("period") or "").strip()[:10]
+    if label:
+        reports = reports.filter(label=label)
+    ward = (request.GET.get("ward") or "").strip()[:10]
+    if ward:
+        reports = reports.filter(ward_code="" if ward == "city" else ward)
     only_late = request.GET.get("late") == "1"
-    rows = []
-    for report in reports.order_by("-end", "kind", "ward_code")[: PAGE_SIZE * 4]:
-        late = is_late(report, today)
-        if only_late and not late:
-            continue
-        rows.append({"report": report, "late": late})
-        if len(rows) >= PAGE_SIZE:
-            break
+    if only_late:
+        reports = reports.filter(late_q(today))
+    total = reports.count()
+    rows = [
+        {"report": r, "late": is_late(r, today)}
+        for r in reports.order_by("-end", "kind", "ward_code")[:PAGE_SIZE]
+    ]
     leader_wards = (
         ward_codes_of(request.user)
         if getattr(request.user, "role", "") == Role.WARD_LEADER
@@ -55,6 +61,10 @@ def periodic_reports_page(request: HttpRequest) -> HttpResponse:
         "reports/periodic.html",
         {
             "rows": rows,
+            "total": total,
+            "page_size": PAGE_SIZE,
+            "period": label,
+            "ward": ward,
             "kinds": ReportKind.choices,
             "kind": kind,
             "only_late": only_late,
