@@ -676,3 +676,46 @@ def test_the_built_in_template_is_what_the_builder_writes() -> None:
     build_template().save(out)
     with zipfile.ZipFile(out) as built, zipfile.ZipFile(BUILT_IN) as stored:
         assert built.read("word/document.xml") == stored.read("word/document.xml")
+
+
+@pytest.mark.django_db
+def test_an_admin_replacement_template_is_checked_and_used(
+    dataset: dict[str, Any], leader_a: Any, settings: Any, tmp_path: Any
+) -> None:
+    from django.core.files.base import ContentFile
+
+    from backend.cases.documents.templates_in_force import check_replacement_template
+    from backend.cases.models import DocumentTemplate
+    from backend.reports.periodic.documents import BUILT_IN, build_template
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    check_replacement_template("PERIODIC_REPORT", io.BytesIO(BUILT_IN.read_bytes()))
+    bare = Document()
+    bare.add_paragraph("{{ report_title }}")
+    out = io.BytesIO()
+    bare.save(out)
+    with pytest.raises(InvalidInput) as refused:
+        check_replacement_template("PERIODIC_REPORT", io.BytesIO(out.getvalue()))
+    assert "{{ rows }}" in str(refused.value.message)
+    replacement = build_template()
+    replacement.add_paragraph("Mẫu thay thế của UBND tỉnh")
+    data = io.BytesIO()
+    replacement.save(data)
+    DocumentTemplate.objects.create(
+        document_type="PERIODIC_REPORT",
+        effective_from=D(2026, 1, 1),
+        file=ContentFile(data.getvalue(), name="bao-cao.docx"),
+        basis="Quyết định thử",
+    )
+    client = Client()
+    client.force_login(leader_a)
+    response = client.get("/reports/periodic/report.docx", {"ward": "90001", "period": "2026-11"})
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    assert "Mẫu thay thế của UBND tỉnh" in text
+    assert "{{" not in text and "{%" not in text

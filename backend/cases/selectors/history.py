@@ -105,7 +105,10 @@ def overdue_at_q(day: datetime.date) -> Q:
     suspended). overdue_q(today) is overdue_at_q(today - 1 day) for a case with
     no later step.
     """
-    detected = Q(detected_at__lt=local_midnight(day + datetime.timedelta(days=1)))
+    # Detected by then and not closed by then (a cheap column test first).
+    detected = Q(detected_at__lt=local_midnight(day + datetime.timedelta(days=1))) & (
+        Q(closed_on__isnull=True) | Q(closed_on__gt=day)
+    )
     later = CaseStep.objects.filter(case_id=OuterRef("pk"), occurred_on__gt=day).filter(
         Q(deadline_due__isnull=False) | ~Q(stage_after=Field("stage_before"))
     )

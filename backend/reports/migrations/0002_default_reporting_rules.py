@@ -12,9 +12,12 @@ from django.db import migrations
 
 BASIS = (
     "Nghị định 09/2019/NĐ-CP (chế độ báo cáo): chốt số liệu từ ngày 15 tháng trước "
-    "đến ngày 14 tháng báo cáo. Hạn gửi: mặc định của hệ thống TTXD (do UBND tỉnh quy định)."
+    "đến ngày 14 tháng báo cáo"
 )
-NOTE = "⚠️ LAW.md §6: chưa đối chiếu văn bản gốc; hạn gửi là mặc định cấu hình."
+NOTE = (
+    "⚠️ LAW.md §6: chưa đối chiếu văn bản gốc. Hạn gửi (5 ngày sau khi hết kỳ, tức trước "
+    "ngày 20) là mặc định của hệ thống TTXD: UBND tỉnh quy định hạn gửi."
+)
 
 
 def add_defaults(apps, schema_editor):

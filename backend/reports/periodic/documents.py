@@ -65,7 +65,7 @@ def build_template() -> Any:
     centred("BÁO CÁO", bold=True)
     centred("{{ report_title }}", bold=True)
     doc.add_paragraph("Kỳ báo cáo: {{ period_text }}.")
-    doc.add_paragraph("Căn cứ: {{ basis }}")
+    doc.add_paragraph("Căn cứ: {{ basis }}.")
     doc.add_paragraph("Kính gửi: {{ recipient }}.")
     doc.add_paragraph("I. SỐ LIỆU").runs[0].bold = True
     table = doc.add_table(rows=4, cols=5)
@@ -200,7 +200,10 @@ def letter_context(
         {
             "code": w["code"],
             "name": w["name"],
-            "values": [value_text(w["values"][k]["current"], units[k]) for k in WARD_COLUMNS],
+            "values": [
+                value_text(w["values"].get(k, {}).get("current", 0), units.get(k, "count"))
+                for k in WARD_COLUMNS
+            ],
         }
         for w in figures.get("wards") or []
     ]
@@ -215,7 +218,7 @@ def letter_context(
         "recipient": recipient,
         "rows": rows,
         "wards": wards,
-        "ward_headings": [labels[k] for k in WARD_COLUMNS],
+        "ward_headings": [labels.get(k, k) for k in WARD_COLUMNS],
         "signer_title": "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH",
         "signer": signer,
     }

@@ -28,9 +28,12 @@ DEFAULT_CUTOFF_DAY = 15
 DEFAULT_DUE_DAYS = 5
 DEFAULT_BASIS = (
     "Nghị định 09/2019/NĐ-CP (chế độ báo cáo): chốt số liệu từ ngày 15 tháng trước "
-    "đến ngày 14 tháng báo cáo. Hạn gửi: mặc định của hệ thống TTXD (do UBND tỉnh quy định)."
+    "đến ngày 14 tháng báo cáo"
 )
-DEFAULT_NOTE = "⚠️ LAW.md §6: chưa đối chiếu văn bản gốc; hạn gửi là mặc định cấu hình."
+DEFAULT_NOTE = (
+    "⚠️ LAW.md §6: chưa đối chiếu văn bản gốc. Hạn gửi (5 ngày sau khi hết kỳ, tức trước "
+    "ngày 20) là mặc định của hệ thống TTXD: UBND tỉnh quy định hạn gửi."
+)
 
 _MONTHS = {ReportKind.MONTH: 1, ReportKind.QUARTER: 3, ReportKind.HALF_YEAR: 6, ReportKind.YEAR: 12}
 _LABEL = re.compile(r"^(\d{4})(?:-(?:(\d{2})|Q([1-4])|H([12])))?$")
@@ -82,6 +85,7 @@ class Period:
             "end": self.end.isoformat(),
             "due_on": self.due_on.isoformat(),
             "basis": self.rule.basis,
+            "rule_note": self.rule.note,
             "rule_in_force_from": (
                 self.rule.effective_from.isoformat() if self.rule.effective_from else None
             ),
