@@ -23,6 +23,16 @@ urlpatterns = [
         name="periodic_report_sent",
     ),
     path(
+        "reports/periodic/<int:pk>/reviewed/",
+        periodic_views.periodic_report_reviewed,
+        name="periodic_report_reviewed",
+    ),
+    path(
+        "api/periodic-reports/<int:pk>/reviewed/",
+        periodic_api.PeriodicReportReviewedView.as_view(),
+        name="api-periodic-report-reviewed",
+    ),
+    path(
         "api/periodic-reports/",
         periodic_api.PeriodicReportView.as_view(),
         name="api-periodic-reports",

@@ -719,3 +719,46 @@ def test_an_admin_replacement_template_is_checked_and_used(
     text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
     assert "Mẫu thay thế của UBND tỉnh" in text
     assert "{{" not in text and "{%" not in text
+
+
+@pytest.mark.django_db
+def test_review_then_send(dataset: dict[str, Any], leader_a: Any) -> None:
+    periodic_reports_generate(D(2026, 11, 15))
+    mine = PeriodicReport.objects.get(ward_code="90001", label="2026-11")
+    client = Client()
+    client.force_login(leader_a)
+    assert "/reviewed/" in client.get("/reports/periodic/").content.decode()
+    assert client.post(f"/reports/periodic/{mine.pk}/reviewed/").status_code == 302
+    mine.refresh_from_db()
+    assert mine.status == "reviewed" and mine.reviewed_by == leader_a and mine.sent_at is None
+    assert client.post(f"/reports/periodic/{mine.pk}/reviewed/").status_code == 409
+    assert client.post(f"/reports/periodic/{mine.pk}/sent/").status_code == 302
+    mine.refresh_from_db()
+    assert mine.status == "sent"
+    assert list(mine.events.values_list("kind", flat=True)) == ["generated", "reviewed", "sent"]
+
+
+@pytest.mark.django_db
+def test_the_statements_do_not_grow_with_the_wards_or_cases(
+    dataset: dict[str, Any],
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import WardFactory
+
+    period = period_of_label("2026-11")
+    with CaptureQueriesContext(connection) as small:
+        compute(period)
+    for n in range(5):
+        ward = WardFactory(code=f"8000{n}")
+        for k in range(4):
+            c = case(
+                ward, at(f"2026-11-0{k + 1}"), stage=Stage.SUSPENDED, stage_deadline=D(2026, 11, 5)
+            )
+            step(c, "record_violation", f"2026-11-0{k + 2}", "detected", "suspended")
+        PermitFactory(ward=ward, issued_on=D(2026, 11, 1))
+    with CaptureQueriesContext(connection) as large:
+        computed = compute(period)
+    assert len(large.captured_queries) == len(small.captured_queries) < 40
+    assert computed.per_ward["80004"]["records"]["current"] == 4

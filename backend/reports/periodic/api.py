@@ -22,7 +22,11 @@ from backend.reports.periodic.access import requested_scope
 from backend.reports.periodic.indicators import periodic_figures
 from backend.reports.periodic.models import PeriodicReport
 from backend.reports.periodic.selectors import is_late, late_q, periodic_reports_visible_to
-from backend.reports.periodic.services import check_may_send_reports, periodic_report_mark_sent
+from backend.reports.periodic.services import (
+    check_may_send_reports,
+    periodic_report_mark_reviewed,
+    periodic_report_mark_sent,
+)
 
 LIST_LIMIT = 1000
 
@@ -74,14 +78,24 @@ class PeriodicReportView(APIView):
 
 
 class PeriodicReportSentView(APIView):
+    """The ward leader marks the report sent (a draft is reviewed on the way)."""
+
+    mark = staticmethod(periodic_report_mark_sent)
+
     @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request, pk: int) -> Response:
         check_may_send_reports(request.user)
         report = periodic_reports_visible_to(request.user).filter(pk=pk).first()
         if report is None:
             raise Http404(_("No such report in your wards."))
-        report = periodic_report_mark_sent(report, actor=request.user)
+        report = self.mark(report, actor=request.user)
         return Response(report_json(report, timezone.localdate()))
+
+
+class PeriodicReportReviewedView(PeriodicReportSentView):
+    """The ward leader marks the draft reviewed."""
+
+    mark = staticmethod(periodic_report_mark_reviewed)
 
 
 class PeriodicReportListView(APIView):

@@ -3,6 +3,8 @@ letter (DOCX) and the tables (XLSX), and the leader's "mark sent"."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,7 +26,11 @@ from backend.reports.periodic.selectors import (
     periodic_reports_visible_to,
     ward_codes_of,
 )
-from backend.reports.periodic.services import check_may_send_reports, periodic_report_mark_sent
+from backend.reports.periodic.services import (
+    check_may_send_reports,
+    periodic_report_mark_reviewed,
+    periodic_report_mark_sent,
+)
 
 PAGE_SIZE = 500
 
@@ -111,6 +117,16 @@ def periodic_report_file(request: HttpRequest, fmt: str) -> HttpResponse:
 @require_POST
 @login_required
 def periodic_report_sent(request: HttpRequest, pk: int) -> HttpResponse:
+    return _mark(request, pk, periodic_report_mark_sent)
+
+
+@require_POST
+@login_required
+def periodic_report_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
+    return _mark(request, pk, periodic_report_mark_reviewed)
+
+
+def _mark(request: HttpRequest, pk: int, mark: Callable[..., PeriodicReport]) -> HttpResponse:
     try:
         check_may_send_reports(request.user)
     except ServiceError as exc:
@@ -119,7 +135,7 @@ def periodic_report_sent(request: HttpRequest, pk: int) -> HttpResponse:
     if report is None:
         raise Http404(_("No such report in your wards."))
     try:
-        periodic_report_mark_sent(report, actor=request.user)
+        mark(report, actor=request.user)
     except ServiceError as exc:
         return error_page(request, exc.message, status=exc.status)
     return redirect("periodic_reports")
