@@ -116,7 +116,11 @@ def overdue_at_q(day: datetime.date) -> Q:
     still_pending = ~Exists(later) & Q(
         stage__in=sorted(OPEN_STAGES), stage_deadline__lte=day, execution_suspended=False
     )
-    return detected & (Q(answered_late) | still_pending)
+    # A necessary condition the database tests cheaply (a hashed set of the
+    # late steps, a column) before the per-case subqueries.
+    late_steps = CaseStep.objects.filter(occurred_on__gt=day, deadline_due__lte=day)
+    candidate = Q(stage_deadline__lte=day) | Q(pk__in=late_steps.values("case_id"))
+    return detected & candidate & (Q(answered_late) | still_pending)
 
 
 def stage_at(day: datetime.date) -> Coalesce:
