@@ -23,6 +23,8 @@ from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from backend.accounts.models import Role
+from backend.audit.models import CaseEvent
+from backend.audit.services import case_event_record
 from backend.cases.fine_payment import decision_fine_total
 from backend.cases.models import OPEN_STAGES, CaseStep, Stage, ViolationCase, ViolationType
 from backend.cases.selectors.query import CaseQuery
@@ -36,7 +38,15 @@ from backend.reports.periodic.services import (
     periodic_report_mark_sent,
     periodic_reports_generate,
 )
-from backend.sites.models import ACTIVE_STATUSES, Site, SiteEvent, SiteEventKind, SiteStatus, Visit
+from backend.sites.models import (
+    ACTIVE_STATUSES,
+    Site,
+    SiteEvent,
+    SiteEventKind,
+    SiteOrigin,
+    SiteStatus,
+    Visit,
+)
 from tests.factories import CaseFactory, PermitFactory, UserFactory
 from tests.sites.helpers import IN_B, make_site, make_visit
 
@@ -207,8 +217,21 @@ def dataset(ward_a: Any, ward_b: Any, inspector_a: Any) -> dict[str, Any]:
     )
     b1 = case(ward_b, at("2025-10-20"), violation_type=ViolationType.CLAUSE_10)  # a year before
     b2 = case(ward_b, at("2026-10-30"), violation_type=ViolationType.CLAUSE_7, stage=Stage.HALTED)
-    # a1 was opened from a site visit.
+    # a1 was opened from a site visit; a5 belongs to a site found on patrol; a6 was
+    # opened from a citizen's report (and a visit later found it: still citizen);
+    # a2's tip was only linked to it (not opened from it): not a citizen's report.
     make_visit(s1, inspector_a, D(2026, 10, 15), outcome="violation", case=a1)
+    patrol_site = make_site(
+        ward_a, origin=SiteOrigin.PATROL, status=SiteStatus.COMPLETED, status_since=D(2026, 11, 2)
+    )
+    patrol_site.cases.add(a5)
+    permit_site = make_site(
+        ward_a, origin=SiteOrigin.NOTIFIED, status=SiteStatus.COMPLETED, status_since=D(2026, 11, 2)
+    )
+    permit_site.cases.add(a2)
+    case_event_record(case=a6, actor=inspector_a, kind="tip_linked", payload={"how": "opened"})
+    make_visit(s1, inspector_a, D(2026, 11, 4), outcome="violation", case=a6)
+    case_event_record(case=a2, actor=inspector_a, kind="tip_linked", payload={"how": "linked"})
     # Steps.
     step(
         a1, "record_violation", "2026-10-16", "detected", "suspended", deadline_due=D(2026, 10, 17)
@@ -304,10 +327,20 @@ def expected(period: Any, ward_code: str | None) -> dict[str, int]:
     out["detected"] = len(detected)
     for code in ViolationType.values:
         out[f"detected_{code}"] = sum(1 for c in detected if c.violation_type == code)
-    from_visit = {v.case_id for v in visits if v.case_id}
-    out["source_patrol"] = sum(1 for c in detected if c.pk in from_visit)
-    out["source_citizen"] = 0  # no intake app on this branch
-    out["source_other"] = sum(1 for c in detected if c.pk not in from_visit)
+    from_tip = {
+        e.case_id
+        for e in CaseEvent.objects.all()
+        if e.kind == "tip_linked" and (e.payload or {}).get("how") == "opened"
+    }
+    from_patrol = {v.case_id for v in visits if v.case_id} | {
+        c.pk
+        for site in Site.objects.prefetch_related("cases")
+        if site.origin == SiteOrigin.PATROL
+        for c in site.cases.all()
+    }
+    out["source_citizen"] = sum(1 for c in detected if c.pk in from_tip)
+    out["source_patrol"] = sum(1 for c in detected if c.pk in from_patrol - from_tip)
+    out["source_other"] = sum(1 for c in detected if c.pk not in from_patrol | from_tip)
     for key, actions in STEP_SETS.items():
         out[key] = len({s.case_id for s in steps if s.action in actions and inside(s.occurred_on)})
     out["fines_imposed"] = sum(
@@ -376,7 +409,9 @@ def test_every_indicator_matches_an_independent_count(dataset: dict[str, Any]) -
     assert a["active_sites"]["current"] == 1 and a["active_sites"]["previous"] == 2
     assert a["coverage"]["current"] == 100
     assert a["detected"]["current"] == 4  # a1, a2, a5, a6 (not a3, after; not a4, before)
-    assert a["source_patrol"]["current"] == 1
+    assert a["source_patrol"]["current"] == 2  # a1 (visit), a5 (site found on patrol)
+    assert a["source_citizen"]["current"] == 1  # a6
+    assert a["source_other"]["current"] == 1  # a2 (a tip only linked, a notified site)
     assert a["fines_imposed"]["current"] == 30_000_000
     assert a["fines_collected"]["current"] == 10_000_000
     assert a["overdue"]["current"] == 2

@@ -17,17 +17,22 @@ from django.db.models import F as Field
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThanOrEqual
 
+from backend.audit.models import CaseEvent
 from backend.cases.models import OPEN_STAGES, CaseStep
 from backend.cases.workflow.table import ACTIONS
 from backend.core.query_fields import local_midnight
 
-# Where a case came from (the reports' "violations by source").
-SOURCE_PATROL = "patrol"  # opened from a site visit (Visit.case)
-SOURCE_CITIZEN = "citizen"  # a citizen's report (a Tip of backend.intake) led to it
+# Where a case came from (the reports' "violations by source"), as the audit
+# dashboard's coverage counts it (backend.reports.coverage): a citizen's report
+# first, then patrol, else other; each case in exactly one.
+SOURCE_PATROL = "patrol"  # a site visit opened it, or it belongs to a site found on patrol
+SOURCE_CITIZEN = "citizen"  # opened from a citizen's report (backend.intake's tip_open_case)
 SOURCE_OTHER = "other"
 SOURCES = (SOURCE_PATROL, SOURCE_CITIZEN, SOURCE_OTHER)
-# The citizen's report (backend.intake, when installed): a Tip with `case`.
-TIP_MODEL: str = "intake.Tip"
+# The event backend.intake writes when a case is opened from (or linked to) a
+# tip; "how": "opened" only when the tip opened the case.
+TIP_LINKED_EVENT = "tip_linked"
+SITE_ORIGIN_PATROL = "patrol"
 
 
 def closing_actions(outcome: str) -> tuple[str, ...]:
@@ -47,42 +52,45 @@ def steps_in_q(
     return Q(Exists(steps))
 
 
-def _from_visit() -> Exists:
+def _from_tip() -> Q:
+    return Q(
+        Exists(
+            CaseEvent.objects.filter(
+                case_id=OuterRef("pk"), kind=TIP_LINKED_EVENT, payload__how="opened"
+            )
+        )
+    )
+
+
+def _from_patrol() -> Q:
     # Looked up by name: sites builds on cases, so cases does not import it.
     visit = apps.get_model("sites", "Visit")
-    return Exists(visit.objects.filter(case_id=OuterRef("pk")))
-
-
-def _from_tip() -> Exists | None:
-    """Cases a citizen's report led to; None while the intake app is not installed."""
-    try:
-        tip = apps.get_model(TIP_MODEL)
-    except LookupError:
-        return None
-    return Exists(tip.objects.filter(case_id=OuterRef("pk")))
+    site_cases = apps.get_model("sites", "Site").cases.through
+    on_patrol = site_cases.objects.filter(
+        violationcase_id=OuterRef("pk"), site__origin=SITE_ORIGIN_PATROL
+    )
+    return Q(Exists(visit.objects.filter(case_id=OuterRef("pk")))) | Q(Exists(on_patrol))
 
 
 def case_source_q(source: str) -> Q:
-    """patrol: a site visit opened it; citizen: a citizen's report led to it (and no
-    visit); other: neither. The three never overlap and cover every case."""
-    patrol = _from_visit()
-    tip = _from_tip()
-    if source == SOURCE_PATROL:
-        return Q(patrol)
+    """citizen: a citizen's report opened it; patrol: (not that, and) a site visit
+    opened it or it belongs to a site found on patrol; other: neither."""
     if source == SOURCE_CITIZEN:
-        return Q(tip) & ~Q(patrol) if tip is not None else Q(pk__isnull=True)  # none
-    other = ~Q(patrol)
-    return other & ~Q(tip) if tip is not None else other
+        return _from_tip()
+    if source == SOURCE_PATROL:
+        return _from_patrol() & ~_from_tip()
+    return ~_from_tip() & ~_from_patrol()
 
 
 def case_source() -> Case:
     """case_source_q as a column (patrol, citizen or other): one pass over the cases
     for the three counts."""
-    tip = _from_tip()
-    whens = [When(_from_visit(), then=Value(SOURCE_PATROL))]
-    if tip is not None:
-        whens.append(When(tip, then=Value(SOURCE_CITIZEN)))
-    return Case(*whens, default=Value(SOURCE_OTHER), output_field=CharField())
+    return Case(
+        When(_from_tip(), then=Value(SOURCE_CITIZEN)),
+        When(_from_patrol(), then=Value(SOURCE_PATROL)),
+        default=Value(SOURCE_OTHER),
+        output_field=CharField(),
+    )
 
 
 def _answering(day: datetime.date, column: str) -> Subquery:

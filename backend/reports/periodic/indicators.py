@@ -15,8 +15,10 @@ What each counts (in the period [start, end], legal dates of the steps):
 - inspections: site visits made; coverage: the share of the sites active at
   the end that were visited at least once in the period;
 - violations detected (ViolationCase.detected_at), by clause of Decree 16
-  Art. 16 and by source: patrol (a site visit opened the case), citizen report
-  (a Tip of backend.intake led to it; 0 while that app is absent), other;
+  Art. 16 and by source, as the audit dashboard's coverage counts them: a
+  citizen's report (the case was opened from a tip: its "tip_linked" event
+  with how "opened"), else patrol (a site visit opened it, or it belongs to a
+  site found on patrol), else other;
 - records made (record_violation, MBB01); sanction decisions (issue_sanction_decision,
   receive_decision, issue_remedy_decision); fines imposed (their total) and
   collected (payments recorded, without late interest);
