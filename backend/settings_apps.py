@@ -129,6 +129,11 @@ TTXD_SCHEDULED_JOBS = {
         "command": "prune_rate_counters",
         "every_minutes": env_int("TTXD_PRUNE_RATE_COUNTERS_EVERY_MINUTES", 60),
     },
+    # Daily; idempotent, so a run that falls late in the day (or twice) is harmless.
+    "generate_periodic_reports": {
+        "command": "generate_periodic_reports",
+        "every_minutes": env_int("TTXD_GENERATE_PERIODIC_REPORTS_EVERY_MINUTES", 24 * 60),
+    },
 }
 
 # --- Citizens' reports through the public page (backend.intake) --------------

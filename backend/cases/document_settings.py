@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 # The forms that have a Word template (backend.cases.models.DocumentType's
 # values and labels; not imported from there, which imports this module).
+# The periodic report letter: its built-in template lives with backend.reports.periodic.
+PERIODIC_REPORT_FORM = "PERIODIC_REPORT"
 TEMPLATE_FORMS = (
     ("MBB01", _("Violation record (MBB01)")),
     ("MQD02", _("Sanction decision (MQĐ02)")),
@@ -19,6 +21,8 @@ TEMPLATE_FORMS = (
     ("MQD11", _("Enforcement decision (MQĐ11)")),
     ("MBB11", _("Enforcement record (MBB11)")),
     ("TRANSFER_HANDOVER", _("Record of handing over the case file")),
+    # Not a step's document: the ward's or city's periodic report (backend.reports.periodic).
+    (PERIODIC_REPORT_FORM, _("Periodic construction-order report")),
 )
 
 

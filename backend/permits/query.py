@@ -3,9 +3,18 @@ ward), with `in_bbox` kept as an alias."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from backend.core.query import BBoxFilter, ChoicesFilter, CodesFilter, StrictFilterSet, TextFilter
+from django.db.models import QuerySet
+
+from backend.core.query import (
+    BBoxFilter,
+    ChoicesFilter,
+    CodesFilter,
+    DayFilter,
+    StrictFilterSet,
+    TextFilter,
+)
 from backend.permits.models import Permit, PermitStatus
 
 STATUS_CODES = list(PermitStatus.values)
@@ -29,6 +38,16 @@ class PermitQuery(StrictFilterSet):
         field_name="number", lookup_expr="icontains", description="part of the permit number"
     )
 
+    # The periodic reports' "permits issued" links with these.
+    issued_from = DayFilter(method="filter_issued", description="issued on or after")
+    issued_to = DayFilter(method="filter_issued", description="issued on or before")
+
     class Meta:
         model = Permit
         fields: ClassVar[list[str]] = []
+
+    def filter_issued(self, qs: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+        if not value:
+            return qs
+        lookup = "issued_on__gte" if name == "issued_from" else "issued_on__lte"
+        return qs.filter(**{lookup: value})

@@ -450,13 +450,17 @@ def test_case_facts_the_forms_need_are_editable(actors: Any) -> None:
 
 
 def test_the_template_forms_are_the_generated_document_types() -> None:
-    from backend.cases.document_settings import TEMPLATE_FORMS
+    from backend.cases.document_settings import PERIODIC_REPORT_FORM, TEMPLATE_FORMS
     from backend.cases.documents.generation import GENERATED_TYPES
     from backend.cases.models import DocumentType
 
-    assert tuple((t.value, t.label) for t in GENERATED_TYPES) == TEMPLATE_FORMS
-    assert {t for t, _label in TEMPLATE_FORMS} <= set(DocumentType.values)
-    assert set(GENERATED_TYPES) == set(BUILDERS) == set(BUILT_IN) == set(REQUIRED_PLACEHOLDERS)
+    # The case documents, then the periodic report's letter (backend.reports.periodic).
+    case_forms = tuple(f for f in TEMPLATE_FORMS if f[0] != PERIODIC_REPORT_FORM)
+    assert tuple((t.value, t.label) for t in GENERATED_TYPES) == case_forms
+    assert len(TEMPLATE_FORMS) == len(case_forms) + 1
+    assert {t for t, _label in case_forms} <= set(DocumentType.values)
+    assert set(GENERATED_TYPES) == set(BUILDERS) == set(BUILT_IN)
+    assert set(REQUIRED_PLACEHOLDERS) == set(GENERATED_TYPES) | {PERIODIC_REPORT_FORM}
 
 
 ENGLISH_WORDS = re.compile(r"\b(the|of|and|within|days|demolish|permit|individual|ward)\b", re.I)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from docxtpl import DocxTemplate
 from jinja2 import TemplateSyntaxError
 
+from backend.cases.document_settings import PERIODIC_REPORT_FORM
 from backend.cases.models import DocumentTemplate, DocumentType
 from backend.core.errors import InvalidInput
 
@@ -184,6 +185,18 @@ REQUIRED_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
         "clause",
         "reason",
         "documents",
+    ),
+    # The periodic report (backend.reports.periodic.documents fills these).
+    PERIODIC_REPORT_FORM: (
+        "authority_upper",
+        "place_name",
+        "date_in_words",
+        "report_title",
+        "period_text",
+        "basis",
+        "rows",
+        "signer_title",
+        "signer",
     ),
 }
 

@@ -5,7 +5,8 @@ the audit dashboard and every export take these parameters, so a link copied
 from one opens the same cases in another (within the reader's own access):
 
     bbox, ward, stage, violation_type, overdue, detected_from, detected_to,
-    opened_month, visited_stage, late, timed, closed_month
+    opened_month, visited_stage, late, timed, closed_month,
+    step, step_from, step_to, source, overdue_on, overdue_stage
 
 The map's and the first API's names (`in_bbox`, `type`, `from`, `to`) are
 aliases: links have been sent with them.
@@ -24,6 +25,14 @@ from backend.audit.models import CaseEvent
 from backend.audit.selectors import EventDay
 from backend.cases.models import Stage, ViolationCase, ViolationType
 from backend.cases.selectors import overdue_q
+from backend.cases.selectors.history import (
+    SOURCES,
+    case_source_q,
+    overdue_at_q,
+    stage_at,
+    steps_in_q,
+)
+from backend.cases.workflow.table import ACTIONS
 from backend.core.query import (
     BBoxFilter,
     ChoicesFilter,
@@ -47,6 +56,17 @@ def _stages() -> list[str]:
 
 def _violation_types() -> list[str]:
     return VIOLATION_TYPE_CODES
+
+
+ACTION_CODES = list(ACTIONS)
+
+
+def _actions() -> list[str]:
+    return ACTION_CODES
+
+
+def _sources() -> list[str]:
+    return list(SOURCES)
 
 
 def _events_of(**conditions: Any) -> Exists:
@@ -91,6 +111,25 @@ class CaseQuery(StrictFilterSet):
     late = FlagFilter(method="filter_late", description="1: at least one step taken late")
     timed = FlagFilter(method="filter_timed", description="1: at least one step had a deadline")
     closed_month = MonthFilter(method="filter_closed_month", description="closed in this month")
+    # The periodic reports' figures (backend.reports.periodic) link with these.
+    step = ChoicesFilter(
+        _actions,
+        method="filter_step",
+        description="with a step of these action(s), dated within step_from–step_to",
+    )
+    step_from = DayFilter(method="filter_nothing", description="with step: dated on or after")
+    step_to = DayFilter(method="filter_nothing", description="with step: dated on or before")
+    source = ChoicesFilter(
+        _sources,
+        method="filter_source",
+        description="patrol (a site visit opened it), citizen (a citizen's report), other",
+    )
+    overdue_on = DayFilter(
+        method="filter_overdue_on", description="overdue at the end of this day (as it stood)"
+    )
+    overdue_stage = ChoicesFilter(
+        _stages, method="filter_nothing", description="with overdue_on: overdue in this stage then"
+    )
 
     # The filters the audit dashboard offers (its figures add the others).
     SCOPE: ClassVar[tuple[str, ...]] = ("ward", "violation_type", "detected_from", "detected_to")
@@ -116,6 +155,13 @@ class CaseQuery(StrictFilterSet):
             raise self.refuse(
                 _("The start of the detection date range is after its end."), "detected_from"
             )
+        if values.get("overdue_stage") and not values.get("overdue_on"):
+            raise self.refuse(_("overdue_stage needs overdue_on (the day)."), "overdue_stage")
+        first, last = values.get("step_from"), values.get("step_to")
+        if (first or last) and not values.get("step"):
+            raise self.refuse(_("step_from and step_to need step (the action)."), "step")
+        if first and last and first > last:
+            raise self.refuse(_("The start of the step date range is after its end."), "step_from")
 
     def apply_on(self, qs: QuerySet[Any], today: datetime.date | None = None) -> QuerySet[Any]:
         """These cases among `qs`; "overdue" is as of `today` (the local date)."""
@@ -151,6 +197,31 @@ class CaseQuery(StrictFilterSet):
             .filter(day__gte=first, day__lt=after)
         )
         return qs.filter(Exists(closing))
+
+    def filter_nothing(self, qs: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+        return qs  # read by another filter
+
+    def filter_step(self, qs: QuerySet[Any], name: str, value: tuple[str, ...]) -> QuerySet[Any]:
+        if not value:
+            return qs
+        return qs.filter(steps_in_q(value, self.values["step_from"], self.values["step_to"]))
+
+    def filter_source(self, qs: QuerySet[Any], name: str, value: tuple[str, ...]) -> QuerySet[Any]:
+        if not value or set(value) >= set(SOURCES):
+            return qs
+        condition = case_source_q(value[0])
+        for other in value[1:]:
+            condition |= case_source_q(other)
+        return qs.filter(condition)
+
+    def filter_overdue_on(
+        self, qs: QuerySet[Any], name: str, value: datetime.date | None
+    ) -> QuerySet[Any]:
+        if not value:
+            return qs
+        qs = qs.filter(overdue_at_q(value))
+        stages = self.values["overdue_stage"]
+        return qs.alias(stage_then=stage_at(value)).filter(stage_then__in=stages) if stages else qs
 
     # -- what other code reads ----------------------------------------------
 

@@ -1,0 +1,1 @@
+"""Periodic construction-order reports from the live data (issue 16 §1)."""
