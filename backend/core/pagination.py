@@ -23,7 +23,7 @@ from rest_framework_gis.pagination import GeoJsonPagination as BaseGeoJsonPagina
 COUNT_CAP = 10_000
 
 
-class _Page(Page[Any]):
+class _Page(Page):  # type: ignore[type-arg]
     more: bool | None = None
 
     def has_next(self) -> bool:
@@ -32,7 +32,7 @@ class _Page(Page[Any]):
         return super().has_next()
 
 
-class CappedCountPaginator(Paginator[Any]):
+class CappedCountPaginator(Paginator):  # type: ignore[type-arg]
     """A Django paginator whose count is exact only up to COUNT_CAP."""
 
     @cached_property
