@@ -240,12 +240,15 @@ def run() -> bool:
     )
     for error in result["errors"][:10]:
         print(f"    error ×{error['count']}: {error['name']}: {error['error'][:160]}")
+    # Backends that ended within the minute (a connection per request) and other work
+    # on the machine are not in the processes sampled: the rest of the busy time.
+    busy["rest"] = max(0.0, cores - idle - sum(busy.values()))
     print(
         "  CPU during the measured minute (cores busy): "
         + ", ".join(f"{k} {v:.2f}" for k, v in busy.items())
-        + f"; machine idle {idle:.2f} of {cores}"
+        + f" (rest: PostgreSQL backends that ended, other work); machine idle {idle:.2f} of {cores}"
     )
-    limit = max(busy, key=lambda k: busy[k])
+    limit = max(("gunicorn", "postgres", "locust"), key=lambda k: busy[k])
     if idle < 0.15 * cores:
         where = f"CPU-bound: the machine is saturated, {limit} uses the most"
     else:
