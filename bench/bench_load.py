@@ -17,6 +17,10 @@ the bench database's PostgreSQL backends and by locust itself, against the
 machine's cores, with the load average (other work on the machine counts).
 Target: p95 ≤ 500 ms for every kind of request and no errors.
 
+GUNICORN_WORKERS and GUNICORN_THREADS (deploy/gunicorn.conf.py) pass through:
+`GUNICORN_WORKERS=6 GUNICORN_THREADS=2 python -m bench load` measures the same
+load against more processes with fewer threads each.
+
 Uploaded photos stay in the bench database (its history is append-only):
 a few hundred more photo rows than the 500,000 after each run.
 """
@@ -221,7 +225,12 @@ def run() -> bool:
     busy = {k: max(0.0, _busy(cpu_before[k], cpu_after[k])) / wall for k in cpu_before}
     idle = (machine_after.idle - machine_before.idle) / wall
 
-    print(f"\n  load average before {load_before[0]:.2f}, after {load_after[0]:.2f}; {cores} cores")
+    workers = os.environ.get("GUNICORN_WORKERS", "3")
+    threads = os.environ.get("GUNICORN_THREADS", "4")
+    print(
+        f"\n  gunicorn {workers} workers × {threads} threads; load average before "
+        f"{load_before[0]:.2f}, after {load_after[0]:.2f}; {cores} cores"
+    )
     print(f"  {'request':40} {'req/s':>7} {'median':>8} {'p95':>8} {'fail':>5}  target")
     met = not result["errors"]
     for entry in sorted(result["entries"], key=lambda e: e["name"]):
@@ -260,6 +269,7 @@ def run() -> bool:
             {
                 "database": DATABASE, "signature": SPEC.signature, "users": USERS,
                 "ramp_s": RAMP_S, "duration_s": DURATION_S, **result,
+                "gunicorn_workers": int(workers), "gunicorn_threads": int(threads),
                 "cpu_cores_busy": busy, "machine_idle_cores": idle, "cores": cores,
                 "limit": where, "load_average_before": load_before,
                 "load_average_after": load_after, "host": platform.node(),
