@@ -70,6 +70,8 @@ class CitySpec:
     parcels: int = 1_000_000
     cases: int = 100_000
     wards_per_side: int = 10
+    # Rows of wards, south to north, when the city is not square (0: as many as columns).
+    wards_north: int = 0
     west: float = 106.60
     south: float = 10.70
     ward_size: float = 0.02  # degrees (≈ 2.2 km)
@@ -79,8 +81,17 @@ class CitySpec:
     anchor: datetime.date = datetime.date(2026, 6, 30)
 
     @property
+    def rows(self) -> int:
+        return self.wards_north or self.wards_per_side
+
+    @property
     def side(self) -> float:
+        """The width, west to east (the whole side of a square city)."""
         return self.wards_per_side * self.ward_size
+
+    @property
+    def height(self) -> float:
+        return self.rows * self.ward_size
 
     @property
     def east(self) -> float:
@@ -88,7 +99,7 @@ class CitySpec:
 
     @property
     def north(self) -> float:
-        return self.south + self.side
+        return self.south + self.height
 
     @property
     def signature(self) -> str:
@@ -96,11 +107,12 @@ class CitySpec:
             f"v{GENERATOR_VERSION}:seed={self.seed}:parcels={self.parcels}:cases={self.cases}"
             f":wards={self.wards_per_side}:box={self.west},{self.south},{self.ward_size}"
             f":anchor={self.anchor.isoformat()}"
+            + (f":rows={self.wards_north}" if self.wards_north else "")
         )
 
     def ward_cell(self, lon: float, lat: float) -> tuple[int, int]:
         col = min(self.wards_per_side - 1, max(0, int((lon - self.west) / self.ward_size)))
-        row = min(self.wards_per_side - 1, max(0, int((lat - self.south) / self.ward_size)))
+        row = min(self.rows - 1, max(0, int((lat - self.south) / self.ward_size)))
         return col, row
 
     def hot_spot_centres(self) -> list[tuple[float, float]]:
@@ -187,13 +199,14 @@ def ward_ring(
 def permit_rows(spec: CitySpec, ward_ids: dict[tuple[int, int], int]) -> Iterator[dict[str, Any]]:
     """One parcel per lattice cell, row-major from the south-west corner."""
     rng = random.Random(spec.seed)
-    per_side = math.ceil(math.sqrt(spec.parcels))
+    per_side = math.ceil(math.sqrt(spec.parcels * spec.side / spec.height))
     cell = spec.side / per_side
+    per_column = per_side if spec.rows == spec.wards_per_side else math.ceil(spec.height / cell)
     statuses = ["valid"] * 90 + ["expired"] * 8 + ["revoked"] * 2
     first_issue = datetime.date(2012, 1, 1).toordinal()
     last_issue = spec.anchor.toordinal()
     count = 0
-    for j in range(per_side):
+    for j in range(per_column):
         south = spec.south + j * cell
         for i in range(per_side):
             if count == spec.parcels:
@@ -479,7 +492,13 @@ def loaded_signature() -> str | None:
     return row[0] if row else None
 
 
-def load_city(spec: CitySpec, say: Callable[[str], None] = print) -> None:
+def load_city(
+    spec: CitySpec,
+    say: Callable[[str], None] = print,
+    *,
+    signature: str | None = None,
+    extra: Callable[[CitySpec, Callable[[str], None]], None] | None = None,
+) -> None:
     """Load `spec`'s city into the (new, migrated) bench database."""
     from django.contrib.gis.geos import MultiPolygon, Polygon
 
@@ -491,7 +510,7 @@ def load_city(spec: CitySpec, say: Callable[[str], None] = print) -> None:
     started = time.perf_counter()
 
     wards = []
-    for row in range(spec.wards_per_side):
+    for row in range(spec.rows):
         for col in range(spec.wards_per_side):
             number = row * spec.wards_per_side + col + 1
             wards.append(
@@ -559,30 +578,43 @@ def load_city(spec: CitySpec, say: Callable[[str], None] = print) -> None:
         # The triggers were skipped: move the map layers' versions by hand.
         cursor.execute("UPDATE maps_layerversion SET version = nextval('maps_layerversion_seq')")
         cursor.execute("ANALYZE wards_ward")
+    if extra is not None:
+        extra(spec, say)
+    with connection.cursor() as cursor:
         loaded_signature()  # creates the table
         cursor.execute(
-            "INSERT INTO bench_city (signature, loaded_at) VALUES (%s, now())", [spec.signature]
+            "INSERT INTO bench_city (signature, loaded_at) VALUES (%s, now())",
+            [signature or spec.signature],
         )
     say(f"  city loaded in {time.perf_counter() - started:.1f} s")
 
 
 def prepare_city(
-    spec: CitySpec, say: Callable[[str], None] = print, database: str = BENCH_DATABASE
+    spec: CitySpec,
+    say: Callable[[str], None] = print,
+    database: str = BENCH_DATABASE,
+    *,
+    extra: tuple[str, Callable[[CitySpec, Callable[[str], None]], None]] | None = None,
 ) -> None:
     """Create, migrate and load the bench database unless it already holds `spec`
-    (a bench with a city of other sizes names a database of its own)."""
+    (a bench with a city of other sizes names a database of its own).
+
+    `extra` is (a tag, a loader) for rows a bench adds to the city (users,
+    events, photos): the tag joins the signature, the loader runs after the
+    city is loaded."""
     from django.core.management import call_command
 
+    signature = spec.signature + (f":{extra[0]}" if extra else "")
     ensure_database(database)
     use_database(database)
-    if loaded_signature() == spec.signature:
+    if loaded_signature() == signature:
         call_command("migrate", verbosity=0, interactive=False)
-        say(f"Reusing the synthetic city in database {database} ({spec.signature}).")
+        say(f"Reusing the synthetic city in database {database} ({signature}).")
         return
-    say(f"Loading a synthetic city into a new database {database} ({spec.signature}):")
+    say(f"Loading a synthetic city into a new database {database} ({signature}):")
     ensure_database(database, fresh=True)
     use_database(database)
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
     say(f"  schema migrated in {time.perf_counter() - started:.1f} s")
-    load_city(spec, say)
+    load_city(spec, say, signature=signature, extra=extra[1] if extra else None)

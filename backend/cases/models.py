@@ -243,6 +243,12 @@ class ViolationCase(ViolatorFacts):
             models.Index(fields=["ward", "stage"]),
             models.Index(fields=["stage_deadline"]),
             models.Index(fields=["violation_type"]),
+            # The lists' order (newest first), within a ward and across the city:
+            # a page of ten reads ten index entries instead of sorting the ward.
+            models.Index(fields=["ward", "-detected_at", "-id"], name="case_ward_newest_first"),
+            models.Index(fields=["-detected_at", "-id"], name="case_newest_first"),
+            # Search by part of a code or an address (icontains: UPPER(…) LIKE '%…%')
+            # uses trigram indexes made in SQL by migration 0019.
         ]
 
     def __str__(self) -> str:

@@ -4,13 +4,26 @@ from __future__ import annotations
 
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 
 from backend.accounts.selectors import Viewer
 from backend.cases.models import OPEN_STAGES, ViolationCase
 from backend.cases.selectors import cases_visible_to
 
 FIELD_LIST_LIMIT = 200
+
+
+def photo_count() -> Subquery:
+    """A case's photos, counted in a subquery per listed case: the list's order
+    and limit apply first. (Count("photos") joins and groups every open case of
+    the ward before the limit: 0.9 s for a ward of 14,000 cases.)"""
+    per_case = (
+        ViolationCase.objects.filter(pk=OuterRef("pk"))
+        .order_by()
+        .annotate(n=Count("photos"))
+        .values("n")
+    )
+    return Subquery(per_case, output_field=IntegerField())
 
 
 def field_cases(
@@ -20,7 +33,7 @@ def field_cases(
     qs = (
         cases_visible_to(user)
         .filter(stage__in=list(OPEN_STAGES))
-        .annotate(photo_count=Count("photos"))
+        .annotate(photo_count=photo_count())
     )
     search = search.strip()
     if search:

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.gis.geos import Point
-from django.db.models import Count
 
 from backend.accounts.selectors import Viewer
 from backend.cases.models import OPEN_STAGES, ViolationCase
 from backend.cases.selectors import case_is_overdue, cases_visible_to
+from backend.field.selectors import photo_count
 from backend.sites.models import Site, SiteStatus
 from backend.sites.selectors import inspection_due_by_q, sites_visible_to
 from gis.route import LatLon, great_circle_m, plan_route
@@ -76,7 +76,7 @@ def cases_this_week(user: Viewer, today: datetime.date) -> list[ViolationCase]:
         .select_related("ward")
         .defer("footprint")
         .filter(stage__in=list(OPEN_STAGES), stage_deadline__lte=week_end(today))
-        .annotate(photo_count=Count("photos"))
+        .annotate(photo_count=photo_count())
         .order_by("stage_deadline", "id")
     )
     return list(qs[: STOP_LIMIT + 1])

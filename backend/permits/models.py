@@ -71,7 +71,13 @@ class Permit(models.Model):
                 fields=["issuing_authority", "number"], name="unique_permit_number_per_authority"
             ),
         ]
-        indexes = [models.Index(fields=["number"])]
+        indexes = [
+            models.Index(fields=["number"]),
+            # The API list's order (newest first), within a ward and across the city.
+            models.Index(fields=["ward", "-issued_on", "id"], name="permit_ward_newest_first"),
+            models.Index(fields=["-issued_on", "id"], name="permit_newest_first"),
+            # Search by part of a number: a trigram index made in SQL (migration 0004).
+        ]
 
     def __str__(self) -> str:
         return self.number

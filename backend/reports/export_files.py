@@ -78,38 +78,16 @@ def xlsx_row(sheet: Any, columns: list[Column], row: list[Any]) -> list[Any]:
 
 
 def xlsx_file(cases: QuerySet[ViolationCase], today: datetime.date) -> Path:
-    """A workbook with a sheet of cases and a sheet of events, in a temporary file."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    """A workbook with a sheet of cases and a sheet of events, in a temporary file
+    (written as SpreadsheetML row by row: backend.reports.xlsx_stream)."""
+    from backend.reports.xlsx_stream import workbook_file
 
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
-    for title, columns, rows in (
-        ("Hồ sơ vi phạm", CASE_COLUMNS, case_rows(cases, today)),
-        ("Sự kiện", EVENT_COLUMNS, event_rows(cases)),
-    ):
-        sheet = workbook.create_sheet(title)
-        for index, column in enumerate(columns, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = column.width
-        sheet.freeze_panes = "A2"
-        header = []
-        for column in columns:
-            cell = WriteOnlyCell(sheet, value=column.header)
-            cell.font = bold
-            header.append(cell)
-        sheet.append(header)
-        for row in rows:
-            sheet.append(xlsx_row(sheet, columns, row))
-    handle, name = tempfile.mkstemp(prefix="ttxd-export-", suffix=".xlsx")
-    os.close(handle)
-    try:
-        workbook.save(name)
-    except BaseException:
-        os.unlink(name)
-        raise
-    return Path(name)
+    return workbook_file(
+        [
+            ("Hồ sơ vi phạm", CASE_COLUMNS, case_rows(cases, today)),
+            ("Sự kiện", EVENT_COLUMNS, event_rows(cases)),
+        ]
+    )
 
 
 # --- GeoPackage ----------------------------------------------------------------

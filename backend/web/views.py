@@ -51,11 +51,19 @@ class SignInView(LoginView):
         return str(super().get_default_redirect_url())
 
 
+CASE_LIST_FIELDS = (
+    "id", "code", "address", "detected_at", "stage", "violation_type", "stage_deadline",
+    "ward__id", "ward__name",
+)  # fmt: skip
+
+
 @login_required
 @require_safe
 def case_list(request: HttpRequest) -> HttpResponse:
     # The audit dashboard and the map link here with the case query (CaseQuery).
-    wards = wards_visible_to(request.user).order_by("name")
+    # The list shows names, codes and dates: no geometry is read (a ward's
+    # boundary, a permit's parcel) — 200 rows of them cost more than the query.
+    wards = wards_visible_to(request.user).only("id", "code", "name").order_by("name")
     try:
         filters = CaseQuery.from_params(request.GET)
     except InvalidInput as exc:
@@ -63,7 +71,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
         refused = {"cases": [], "wards": wards, "error": exc.message}
         return render(request, "web/case_list.html", refused, status=400)
     matching = cases_matching(request.user, filters)
-    cases = matching.order_by("stage_deadline", "-detected_at")[:200]
+    cases = (
+        matching.select_related(None)
+        .select_related("ward")
+        .only(*CASE_LIST_FIELDS)
+        .order_by("stage_deadline", "-detected_at")[:200]
+    )
     context: dict[str, Any] = {"cases": cases, "wards": wards}
     if filters:
         context.update(filtered=True, matching_count=matching.count(), query=filters.link())

@@ -33,7 +33,10 @@ def test_list_pages_are_documented_as_geojson_feature_collections(
     page = schema["components"]["schemas"][name]
     collection, links = page["allOf"]
     assert collection == {"$ref": f"#/components/schemas/{name.removeprefix('Paginated')}"}
-    assert set(links["required"]) == {"type", "count", "next", "previous", "features"}
+    assert set(links["required"]) == {
+        "type", "count", "count_exact", "next", "previous", "features",
+    }  # fmt: skip
+    assert links["properties"]["count_exact"] == {"type": "boolean"}
     assert "results" not in str(page)
 
 
