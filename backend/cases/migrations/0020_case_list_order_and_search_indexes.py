@@ -17,7 +17,7 @@ TRIGRAM_INDEXES = [
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0018_citizen_report_response_period"),
+        ("cases", "0019_periodic_report_template_form"),
     ]
 
     operations = [
