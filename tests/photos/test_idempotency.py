@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from backend.audit.models import CaseEvent
 from backend.cases.models import ViolationCase
 from backend.core.models import IdempotencyRecord
-from backend.photos import services
+from backend.photos import storing
 from backend.photos.models import SitePhoto
 from backend.photos.services import photo_ingest
 from tests.photos import imagery
@@ -172,17 +172,17 @@ def test_an_upload_that_crashes_keeps_no_record_of_its_key_so_its_retry_adds_the
     client = api(inspector_a)
     key = str(uuid.uuid4())
     data = imagery.jpeg()
-    event_record = services.case_event_record
+    event_record = storing.case_event_record
 
     def power_cut(**kwargs: Any) -> None:
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr(services, "case_event_record", power_cut)
+    monkeypatch.setattr(storing, "case_event_record", power_cut)
     with pytest.raises(RuntimeError):
         upload(client, case_a, data, key=key)
     assert not IdempotencyRecord.objects.exists()
 
-    monkeypatch.setattr(services, "case_event_record", event_record)
+    monkeypatch.setattr(storing, "case_event_record", event_record)
     retry = upload(client, case_a, data, key=key)
     assert retry.status_code == 201 and retry.json()["created"] is True
     assert retry.get("Idempotent-Replayed") is None

@@ -14,7 +14,7 @@ from PIL import Image
 from rest_framework.test import force_authenticate
 
 from backend.audit.models import CaseEvent
-from backend.photos import services
+from backend.photos import services, storing
 from backend.photos.api import CasePhotosView
 from backend.photos.models import SitePhoto
 from backend.photos.services import photo_ingest
@@ -118,7 +118,7 @@ def test_failure_after_storing_leaves_no_row_no_event_and_removes_its_files(
     def power_cut(**kwargs: Any) -> None:
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr(services, "case_event_record", power_cut)
+    monkeypatch.setattr(storing, "case_event_record", power_cut)
     with pytest.raises(RuntimeError):
         photo_ingest(actor=inspector_a, case=case_a, data=imagery.jpeg(), idempotency_key="k")
     assert not SitePhoto.objects.exists()
@@ -136,7 +136,7 @@ def test_files_left_by_a_crash_are_found_and_removed_by_the_cleanup(
         raise SystemExit("worker killed")
 
     # A worker killed between storing and committing: its files stay behind.
-    monkeypatch.setattr(services, "case_event_record", killed)
+    monkeypatch.setattr(storing, "case_event_record", killed)
     monkeypatch.setattr(services, "_forget_objects", lambda keys: None)
     with pytest.raises(SystemExit):
         photo_ingest(actor=inspector_a, case=case_a, data=imagery.jpeg(imagery.marked((60, 60))))

@@ -31,7 +31,8 @@ from backend.cases.selectors.query import CaseQuery
 from backend.core.errors import Conflict, InvalidInput, NotAllowed
 from backend.permits.models import Permit
 from backend.reports.models import PeriodicReport, PeriodicReportEvent, ReportingRule
-from backend.reports.periodic.indicators import PERIODS, compute, indicators, periodic_figures
+from backend.reports.periodic.figures import periodic_figures
+from backend.reports.periodic.indicators import PERIODS, compute, indicators
 from backend.reports.periodic.periods import period_of, period_of_label, periods_ending
 from backend.reports.periodic.selectors import late_reports
 from backend.reports.periodic.services import (

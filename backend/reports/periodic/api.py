@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.reports.periodic.access import requested_scope
-from backend.reports.periodic.indicators import periodic_figures
+from backend.reports.periodic.figures import periodic_figures
 from backend.reports.periodic.models import PeriodicReport
 from backend.reports.periodic.selectors import is_late, late_q, periodic_reports_visible_to
 from backend.reports.periodic.services import (

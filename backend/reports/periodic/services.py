@@ -15,7 +15,8 @@ from django.utils.translation import override
 
 from backend.accounts.models import Role
 from backend.core.errors import Conflict, NotAllowed
-from backend.reports.periodic.indicators import compute, render
+from backend.reports.periodic.figures import render
+from backend.reports.periodic.indicators import compute
 from backend.reports.periodic.models import (
     PeriodicReport,
     PeriodicReportEvent,

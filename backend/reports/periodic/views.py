@@ -18,7 +18,7 @@ from backend.core.error_pages import error_page, json_error
 from backend.core.errors import ServiceError
 from backend.reports.periodic.access import requested_scope
 from backend.reports.periodic.documents import DOCX_TYPE, XLSX_TYPE, report_docx, report_xlsx
-from backend.reports.periodic.indicators import periodic_figures
+from backend.reports.periodic.figures import periodic_figures
 from backend.reports.periodic.models import PeriodicReport, ReportKind
 from backend.reports.periodic.selectors import (
     is_late,
