@@ -77,12 +77,12 @@ def xlsx_row(sheet: Any, columns: list[Column], row: list[Any]) -> list[Any]:
     return row
 
 
-def xlsx_file(cases: QuerySet[ViolationCase], today: datetime.date) -> Path:
-    """A workbook with a sheet of cases and a sheet of events, in a temporary file
+def xlsx_chunks(cases: QuerySet[ViolationCase], today: datetime.date) -> Iterator[bytes]:
+    """A workbook with a sheet of cases and a sheet of events, as a stream of bytes
     (written as SpreadsheetML row by row: backend.reports.xlsx_stream)."""
-    from backend.reports.xlsx_stream import workbook_file
+    from backend.reports.xlsx_stream import workbook_chunks
 
-    return workbook_file(
+    return workbook_chunks(
         [
             ("Hồ sơ vi phạm", CASE_COLUMNS, case_rows(cases, today)),
             ("Sự kiện", EVENT_COLUMNS, event_rows(cases)),

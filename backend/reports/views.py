@@ -265,18 +265,14 @@ def audit_export(request: HttpRequest, table: str, fmt: str) -> HttpResponseBase
             exports.case_rows(cases, today) if table == "cases" else exports.event_rows(cases),
         ),
         "geojson": lambda: exports.geojson_stream(cases, today),
+        "xlsx": lambda: export_files.xlsx_chunks(cases, today),
     }
     if fmt in builders:
         response = StreamingHttpResponse(builders[fmt](), content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["Cache-Control"] = "private, no-store"
         return response
-    path = (
-        export_files.xlsx_file(cases, today)
-        if fmt == "xlsx"
-        else export_files.gpkg_file(cases, today)
-    )
-    response = _file_response(path, content_type, filename)
+    response = _file_response(export_files.gpkg_file(cases, today), content_type, filename)
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -6,7 +6,10 @@ serialises it through lxml: ~20 µs a cell, 45 s for 100,000 events. Here a
 row is one formatted string: text as inline strings (no shared-string
 table to keep in memory), numbers as numbers, dates and times as Excel
 serial numbers with a date style, a bold frozen header row and the column
-widths. Memory stays flat: rows go into the zip entry as they come.
+widths. Memory stays flat: rows go into the zip entry as they come, and the
+zip goes out as it is written (`workbook_chunks`: an unseekable zip, each
+entry's sizes in the data descriptor after it), so the first bytes of a
+city-wide export leave before its first row is read.
 """
 
 from __future__ import annotations
@@ -96,7 +99,8 @@ def _cells(columns: list[Column], row: list[Any], number: int, refs: list[str]) 
     return "".join(out)
 
 
-def _sheet(out: Any, columns: list[Column], rows: Iterator[list[Any]]) -> None:
+def _sheet(out: Any, columns: list[Column], rows: Iterator[list[Any]]) -> Iterator[None]:
+    """Write the sheet into `out`, pausing after each batch of rows."""
     refs = [_column_letter(i + 1) for i in range(len(columns))]
     widths = "".join(
         f'<col min="{i}" max="{i}" width="{c.width}" customWidth="1"/>'
@@ -121,67 +125,106 @@ def _sheet(out: Any, columns: list[Column], rows: Iterator[list[Any]]) -> None:
         if len(batch) >= ROWS_PER_WRITE:
             out.write("".join(batch).encode())
             batch = []
+            yield
     out.write(("".join(batch) + "</sheetData></worksheet>").encode())
 
 
-def workbook_file(sheets: Iterable[tuple[str, list[Column], Iterator[list[Any]]]]) -> Path:
-    """An XLSX of `sheets` (title, columns, rows) in a temporary file."""
+class _Outbox:
+    """An unseekable file for zipfile: what is written waits here until taken."""
+
+    def __init__(self) -> None:
+        self._parts: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self._parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def take(self) -> bytes:
+        out, self._parts = b"".join(self._parts), []
+        return out
+
+
+def _package_parts(book: zipfile.ZipFile, sheets: list[tuple[str, list[Column], Any]]) -> None:
+    """The workbook's small parts: content types, relations, sheet list, styles."""
+    overrides = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        for i in range(1, len(sheets) + 1)
+    )
+    book.writestr(
+        "[Content_Types].xml",
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-'
+        f'officedocument.spreadsheetml.styles+xml"/>{overrides}</Types>',
+    )
+    book.writestr(
+        "_rels/.rels",
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+        '2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+    )
+    entries = "".join(
+        f'<sheet name="{escape(title, {chr(34): "&quot;"})}" sheetId="{i}" r:id="rId{i}"/>'
+        for i, (title, _c, _r) in enumerate(sheets, start=1)
+    )
+    book.writestr(
+        "xl/workbook.xml",
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        f"<sheets>{entries}</sheets></workbook>",
+    )
+    rels = "".join(
+        f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/'
+        f'2006/relationships/worksheet" Target="worksheets/sheet{i}.xml"/>'
+        for i in range(1, len(sheets) + 1)
+    )
+    n = len(sheets) + 1
+    book.writestr(
+        "xl/_rels/workbook.xml.rels",
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'{rels}<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/'
+        'officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>',
+    )
+    book.writestr("xl/styles.xml", _STYLES)
+
+
+def workbook_chunks(
+    sheets: Iterable[tuple[str, list[Column], Iterator[list[Any]]]],
+) -> Iterator[bytes]:
+    """An XLSX of `sheets` (title, columns, rows), as the bytes of its zip in the
+    order they are written: for a streamed download."""
     sheets = list(sheets)
+    outbox = _Outbox()
+    with zipfile.ZipFile(outbox, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as book:
+        _package_parts(book, sheets)
+        yield outbox.take()
+        for i, (_title, columns, rows) in enumerate(sheets, start=1):
+            with book.open(f"xl/worksheets/sheet{i}.xml", "w", force_zip64=True) as out:
+                for _batch in _sheet(out, columns, rows):
+                    chunk = outbox.take()
+                    if chunk:
+                        yield chunk
+    yield outbox.take()
+
+
+def workbook_file(sheets: Iterable[tuple[str, list[Column], Iterator[list[Any]]]]) -> Path:
+    """The same workbook in a temporary file."""
     handle, name = tempfile.mkstemp(prefix="ttxd-export-", suffix=".xlsx")
-    os.close(handle)
     try:
-        with zipfile.ZipFile(name, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as book:
-            overrides = "".join(
-                f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
-                'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-                for i in range(1, len(sheets) + 1)
-            )
-            book.writestr(
-                "[Content_Types].xml",
-                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-                'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
-                '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
-                'officedocument.spreadsheetml.sheet.main+xml"/>'
-                '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-'
-                f'officedocument.spreadsheetml.styles+xml"/>{overrides}</Types>',
-            )
-            book.writestr(
-                "_rels/.rels",
-                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
-                '2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
-            )
-            entries = "".join(
-                f'<sheet name="{escape(title, {chr(34): "&quot;"})}" sheetId="{i}" r:id="rId{i}"/>'
-                for i, (title, _c, _r) in enumerate(sheets, start=1)
-            )
-            book.writestr(
-                "xl/workbook.xml",
-                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-                'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-                f"<sheets>{entries}</sheets></workbook>",
-            )
-            rels = "".join(
-                f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/'
-                f'2006/relationships/worksheet" Target="worksheets/sheet{i}.xml"/>'
-                for i in range(1, len(sheets) + 1)
-            )
-            n = len(sheets) + 1
-            book.writestr(
-                "xl/_rels/workbook.xml.rels",
-                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                f'{rels}<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/'
-                'officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>',
-            )
-            book.writestr("xl/styles.xml", _STYLES)
-            for i, (_title, columns, rows) in enumerate(sheets, start=1):
-                with book.open(f"xl/worksheets/sheet{i}.xml", "w", force_zip64=True) as out:
-                    _sheet(out, columns, rows)
+        with os.fdopen(handle, "wb") as out:
+            for chunk in workbook_chunks(sheets):
+                out.write(chunk)
     except BaseException:
         os.unlink(name)
         raise

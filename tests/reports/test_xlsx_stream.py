@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import io
+import zipfile
 import zoneinfo
+from collections.abc import Iterator
 
 import openpyxl
 
 from backend.reports.exports import Column
-from backend.reports.xlsx_stream import workbook_file
+from backend.reports.xlsx_stream import ROWS_PER_WRITE, workbook_chunks, workbook_file
 
 COLUMNS = [
     Column("code", "Mã hồ sơ", width=22),
@@ -58,3 +61,33 @@ def test_cells_keep_their_types_formats_and_text() -> None:
     assert (third[0].value, third[0].data_type) == ("#N/A", "s")
     assert third[6].value is None and third[3].value == 0
     assert book["Trống"].max_row == 1
+
+
+def test_the_zip_leaves_as_it_is_written() -> None:
+    """The first bytes come before any row is read, rows follow batch by batch,
+    and the unseekable zip (sizes after each entry) opens whole."""
+    read: list[int] = []
+
+    def rows() -> Iterator[list[object]]:
+        for n in range(3 * ROWS_PER_WRITE + 7):
+            read.append(n)
+            yield [f"A-{n}", None, None, n, None, n % 2 == 0, "x" * (n % 50)]
+
+    chunks = workbook_chunks([("Hồ sơ", COLUMNS, rows())])
+    first = next(chunks)
+    assert first.startswith(b"PK\x03\x04") and read == []
+    seen_while_reading = []
+    rest = []
+    for chunk in chunks:
+        seen_while_reading.append(len(read))
+        rest.append(chunk)
+    # Several chunks left before the last row was read: nothing waited for the whole sheet.
+    assert min(seen_while_reading) < len(read) == 3 * ROWS_PER_WRITE + 7
+    data = first + b"".join(rest)
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        assert book.testzip() is None
+        entry = book.getinfo("xl/worksheets/sheet1.xml")
+        assert entry.flag_bits & 0x08  # its sizes follow it, in a data descriptor
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["Hồ sơ"]
+    assert sheet.max_row == 3 * ROWS_PER_WRITE + 8
+    assert sheet.cell(row=3 * ROWS_PER_WRITE + 8, column=4).value == 3 * ROWS_PER_WRITE + 6
