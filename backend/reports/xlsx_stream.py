@@ -142,6 +142,9 @@ class _Outbox:
     def flush(self) -> None:
         pass
 
+    def close(self) -> None:
+        pass
+
     def take(self) -> bytes:
         out, self._parts = b"".join(self._parts), []
         return out
